@@ -1,0 +1,20 @@
+import type { RequestIdVariables } from "hono/request-id";
+import type { Caller } from "./auth/caller";
+import type { AuthConfig } from "./config";
+
+/** The Worker's bindings, as declared in wrangler.toml. */
+export interface Bindings {
+  DB: D1Database;
+  AUTH0_ISSUER_BASE_URL?: string;
+  AUTH0_AUDIENCE?: string;
+  AUTH0_JWKS_URI?: string;
+  AUTH0_ORGANIZATIONS_CLAIM?: string;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: RequestIdVariables & {
+    authConfig: AuthConfig;
+    caller: Caller;
+  };
+}

@@ -1,0 +1,47 @@
+import { Hono } from "hono";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
+import type { AppEnv } from "./app-env";
+import { ConfigurationError, readAuthConfig } from "./config";
+import { ApiError, errorResponse, handleError } from "./errors";
+import { health } from "./routes/health";
+import { createSegmentGroup } from "./routes/segment-groups/create-segment-group";
+import { putSegment } from "./routes/segments/put-segment";
+
+/**
+ * Builds the API: request ids, configuration, the error envelope for every failure
+ * (including 404 and 405), then the routes. The Worker entry and the tests share it.
+ */
+export function createApp() {
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use(async function loadAuthConfig(c, next) {
+    try {
+      c.set("authConfig", readAuthConfig(c.env));
+    } catch (err) {
+      if (!(err instanceof ConfigurationError)) throw err;
+      console.error(JSON.stringify({ level: "error", event: "configuration_error", request_id: c.var.requestId, message: err.message }));
+      throw ApiError.of("configuration_error", "The service is misconfigured. Quote the request_id when reporting it.");
+    }
+    await next();
+  });
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, allowed) =>
+        errorResponse(
+          c,
+          new ApiError({ code: "method_not_allowed", message: `Use one of: ${allowed.join(", ")}.` }, { Allow: allowed.join(", ") }),
+        ),
+    }),
+  );
+
+  const routes = app.route("/", health).route("/", putSegment).route("/", createSegmentGroup);
+
+  app.notFound((c) => errorResponse(c, ApiError.of("not_found", `No route matches ${c.req.method} ${c.req.path}.`)));
+  app.onError(handleError);
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,47 @@
+import type { Bindings } from "./app-env";
+
+export interface AuthConfig {
+  /** Normalised to end with exactly one "/", as Auth0 writes it in `iss`. */
+  issuer: string;
+  audience: string;
+  jwksUri: URL;
+  organizationsClaim: string;
+}
+
+export class ConfigurationError extends Error {
+  override name = "ConfigurationError";
+}
+
+/**
+ * Reads the Auth0 settings from the Worker's vars. Throws ConfigurationError naming the
+ * offending variable so the log line says exactly what to fix.
+ */
+export function readAuthConfig(env: Partial<Bindings>): AuthConfig {
+  const issuer = requireUrl(env, "AUTH0_ISSUER_BASE_URL");
+  const audience = env.AUTH0_AUDIENCE?.trim();
+  if (!audience) throw new ConfigurationError("AUTH0_AUDIENCE is not set");
+  const issuerWithSlash = issuer.href.endsWith("/") ? issuer.href : `${issuer.href}/`;
+  const jwksUri = env.AUTH0_JWKS_URI?.trim()
+    ? requireUrl(env, "AUTH0_JWKS_URI")
+    : new URL(".well-known/jwks.json", issuerWithSlash);
+  const organizationsClaim = env.AUTH0_ORGANIZATIONS_CLAIM?.trim() || "organization_ids";
+  return { issuer: issuerWithSlash, audience, jwksUri, organizationsClaim };
+}
+
+function requireUrl(env: Partial<Bindings>, name: "AUTH0_ISSUER_BASE_URL" | "AUTH0_JWKS_URI"): URL {
+  const raw = env[name]?.trim();
+  if (!raw) throw new ConfigurationError(`${name} is not set`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigurationError(`${name} is not a valid URL`);
+  }
+  // Plain http is only for the local issuer on this machine; anything remote must be https.
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname))) {
+    throw new ConfigurationError(`${name} must be an https URL (http is allowed on loopback only)`);
+  }
+  return url;
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);

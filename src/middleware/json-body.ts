@@ -1,0 +1,63 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
+import { ApiError } from "../errors";
+
+/** Request bodies above this are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Admits only `application/json` bodies (any charset) of at most 1 MiB that parse as JSON,
+ * then hands the parsed value to the zod validator through Hono's body cache, so the body
+ * is read and parsed once.
+ *
+ * @example app.post("/things", requireJsonBody, validateJson(schema), handler)
+ */
+export const requireJsonBody = createMiddleware<AppEnv>(async function parseJsonBody(c, next) {
+  const mediaType = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();
+  if (mediaType !== "application/json") {
+    throw ApiError.of("unsupported_media_type", "Send the request body as 'Content-Type: application/json'.");
+  }
+  const declared = c.req.header("Content-Length");
+  if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+
+  const text = await readTextWithin(c.req.raw, MAX_BODY_BYTES);
+  if (text.trim() === "") throw ApiError.of("empty_body", "The request body is empty; send a JSON object.");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw ApiError.of("malformed_json", "The request body is not valid JSON.");
+  }
+  c.req.bodyCache.json = Promise.resolve(parsed);
+  await next();
+});
+
+// Counts bytes as they stream in, so a body without Content-Length (chunked) cannot make
+// the Worker buffer more than the limit.
+async function readTextWithin(request: Request, limit: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function tooLarge(): ApiError {
+  return ApiError.of("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+}

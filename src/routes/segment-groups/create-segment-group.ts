@@ -1,0 +1,66 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../app-env";
+import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
+import { database, withDatabase } from "../../db/client";
+import { newSegmentGroupId } from "../../db/ids";
+import { insertSegmentGroup } from "../../db/segment-groups";
+import { ApiError } from "../../errors";
+import { requireJsonBody } from "../../middleware/json-body";
+import { success } from "../../responses";
+import { fieldPath } from "../../validation/field-path";
+import { validateJson } from "../../validation/validate-json";
+import { createSegmentGroupSchema, type CreateSegmentGroupInput } from "./schemas";
+
+/**
+ * POST /segment_groups. Checks run in the contract's order: token (401), permission (403),
+ * media type and size (415/413), body (400), organization (403), catalog (404), then 201.
+ */
+export const createSegmentGroup = new Hono<AppEnv>().post(
+  "/segment_groups",
+  requireAuth,
+  requirePermission("create:segment_groups"),
+  requireJsonBody,
+  validateJson(createSegmentGroupSchema),
+  async function createSegmentGroupHandler(c) {
+    const input = c.req.valid("json");
+    assertOrganizationAccess(c.var.caller, input.organization_id);
+
+    const now = new Date();
+    const id = newSegmentGroupId(now.getTime());
+    const createdAt = now.toISOString();
+    const outcome = await withDatabase(c.var.requestId, () =>
+      insertSegmentGroup(database(c.env.DB), {
+        id,
+        organizationId: input.organization_id,
+        name: input.name,
+        type: input.type,
+        status: input.status,
+        subgroups: input.segment_subgroup.map((s) => ({
+          operator: s.segment_operator,
+          members: s.segment_members.map((m) => ({ segmentType: m.segment_type, segmentId: m.segment_id })),
+        })),
+        now: createdAt,
+      }),
+    );
+    if (!outcome.inserted) throw segmentsNotFound(input, outcome.missingMembers);
+
+    const data = { id, ...input, created_at: createdAt, updated_at: createdAt };
+    return success(c, data, 201, { Location: `/segment_groups/${id}` });
+  },
+);
+
+function segmentsNotFound(input: CreateSegmentGroupInput, missing: number[]): ApiError {
+  const paths = input.segment_subgroup.flatMap((s, sp) =>
+    s.segment_members.map((m, mp) => ({ member: m, path: fieldPath(["segment_subgroup", sp, "segment_members", mp, "segment_id"]) })),
+  );
+  return new ApiError(
+    missing.map((index) => {
+      const { member, path } = paths[index]!;
+      return {
+        code: "segment_not_found" as const,
+        field: path,
+        message: `No ${member.segment_type} segment ${member.segment_id} is available to this organization.`,
+      };
+    }),
+  );
+}

@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "../../db/schema";
+import { fieldPath } from "../../validation/field-path";
+
+// Documented limits (README, "Limits"). They keep one create inside a single D1 batch and
+// far below D1's per-query limits.
+export const MAX_NAME_LENGTH = 255;
+export const MAX_SUBGROUPS = 100;
+export const MAX_MEMBERS_PER_SUBGROUP = 1_000;
+export const MAX_MEMBERS_PER_GROUP = 5_000;
+
+/** A safe positive integer; JSON numbers only, never strings. */
+export const positiveId = z.int().positive();
+
+export const segmentName = z
+  .string()
+  .min(1)
+  .max(MAX_NAME_LENGTH)
+  .refine((name) => name.trim() !== "", { message: "must not be blank", params: { code: "blank" } });
+
+export const segmentMemberSchema = z.strictObject({
+  segment_id: positiveId,
+  segment_type: z.enum(SEGMENT_TYPES),
+});
+
+export const segmentSubgroupSchema = z.strictObject({
+  segment_operator: z.enum(SEGMENT_OPERATORS),
+  segment_members: z
+    .array(segmentMemberSchema)
+    .min(1)
+    .max(MAX_MEMBERS_PER_SUBGROUP)
+    .superRefine(rejectDuplicateMembers, { when: (payload) => Array.isArray(payload.value) }),
+});
+
+export const segmentSubgroupsSchema = z
+  .array(segmentSubgroupSchema)
+  .min(1)
+  .max(MAX_SUBGROUPS)
+  .superRefine(limitTotalMembers, { when: (payload) => Array.isArray(payload.value) });
+
+/** The body of POST /segment_groups, exactly the spec's request fields. */
+export const createSegmentGroupSchema = z.strictObject({
+  name: segmentName,
+  type: z.enum(GROUP_TYPES),
+  organization_id: positiveId,
+  status: z.boolean(),
+  segment_subgroup: segmentSubgroupsSchema,
+});
+
+export type CreateSegmentGroupInput = z.infer<typeof createSegmentGroupSchema>;
+export type SegmentSubgroupInput = z.infer<typeof segmentSubgroupSchema>;
+
+// Runs even when some members are malformed (`when` above), so duplicates are reported
+// together with every other problem; only well-formed members are compared.
+function rejectDuplicateMembers(members: unknown[], ctx: z.RefinementCtx) {
+  const firstSeen = new Map<string, number>();
+  members.forEach((member, index) => {
+    const m = member as { segment_type?: unknown; segment_id?: unknown } | null;
+    if (!m || typeof m.segment_id !== "number" || typeof m.segment_type !== "string") return;
+    const key = `${m.segment_type}:${m.segment_id}`;
+    const first = firstSeen.get(key);
+    if (first === undefined) {
+      firstSeen.set(key, index);
+      return;
+    }
+    ctx.addIssue({
+      code: "custom",
+      path: [index, "segment_id"],
+      message: `repeats ${fieldPath(["segment_members", first])} in the same subgroup`,
+      params: { code: "duplicate_segment" },
+    });
+  });
+}
+
+function limitTotalMembers(subgroups: unknown[], ctx: z.RefinementCtx) {
+  let total = 0;
+  for (const subgroup of subgroups) {
+    const members = (subgroup as { segment_members?: unknown } | null)?.segment_members;
+    if (Array.isArray(members)) total += members.length;
+  }
+  if (total > MAX_MEMBERS_PER_GROUP) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must hold at most ${MAX_MEMBERS_PER_GROUP} segment members in total (found ${total})`,
+      params: { code: "too_long" },
+    });
+  }
+}

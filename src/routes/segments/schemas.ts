@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { SEGMENT_TYPES } from "../../db/schema";
+import { positiveId, segmentName } from "../segment-groups/schemas";
+
+/** A path segment holding a positive integer, written canonically (no sign, no leading zero). */
+export const positiveIdParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, { message: "must be a positive integer" })
+  .transform(Number)
+  .pipe(positiveId);
+
+export const segmentParamsSchema = z.object({
+  segment_type: z.enum(SEGMENT_TYPES),
+  segment_id: positiveIdParam,
+});
+
+/** The body of PUT /segments/{segment_type}/{segment_id}. */
+export const putSegmentSchema = z.strictObject({
+  name: segmentName,
+  // null or absent: a global segment every organization may use.
+  organization_id: positiveId.nullable().optional(),
+});

@@ -1,0 +1,33 @@
+import { env } from "cloudflare:workers";
+
+const TABLES = ["segments", "segment_groups", "segment_subgroups", "segment_subgroup_members"] as const;
+
+/** Every row of every table, to assert that a rejected request changed nothing. */
+export async function snapshotTables(): Promise<Record<string, unknown[]>> {
+  const results = await env.DB.batch(TABLES.map((table) => env.DB.prepare(`SELECT * FROM ${table} ORDER BY rowid`)));
+  return Object.fromEntries(TABLES.map((table, i) => [table, results[i]!.results]));
+}
+
+export interface SeedSegment {
+  segment_type: "CONTEXTUAL" | "3P";
+  segment_id: number;
+  organization_id?: number | null;
+  name?: string;
+}
+
+/** Puts segments straight into the catalog (tests of the catalog route go through the API). */
+export async function seedSegments(segments: SeedSegment[]): Promise<void> {
+  const now = new Date().toISOString();
+  await env.DB.batch(
+    segments.map((s) =>
+      env.DB.prepare(
+        "INSERT INTO segments (segment_type, segment_id, name, organization_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      ).bind(s.segment_type, s.segment_id, s.name ?? `Segment ${s.segment_type} ${s.segment_id}`, s.organization_id ?? null, now, now),
+    ),
+  );
+}
+
+export async function countRows(table: (typeof TABLES)[number]): Promise<number> {
+  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>();
+  return row!.n;
+}

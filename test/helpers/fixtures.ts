@@ -1,0 +1,39 @@
+import { seedSegments } from "./db";
+
+/** The organization most tests act for, and one the default token does not hold. */
+export const ORG = 1234;
+export const OTHER_ORG = 9999;
+
+/** A catalog every test file can rely on: global segments, plus one owned by each organization. */
+export async function seedCatalog(): Promise<void> {
+  await seedSegments([
+    { segment_type: "CONTEXTUAL", segment_id: 101 },
+    { segment_type: "CONTEXTUAL", segment_id: 102 },
+    { segment_type: "CONTEXTUAL", segment_id: 103 },
+    { segment_type: "3P", segment_id: 201 },
+    { segment_type: "3P", segment_id: 202 },
+    { segment_type: "3P", segment_id: 301, organization_id: ORG },
+    { segment_type: "3P", segment_id: 401, organization_id: OTHER_ORG },
+  ]);
+}
+
+/** A valid POST /segment_groups body using the seeded catalog. */
+export function validGroup(overrides: Record<string, unknown> = {}) {
+  return {
+    name: "My Audience Group",
+    type: "CONTEXTUAL",
+    organization_id: ORG,
+    status: true,
+    segment_subgroup: [
+      {
+        segment_operator: "AND",
+        segment_members: [
+          { segment_id: 101, segment_type: "CONTEXTUAL" },
+          { segment_id: 201, segment_type: "3P" },
+        ],
+      },
+      { segment_operator: "OR", segment_members: [{ segment_id: 301, segment_type: "3P" }] },
+    ],
+    ...overrides,
+  };
+}

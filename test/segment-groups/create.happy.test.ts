@@ -1,0 +1,138 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { call, describeResponse } from "../helpers/api";
+import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
+import { mintToken, tokenFor } from "../helpers/tokens";
+
+beforeEach(seedCatalog);
+
+describe("POST /segment_groups — success", () => {
+  it("answers 201 with the spec's fields plus id, timestamps, Location and meta", async () => {
+    const body = validGroup();
+    const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: body });
+    expect(res.status, describeResponse(res)).toBe(201);
+    expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+
+    const { data, meta } = res.body;
+    expect(data).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      ...body,
+      created_at: expect.any(String),
+      updated_at: data.created_at,
+    });
+    expect(new Date(data.created_at).toISOString()).toBe(data.created_at);
+    expect(res.headers.get("Location")).toBe(`/segment_groups/${data.id}`);
+    expect(meta).toEqual({ status: "success", request_id: expect.any(String) });
+    expect(res.headers.get("X-Request-Id")).toBe(meta.request_id);
+  });
+
+  it("stores the group, its subgroups and members in the order sent", async () => {
+    const body = validGroup({
+      segment_subgroup: [
+        { segment_operator: "OR", segment_members: [
+          { segment_id: 202, segment_type: "3P" },
+          { segment_id: 103, segment_type: "CONTEXTUAL" },
+          { segment_id: 101, segment_type: "CONTEXTUAL" },
+        ] },
+        { segment_operator: "AND", segment_members: [{ segment_id: 102, segment_type: "CONTEXTUAL" }] },
+        { segment_operator: "OR", segment_members: [{ segment_id: 201, segment_type: "3P" }, { segment_id: 101, segment_type: "CONTEXTUAL" }] },
+      ],
+    });
+    const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: body });
+    expect(res.status, describeResponse(res)).toBe(201);
+    expect(res.body.data.segment_subgroup).toEqual(body.segment_subgroup);
+
+    const id = res.body.data.id;
+    const group = await env.DB.prepare("SELECT organization_id, name, type, status FROM segment_groups WHERE id = ?").bind(id).first();
+    expect(group).toEqual({ organization_id: ORG, name: body.name, type: "CONTEXTUAL", status: 1 });
+    const { results: subgroups } = await env.DB.prepare(
+      "SELECT position, segment_operator FROM segment_subgroups WHERE group_id = ? ORDER BY position",
+    ).bind(id).all();
+    expect(subgroups).toEqual([
+      { position: 0, segment_operator: "OR" },
+      { position: 1, segment_operator: "AND" },
+      { position: 2, segment_operator: "OR" },
+    ]);
+    const { results: members } = await env.DB.prepare(
+      "SELECT subgroup_position AS s, position AS p, segment_type AS t, segment_id AS id FROM segment_subgroup_members WHERE group_id = ? ORDER BY s, p",
+    ).bind(id).all();
+    expect(members).toEqual([
+      { s: 0, p: 0, t: "3P", id: 202 },
+      { s: 0, p: 1, t: "CONTEXTUAL", id: 103 },
+      { s: 0, p: 2, t: "CONTEXTUAL", id: 101 },
+      { s: 1, p: 0, t: "CONTEXTUAL", id: 102 },
+      { s: 2, p: 0, t: "3P", id: 201 },
+      { s: 2, p: 1, t: "CONTEXTUAL", id: 101 },
+    ]);
+  });
+
+  it("accepts status false and type AUDIENCE, and gives each group its own id", async () => {
+    const token = await tokenFor([ORG]);
+    const first = await call("POST", "/segment_groups", { token, json: validGroup({ status: false, type: "AUDIENCE" }) });
+    const second = await call("POST", "/segment_groups", { token, json: validGroup() });
+    expect(first.status, describeResponse(first)).toBe(201);
+    expect(first.body.data).toMatchObject({ status: false, type: "AUDIENCE" });
+    expect(second.body.data.id).not.toBe(first.body.data.id);
+  });
+
+  it("allows the same segment in two different subgroups", async () => {
+    const member = { segment_id: 101, segment_type: "CONTEXTUAL" };
+    const body = validGroup({
+      segment_subgroup: [
+        { segment_operator: "AND", segment_members: [member] },
+        { segment_operator: "OR", segment_members: [member] },
+      ],
+    });
+    const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: body });
+    expect(res.status, describeResponse(res)).toBe(201);
+  });
+
+  it("accepts a charset in the media type and keeps names as sent", async () => {
+    const res = await call("POST", "/segment_groups", {
+      token: await tokenFor([ORG]),
+      json: validGroup({ name: "  Ünïcode ✓ name  " }),
+      headers: { "Content-Type": "application/json; charset=UTF-8" },
+    });
+    expect(res.status, describeResponse(res)).toBe(201);
+    expect(res.body.data.name).toBe("  Ünïcode ✓ name  ");
+  });
+
+  it("takes the permission from the OAuth scope claim as well as from permissions", async () => {
+    const token = await mintToken({ claims: { permissions: undefined, scope: "openid create:segment_groups" } });
+    const res = await call("POST", "/segment_groups", { token, json: validGroup() });
+    expect(res.status, describeResponse(res)).toBe(201);
+  });
+
+  it("accepts an audience array that contains the API, and organization ids sent as strings", async () => {
+    const token = await mintToken({ claims: { aud: ["https://other.example", "https://segment-groups.example.com"], organization_ids: [String(ORG)] } });
+    const res = await call("POST", "/segment_groups", { token, json: validGroup() });
+    expect(res.status, describeResponse(res)).toBe(201);
+  });
+
+  it("accepts a Bearer scheme in any case", async () => {
+    const token = await tokenFor([ORG]);
+    const res = await call("POST", "/segment_groups", { json: validGroup(), headers: { Authorization: `bEaReR ${token}` } });
+    expect(res.status, describeResponse(res)).toBe(201);
+  });
+
+  it("accepts typ JWT and a token with no typ", async () => {
+    for (const header of [{ typ: "JWT" }, { typ: undefined }]) {
+      const res = await call("POST", "/segment_groups", { token: await mintToken({ header }), json: validGroup() });
+      expect(res.status, describeResponse(res)).toBe(201);
+    }
+  });
+
+  it("treats a missing trailing slash on the configured issuer or in the token as equal", async () => {
+    const issuer = env.AUTH0_ISSUER_BASE_URL!;
+    const withoutSlash = issuer.slice(0, -1);
+    const tokenWithoutSlash = await mintToken({ issuer: withoutSlash });
+    const a = await call("POST", "/segment_groups", { token: tokenWithoutSlash, json: validGroup() });
+    expect(a.status, describeResponse(a)).toBe(201);
+    const b = await call("POST", "/segment_groups", {
+      token: await mintToken(),
+      json: validGroup(),
+      env: { AUTH0_ISSUER_BASE_URL: withoutSlash },
+    });
+    expect(b.status, describeResponse(b)).toBe(201);
+  });
+});

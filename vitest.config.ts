@@ -1,0 +1,26 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd against the real Worker entry. The local issuer (started in
+// test/global-setup.ts, in Node) serves the JWKS over loopback; its URL and signing key
+// reach the tests as bindings, alongside the D1 migrations the setup file applies.
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async ({ inject }) => ({
+      main: "./src/index.ts",
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          AUTH0_ISSUER_BASE_URL: inject<string>("issuerUrl"),
+          TEST_SIGNING_JWK: inject<string>("issuerPrivateJwk"),
+          TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+        },
+      },
+    })),
+  ],
+  test: {
+    globalSetup: ["./test/global-setup.ts"],
+    setupFiles: ["./test/setup/apply-migrations.ts"],
+    include: ["test/**/*.test.ts"],
+  },
+});
