@@ -23,9 +23,12 @@ export function issuesToDetails(issues: readonly core.$ZodIssue[], input: unknow
 }
 
 function describe(issue: core.$ZodIssue, value: unknown): { code: ErrorCode; message: string } {
+  // A missing field is "required" whatever check it would have failed (type, enum, ...).
+  if (value === undefined && (issue.code === "invalid_type" || issue.code === "invalid_value")) {
+    return { code: "required", message: "is required" };
+  }
   switch (issue.code) {
     case "invalid_type":
-      if (value === undefined) return { code: "required", message: "is required" };
       return { code: "invalid_type", message: `must be ${article(issue.expected)}, not ${jsonTypeOf(value)}` };
     case "invalid_value":
       return { code: "invalid_value", message: `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` };

@@ -16,7 +16,8 @@ export const segmentName = z
   .string()
   .min(1)
   .max(MAX_NAME_LENGTH)
-  .refine((name) => name.trim() !== "", { message: "must not be blank", params: { code: "blank" } });
+  // An empty name is already "too_short"; only report "blank" for whitespace-only names.
+  .refine((name) => name === "" || name.trim() !== "", { message: "must not be blank", params: { code: "blank" } });
 
 export const segmentMemberSchema = z.strictObject({
   segment_id: positiveId,

@@ -1,0 +1,60 @@
+export interface D1Call {
+  /** "batch" for db.batch, otherwise the statement method (run, all, first, raw) or "exec". */
+  kind: string;
+  /** How many statements went to the database in this round trip. */
+  statements: number;
+  sql: string[];
+}
+
+/**
+ * Wraps a D1 binding and records every round trip to the database, so a test can prove how
+ * many a request costs. Statements pass through untouched; only the calls are counted.
+ */
+export function countingD1(real: D1Database) {
+  const calls: D1Call[] = [];
+  const realStatement = new WeakMap<object, D1PreparedStatement>();
+  const sqlOf = new WeakMap<object, string>();
+
+  function wrap(statement: D1PreparedStatement, sql: string): D1PreparedStatement {
+    const proxy = new Proxy(statement, {
+      get(target, property) {
+        if (property === "bind") {
+          return (...values: unknown[]) => wrap(target.bind(...values), sql);
+        }
+        if (property === "run" || property === "all" || property === "first" || property === "raw") {
+          return (...args: unknown[]) => {
+            calls.push({ kind: property, statements: 1, sql: [sql] });
+            return (target[property] as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    realStatement.set(proxy, statement);
+    sqlOf.set(proxy, sql);
+    return proxy;
+  }
+
+  const db = new Proxy(real, {
+    get(target, property) {
+      if (property === "prepare") return (sql: string) => wrap(target.prepare(sql), sql);
+      if (property === "batch") {
+        return (statements: D1PreparedStatement[]) => {
+          const sql = statements.map((s) => sqlOf.get(s) ?? "?");
+          calls.push({ kind: "batch", statements: statements.length, sql });
+          return target.batch(statements.map((s) => realStatement.get(s) ?? s));
+        };
+      }
+      if (property === "exec") {
+        return (sql: string) => {
+          calls.push({ kind: "exec", statements: 1, sql: [sql] });
+          return target.exec(sql);
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db, calls };
+}

@@ -1,0 +1,106 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { call, describeResponse } from "../helpers/api";
+import { countingD1 } from "../helpers/counting-d1";
+import { countRows, seedSegments, snapshotTables } from "../helpers/db";
+import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
+import { tokenFor } from "../helpers/tokens";
+
+beforeEach(seedCatalog);
+
+/** A group with `count` members spread over subgroups of at most 1,000, all in the catalog. */
+function groupWithMembers(count: number) {
+  const subgroups = [];
+  for (let start = 0; start < count; start += 1000) {
+    const size = Math.min(1000, count - start);
+    subgroups.push({
+      segment_operator: subgroups.length % 2 ? "OR" : "AND",
+      segment_members: Array.from({ length: size }, (_, i) => ({ segment_id: 10_000 + start + i, segment_type: "CONTEXTUAL" })),
+    });
+  }
+  return validGroup({ segment_subgroup: subgroups });
+}
+
+async function seedBulkCatalog(count: number) {
+  const segments = Array.from({ length: count }, (_, i) => ({ segment_type: "CONTEXTUAL" as const, segment_id: 10_000 + i }));
+  for (let i = 0; i < segments.length; i += 500) await seedSegments(segments.slice(i, i + 500));
+}
+
+describe("POST /segment_groups — storage", () => {
+  it("costs one D1 round trip whose statement count does not grow with members", async () => {
+    await seedBulkCatalog(5000);
+    const token = await tokenFor([ORG]);
+    const costs: Record<number, { kind: string; statements: number }[]> = {};
+    for (const members of [1, 1000, 5000]) {
+      const { db, calls } = countingD1(env.DB);
+      const res = await call("POST", "/segment_groups", { token, json: groupWithMembers(members), env: { DB: db } });
+      expect(res.status, describeResponse(res)).toBe(201);
+      costs[members] = calls.map(({ kind, statements }) => ({ kind, statements }));
+      const stored = await env.DB.prepare("SELECT count(*) AS n FROM segment_subgroup_members WHERE group_id = ?")
+        .bind(res.body.data.id)
+        .first<{ n: number }>();
+      expect(stored!.n).toBe(members);
+    }
+    expect(costs[1]).toEqual([{ kind: "batch", statements: 4 }]);
+    expect(costs[1000]).toEqual(costs[1]);
+    expect(costs[5000]).toEqual(costs[1]);
+  });
+
+  it("binds well under D1's 100 parameters per statement, whatever the payload", async () => {
+    await seedBulkCatalog(2000);
+    const { db, calls } = countingD1(env.DB);
+    const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: groupWithMembers(2000), env: { DB: db } });
+    expect(res.status, describeResponse(res)).toBe(201);
+    for (const sql of calls.flatMap((c) => c.sql)) expect(sql.split("?").length - 1).toBeLessThanOrEqual(20);
+  });
+
+  it("also answers a missing segment within that single round trip", async () => {
+    const { db, calls } = countingD1(env.DB);
+    const body = validGroup({ segment_subgroup: [{ segment_operator: "OR", segment_members: [{ segment_id: 999_999, segment_type: "3P" }] }] });
+    const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: body, env: { DB: db } });
+    expect(res.status, describeResponse(res)).toBe(404);
+    expect(calls.map((c) => c.kind)).toEqual(["batch"]);
+  });
+
+  it("is atomic: a failure inside the batch leaves no partial group, and answers 503 in the envelope", async () => {
+    const before = await snapshotTables();
+    // Make the database reject the members insert, as a constraint or outage would mid-batch.
+    await env.DB.exec(
+      "CREATE TRIGGER fail_members BEFORE INSERT ON segment_subgroup_members BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+    );
+    try {
+      const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup() });
+      expect(res.status, describeResponse(res)).toBe(503);
+      expect(res.body.errors).toEqual([{ code: "database_unavailable", message: expect.any(String) }]);
+      expect(res.text).not.toContain("injected");
+      expect(res.text).not.toContain("SQLITE");
+    } finally {
+      await env.DB.exec("DROP TRIGGER fail_members");
+    }
+    expect(await snapshotTables()).toEqual(before);
+  });
+
+  it("enforces member → catalog integrity in the database itself", async () => {
+    const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup() });
+    expect(res.status, describeResponse(res)).toBe(201);
+    const id = res.body.data.id;
+    const orphan = env.DB.prepare(
+      "INSERT INTO segment_subgroup_members (group_id, subgroup_position, position, segment_type, segment_id) VALUES (?, 0, 99, '3P', 123456789)",
+    ).bind(id);
+    await expect(orphan.run()).rejects.toThrow(/FOREIGN KEY/);
+    const usedSegment = env.DB.prepare("DELETE FROM segments WHERE segment_type = 'CONTEXTUAL' AND segment_id = 101");
+    await expect(usedSegment.run()).rejects.toThrow(/FOREIGN KEY/);
+    const duplicate = env.DB.prepare(
+      "INSERT INTO segment_subgroup_members (group_id, subgroup_position, position, segment_type, segment_id) VALUES (?, 0, 99, 'CONTEXTUAL', 101)",
+    ).bind(id);
+    await expect(duplicate.run()).rejects.toThrow(/UNIQUE/);
+  });
+
+  it("removes subgroups and members with their group", async () => {
+    const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup() });
+    expect(res.status, describeResponse(res)).toBe(201);
+    const members = await countRows("segment_subgroup_members");
+    await env.DB.prepare("DELETE FROM segment_groups WHERE id = ?").bind(res.body.data.id).run();
+    expect(await countRows("segment_subgroup_members")).toBe(members - 3);
+  });
+});
