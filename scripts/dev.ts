@@ -1,0 +1,140 @@
+// `npm run dev`: the whole API on this machine, from a fresh clone. Applies the D1 migrations
+// to the local database, loads the demo catalog, starts the local issuer in this process and
+// runs `wrangler dev` against it. Everything listens on 127.0.0.1 only; Ctrl+C (or SIGTERM to
+// this process) stops wrangler, its workerd and the issuer together.
+//
+// Environment: PORT (API, default 8787), LOCAL_ISSUER_PORT (issuer, default 8799).
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { startLocalIssuer, type LocalIssuer } from "./local-issuer.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const WRANGLER = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
+const DEMO_CATALOG = "scripts/demo-catalog.sql";
+const READY_TIMEOUT_MS = 120_000;
+
+const apiPort = portFromEnv("PORT", 8787);
+const issuerPort = portFromEnv("LOCAL_ISSUER_PORT", 8799);
+
+let child: ChildProcess | undefined;
+let issuer: LocalIssuer | undefined;
+let stopSignal: NodeJS.Signals | undefined;
+
+// The terminal sends Ctrl+C to wrangler as well (same process group); forwarding it anyway
+// covers a signal sent to this process alone, e.g. by a supervisor or CI. Wrangler's launcher
+// relays only SIGINT and SIGTERM to the real CLI (which then stops workerd), so SIGHUP goes
+// on as SIGTERM.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    if (stopSignal) return;
+    stopSignal = signal;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill(signal === "SIGINT" ? "SIGINT" : "SIGTERM");
+    else void exit(signalExitCode(signal));
+  });
+}
+
+await wrangler("Applying D1 migrations to the local database", ["d1", "migrations", "apply", "DB", "--local"]);
+await wrangler(`Loading the demo catalog (${DEMO_CATALOG})`, ["d1", "execute", "DB", "--local", "--file", DEMO_CATALOG], { quiet: true });
+
+try {
+  issuer = await startLocalIssuer({ port: issuerPort });
+} catch (err) {
+  const inUse = (err as NodeJS.ErrnoException).code === "EADDRINUSE";
+  console.error(
+    inUse
+      ? `dev: port ${issuerPort} is taken (another \`npm run dev\`?). Stop it, or set LOCAL_ISSUER_PORT to a free port.`
+      : `dev: the local issuer could not start: ${String(err)}`,
+  );
+  await exit(1);
+}
+log(`Local issuer (stand-in for Auth0) on ${issuer!.url}`);
+
+const devArgs = ["dev", "--ip", "127.0.0.1", "--port", String(apiPort), "--var", `AUTH0_ISSUER_BASE_URL:${issuer!.url}`];
+const dev = start(devArgs, "inherit");
+void announceWhenReady(dev);
+const outcome = await exited(dev);
+await exit(stopSignal ? signalExitCode(stopSignal) : (outcome.code ?? 1));
+
+/** Runs one wrangler command to completion; stdin is closed so it never prompts. */
+async function wrangler(title: string, args: string[], options: { quiet?: boolean } = {}): Promise<void> {
+  log(`${title}...`);
+  const proc = start(args, options.quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"]);
+  let output = "";
+  proc.stdout?.on("data", (chunk: Buffer) => (output += chunk));
+  proc.stderr?.on("data", (chunk: Buffer) => (output += chunk));
+  const { code } = await exited(proc);
+  if (stopSignal) await exit(signalExitCode(stopSignal));
+  if (code !== 0) {
+    if (output) process.stderr.write(output);
+    console.error(`dev: \`wrangler ${args.join(" ")}\` failed (exit ${code}).`);
+    await exit(code ?? 1);
+  }
+}
+
+function start(args: string[], stdio: StdioOptions): ChildProcess {
+  // The same Node that runs this script (the project's Node 22), without a shell in between,
+  // so signals reach wrangler directly.
+  child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio });
+  return child;
+}
+
+function exited(proc: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    proc.once("error", (err) => {
+      console.error(`dev: could not run wrangler: ${err.message}`);
+      resolve({ code: 1, signal: null });
+    });
+    proc.once("exit", (code, signal) => resolve({ code, signal }));
+  });
+}
+
+// Polls GET /health so the "how to get a token" hint appears once the API really answers.
+async function announceWhenReady(proc: ChildProcess): Promise<void> {
+  const url = `http://127.0.0.1:${apiPort}/health`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (proc.exitCode === null && proc.signalCode === null && Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) {
+        const tokenCommand = issuerPort === 8799 ? "npm run -s token -- --org 1234" : `npm run -s token -- --org 1234 --issuer-port ${issuerPort}`;
+        log(
+          [
+            `Segment Groups API ready on http://127.0.0.1:${apiPort} (demo catalog: CONTEXTUAL 101-103, 3P 201-202, 3P 301 of org 1234)`,
+            `  Get a token in another terminal:  TOKEN=$(${tokenCommand})`,
+            `  Then call it, e.g.:                curl -H "Authorization: Bearer $TOKEN" ...  (see README, "Try it")`,
+            `  Stop with Ctrl+C.`,
+          ].join("\n"),
+        );
+        return;
+      }
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function exit(code: number): Promise<never> {
+  // close() waits for open keep-alive connections; don't let one hold up the exit.
+  await Promise.race([issuer?.close(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+  process.exit(code);
+}
+
+function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[signal]!;
+}
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    console.error(`dev: ${name} must be a TCP port number (1-65535), not "${raw}".`);
+    process.exit(1);
+  }
+  return port;
+}
+
+function log(message: string): void {
+  console.log(`\n[dev] ${message}`);
+}
