@@ -1,0 +1,73 @@
+// `npm run -s token -- [--org 1234 ...] [--permissions a,b] [--expires-in 3600] [--sub id] [--issuer-port 8799]`
+// Asks the local issuer that `npm run dev` runs for an access token and prints only the
+// token, so `TOKEN=$(npm run -s token)` works. Everything else goes to stderr.
+import { parseArgs } from "node:util";
+import { ALL_PERMISSIONS, type TokenRequest } from "./local-issuer.ts";
+
+const USAGE = `Usage: npm run -s token -- [options]
+
+  --org <id>             organization the token grants; repeat or comma-separate (default: 1234)
+  --permissions <list>   comma-separated permissions; "" for none (default: ${ALL_PERMISSIONS.join(",")})
+  --expires-in <seconds> lifetime of the token (default: 3600)
+  --sub <subject>        the token's subject (default: the issuer's local-user|1)
+  --issuer-port <port>   where the local issuer listens (default: $LOCAL_ISSUER_PORT or 8799)`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      org: { type: "string", multiple: true },
+      permissions: { type: "string" },
+      "expires-in": { type: "string" },
+      sub: { type: "string" },
+      "issuer-port": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  }));
+} catch (err) {
+  fail(`token: ${(err as Error).message}\n\n${USAGE}`);
+}
+if (values.help) {
+  console.error(USAGE);
+  process.exit(0);
+}
+
+const request: TokenRequest = {
+  organization_ids: (values.org ?? ["1234"]).flatMap((o) => o.split(",")).map((o) => positiveInteger("--org", o)),
+  permissions: values.permissions === undefined ? ALL_PERMISSIONS : values.permissions.split(",").map((p) => p.trim()).filter(Boolean),
+  expires_in: positiveInteger("--expires-in", values["expires-in"] ?? "3600"),
+};
+if (values.sub !== undefined) request.sub = values.sub;
+
+const port = positiveInteger("--issuer-port", values["issuer-port"] ?? (process.env.LOCAL_ISSUER_PORT || "8799"));
+const url = `http://127.0.0.1:${port}/token`;
+
+let response: Response;
+try {
+  response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(request),
+    signal: AbortSignal.timeout(5_000),
+  });
+} catch {
+  fail(`token: no local issuer is answering on http://127.0.0.1:${port}/ — start it with \`npm run dev\` (in another terminal).`);
+}
+const body = (await response.json().catch(() => undefined)) as { access_token?: unknown } | undefined;
+if (!response.ok || typeof body?.access_token !== "string") {
+  fail(`token: the local issuer at ${url} answered ${response.status} without a token. Is \`npm run dev\` running on that port?`);
+}
+process.stdout.write(`${body.access_token}\n`);
+
+function positiveInteger(flag: string, raw: string): number {
+  const value = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value <= 0) fail(`token: ${flag} must be a positive integer, not "${raw}".`);
+  return value;
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
