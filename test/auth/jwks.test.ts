@@ -89,7 +89,13 @@ describe("JWKS fetching and caching", () => {
     });
     expect(unreachable.status, describeResponse(unreachable)).toBe(503);
 
+    // Failed fetches are not retried for a few seconds, so an outage costs one fetch, not one per request.
+    const fetchesDuringOutage = await tenant.jwksFetches();
+    for (let i = 0; i < 5; i++) expect((await createGroup(await tenant.sign(key, { claims }), tenant.env)).status).toBe(503);
+    expect(await tenant.jwksFetches()).toBe(fetchesDuringOutage);
+
     await tenant.publish([key]);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 6_000 });
     const recovered = await createGroup(await tenant.sign(key, { claims }), tenant.env);
     expect(recovered.status, describeResponse(recovered)).toBe(201);
   });
@@ -102,6 +108,22 @@ describe("JWKS fetching and caching", () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 11 * 60_000 });
     const res = await createGroup(await tenant.sign(key, { claims }), tenant.env);
     expect(res.status, describeResponse(res)).toBe(201);
+  });
+
+  it("does not let unknown kids hammer a failing JWKS: one fetch per cooldown window", async () => {
+    const key = await newSigningKey();
+    const stranger = await newSigningKey();
+    const tenant = await createTenant([key]);
+    expect((await createGroup(await tenant.sign(key, { claims }), tenant.env)).status).toBe(201);
+    await tenant.breakJwks(503);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 31_000 });
+    for (let i = 0; i < 10; i++) {
+      const res = await createGroup(await tenant.sign(stranger, { claims }), tenant.env);
+      expect(res.status, describeResponse(res)).toBe(401);
+      // Known keys keep working from the cached set meanwhile.
+      expect((await createGroup(await tenant.sign(key, { claims }), tenant.env)).status).toBe(201);
+    }
+    expect(await tenant.jwksFetches()).toBe(2);
   });
 
   it("uses AUTH0_JWKS_URI when it is set", async () => {
