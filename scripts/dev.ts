@@ -101,7 +101,8 @@ async function announceWhenReady(proc: ChildProcess): Promise<void> {
           [
             `Segment Groups API ready on http://127.0.0.1:${apiPort} (demo catalog: CONTEXTUAL 101-103, 3P 201-202, 3P 301 of org 1234)`,
             `  Get a token in another terminal:  TOKEN=$(${tokenCommand})`,
-            `  Then call it, e.g.:                curl -H "Authorization: Bearer $TOKEN" ...  (see README, "Try it")`,
+            `  Then call it:                      curl -i -X POST http://127.0.0.1:${apiPort}/segment_groups -H "Authorization: Bearer $TOKEN" ...`,
+            `                                     (a complete request: README.md, "Try it")`,
             `  Stop with Ctrl+C.`,
           ].join("\n"),
         );
