@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { segments } from "./schema";
 
 export interface CatalogSegment {
   segmentType: "CONTEXTUAL" | "3P";
@@ -14,18 +15,25 @@ export interface StoredSegment extends CatalogSegment {
   updatedAt: string;
 }
 
+export type UpsertOutcome =
+  | { outcome: "stored"; segment: StoredSegment }
+  /** The segment exists but belongs to an organization the caller does not hold. */
+  | { outcome: "hidden" }
+  /** The caller can see the segment, but asked to change its owner (global ⇄ owned, or another organization). */
+  | { outcome: "owner_conflict"; currentOrganizationId: number | null };
+
 /**
  * Creates or replaces a catalog segment in one statement. An existing segment is only
- * replaced when the caller can see it (global, or owned by one of `callerOrganizationIds`);
- * otherwise nothing changes and `undefined` comes back, so the route can answer 404 without
- * telling whether another organization owns that id.
+ * replaced by a caller who can see it (global, or owned by one of `callerOrganizationIds`),
+ * and never changes owner: otherwise one organization could take over a segment other
+ * organizations' groups use. Only a refused write costs a second query, to say why.
  */
 export async function upsertSegment(
   db: Database,
   segment: CatalogSegment,
   callerOrganizationIds: readonly number[],
   now: string,
-): Promise<StoredSegment | undefined> {
+): Promise<UpsertOutcome> {
   const rows = await db.all<{
     name: string;
     organization_id: number | null;
@@ -40,15 +48,20 @@ export async function upsertSegment(
       organization_id = excluded.organization_id,
       revision = segments.revision + 1,
       updated_at = excluded.updated_at
-    WHERE segments.organization_id IS NULL
-       OR segments.organization_id IN (SELECT value FROM json_each(${JSON.stringify(callerOrganizationIds)}))
+    WHERE segments.organization_id IS excluded.organization_id
     RETURNING name, organization_id, revision, created_at, updated_at`);
   const row = rows[0];
-  if (!row) return undefined;
-  return {
-    ...segment,
-    revision: row.revision,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+  if (row) {
+    return {
+      outcome: "stored",
+      segment: { ...segment, revision: row.revision, createdAt: row.created_at, updatedAt: row.updated_at },
+    };
+  }
+  const [existing] = await db
+    .select({ organizationId: segments.organizationId })
+    .from(segments)
+    .where(and(eq(segments.segmentType, segment.segmentType), eq(segments.segmentId, segment.segmentId)));
+  const owner = existing?.organizationId ?? null;
+  if (owner !== null && !callerOrganizationIds.includes(owner)) return { outcome: "hidden" };
+  return { outcome: "owner_conflict", currentOrganizationId: owner };
 }

@@ -25,10 +25,11 @@ export const ERROR_STATUS = {
   invalid_token: 401,
   insufficient_permissions: 403,
   organization_forbidden: 403,
-  // 404 / 405 / 413 / 415: routing and transport.
+  // 404 / 405 / 409 / 413 / 415: routing, state and transport.
   not_found: 404,
   segment_not_found: 404,
   method_not_allowed: 405,
+  segment_owner_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   // 5xx: our side; messages never carry internals.

@@ -53,6 +53,23 @@ describe("PUT /segments/{segment_type}/{segment_id}", () => {
     expect(await snapshotTables()).toEqual(before);
   });
 
+  it("never changes a segment's owner: claiming a global segment or releasing an owned one is a 409", async () => {
+    expect((await put("/segments/3P/5009", { name: "Global" })).status).toBe(201);
+    expect((await put("/segments/3P/5010", { name: "Owned", organization_id: ORG })).status).toBe(201);
+    const before = await snapshotTables();
+    const token = await tokenFor([ORG, OTHER_ORG]);
+    for (const [path, organization_id] of [
+      ["/segments/3P/5009", ORG],
+      ["/segments/3P/5010", null],
+      ["/segments/3P/5010", OTHER_ORG],
+    ] as const) {
+      const res = await put(path, { name: "Taken", organization_id }, token);
+      expect(res.status, describeResponse(res)).toBe(409);
+      expect(res.body.errors).toEqual([{ code: "segment_owner_conflict", field: "organization_id", message: expect.any(String) }]);
+    }
+    expect(await snapshotTables()).toEqual(before);
+  });
+
   it("refuses to assign an organization the token does not hold", async () => {
     const before = await snapshotTables();
     const res = await put("/segments/3P/5006", { name: "x", organization_id: OTHER_ORG });

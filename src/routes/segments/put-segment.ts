@@ -12,7 +12,8 @@ import { putSegmentSchema, segmentParamsSchema } from "./schemas";
 
 /**
  * PUT /segments/{segment_type}/{segment_id}: creates (201) or replaces (200) a catalog
- * segment. Another organization's segment is reported as not found, never as forbidden.
+ * segment. Another organization's segment is reported as not found, never as forbidden; a
+ * segment's owner (an organization, or null for global) is fixed at creation (409).
  */
 export const putSegment = new Hono<AppEnv>().put(
   "/segments/:segment_type/:segment_id",
@@ -27,7 +28,7 @@ export const putSegment = new Hono<AppEnv>().put(
     const organizationId = body.organization_id ?? null;
     if (organizationId !== null) assertOrganizationAccess(c.var.caller, organizationId);
 
-    const stored = await withDatabase(c.var.requestId, () =>
+    const result = await withDatabase(c.var.requestId, () =>
       upsertSegment(
         database(c.env.DB),
         { segmentType: segment_type, segmentId: segment_id, name: body.name, organizationId },
@@ -35,9 +36,18 @@ export const putSegment = new Hono<AppEnv>().put(
         new Date().toISOString(),
       ),
     );
-    if (!stored) {
+    if (result.outcome === "hidden") {
       throw ApiError.of("segment_not_found", `No ${segment_type} segment ${segment_id} is available to your organizations.`);
     }
+    if (result.outcome === "owner_conflict") {
+      const owner = result.currentOrganizationId === null ? "global (null)" : `organization ${result.currentOrganizationId}`;
+      throw ApiError.of(
+        "segment_owner_conflict",
+        `This segment is ${owner}; its owner cannot change. Send the same organization_id to replace it.`,
+        "organization_id",
+      );
+    }
+    const stored = result.segment;
     const data = {
       segment_type,
       segment_id,
