@@ -20,13 +20,16 @@ export const requireJsonBody = createMiddleware<AppEnv>(async function parseJson
   const declared = c.req.header("Content-Length");
   if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
 
-  const text = await readTextWithin(c.req.raw, MAX_BODY_BYTES);
-  if (text.trim() === "") throw ApiError.of("empty_body", "The request body is empty; send a JSON object.");
+  const bytes = await readBodyWithin(c.req.raw, MAX_BODY_BYTES);
   let parsed: unknown;
   try {
+    // Fatal decoding: invalid UTF-8 is a malformed body, not text with replacement characters.
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    if (text.trim() === "") throw ApiError.of("empty_body", "The request body is empty; send a JSON object.");
     parsed = JSON.parse(text);
-  } catch {
-    throw ApiError.of("malformed_json", "The request body is not valid JSON.");
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw ApiError.of("malformed_json", "The request body is not valid UTF-8 JSON.");
   }
   c.req.bodyCache.json = Promise.resolve(parsed);
   await next();
@@ -34,8 +37,8 @@ export const requireJsonBody = createMiddleware<AppEnv>(async function parseJson
 
 // Counts bytes as they stream in, so a body without Content-Length (chunked) cannot make
 // the Worker buffer more than the limit.
-async function readTextWithin(request: Request, limit: number): Promise<string> {
-  if (!request.body) return "";
+async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -55,7 +58,7 @@ async function readTextWithin(request: Request, limit: number): Promise<string> 
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
 }
 
 function tooLarge(): ApiError {

@@ -7,7 +7,7 @@ import { tokenFor } from "../helpers/tokens";
 beforeEach(seedCatalog);
 
 /** POSTs `json` (or a raw body) and asserts the 400 envelope and that no row changed. */
-async function expectRejected(options: { json?: unknown; rawBody?: string; headers?: Record<string, string> }, status = 400) {
+async function expectRejected(options: { json?: unknown; rawBody?: BodyInit; headers?: Record<string, string> }, status = 400) {
   const before = await snapshotTables();
   const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), ...options });
   expect(res.status, describeResponse(res)).toBe(status);
@@ -179,6 +179,9 @@ describe("POST /segment_groups — request body (400)", () => {
   it("answers malformed JSON, an empty body and non-object bodies with 400 in the envelope", async () => {
     const malformed = await expectRejected({ rawBody: '{"name": "x",', headers: { "Content-Type": "application/json" } });
     expect(errorsOf(malformed)).toEqual([{ code: "malformed_json" }]);
+    const latin1 = new Uint8Array([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d]); // {"n":"\xe9"}
+    const notUtf8 = await expectRejected({ rawBody: latin1, headers: { "Content-Type": "application/json" } });
+    expect(errorsOf(notUtf8)).toEqual([{ code: "malformed_json" }]);
     const empty = await expectRejected({ rawBody: "", headers: { "Content-Type": "application/json" } });
     expect(errorsOf(empty)).toEqual([{ code: "empty_body" }]);
     for (const body of ["[]", "null", "42", '"text"', "true"]) {
