@@ -19,7 +19,6 @@ export const ERROR_STATUS = {
   blank: 400,
   unknown_field: 400,
   duplicate_segment: 400,
-  invalid_parameter: 400,
   // 401 / 403: who is calling and what they may do.
   missing_token: 401,
   invalid_token: 401,

@@ -10,7 +10,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * then hands the parsed value to the zod validator through Hono's body cache, so the body
  * is read and parsed once.
  *
- * @example app.post("/things", requireJsonBody, validateJson(schema), handler)
+ * @example app.post("/things", requireJsonBody, validate("json", schema), handler)
  */
 export const requireJsonBody = createMiddleware<AppEnv>(async function parseJsonBody(c, next) {
   const mediaType = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();

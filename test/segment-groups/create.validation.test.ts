@@ -160,6 +160,18 @@ describe("POST /segment_groups — request body (400)", () => {
     expect(duplicate.message).toContain("segment_members[0]");
   });
 
+  it("still reports duplicates and totals when a member id is a decimal", async () => {
+    const res = await expectRejected({
+      json: validGroup({
+        segment_subgroup: [{ segment_operator: "AND", segment_members: [member(101), member(1.5), member(101)] }],
+      }),
+    });
+    expect(errorsOf(res)).toEqual([
+      { code: "invalid_type", field: "segment_subgroup[0].segment_members[1].segment_id" },
+      { code: "duplicate_segment", field: "segment_subgroup[0].segment_members[2].segment_id" },
+    ]);
+  });
+
   it("rejects unknown fields at every level", async () => {
     const body = validGroup({ id: "abc", extra: 1 });
     (body.segment_subgroup[0] as Record<string, unknown>).note = "x";

@@ -8,7 +8,7 @@ import { ApiError } from "../../errors";
 import { requireJsonBody } from "../../middleware/json-body";
 import { success } from "../../responses";
 import { fieldPath } from "../../validation/field-path";
-import { validateJson } from "../../validation/validate-json";
+import { validate } from "../../validation/validate";
 import { createSegmentGroupSchema, type CreateSegmentGroupInput } from "./schemas";
 
 /**
@@ -20,7 +20,7 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
   requireAuth,
   requirePermission("create:segment_groups"),
   requireJsonBody,
-  validateJson(createSegmentGroupSchema),
+  validate("json", createSegmentGroupSchema),
   async function createSegmentGroupHandler(c) {
     const input = c.req.valid("json");
     assertOrganizationAccess(c.var.caller, input.organization_id);

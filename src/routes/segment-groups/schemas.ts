@@ -10,8 +10,21 @@ export const MAX_SUBGROUPS = 100;
 export const MAX_MEMBERS_PER_SUBGROUP = 1_000;
 export const MAX_MEMBERS_PER_GROUP = 5_000;
 
-/** A safe positive integer; JSON numbers only, never strings. */
-export const positiveId = z.int().positive();
+/**
+ * A safe positive integer; JSON numbers only, never strings. Checked in one refinement rather
+ * than with `z.int()`, whose failure aborts the parse and would hide the other problems in the
+ * body (duplicates, totals); the metadata keeps its JSON Schema an integer.
+ */
+export const positiveId = z
+  .number()
+  .superRefine(function checkPositiveId(n, ctx) {
+    if (!Number.isInteger(n)) ctx.addIssue({ code: "custom", message: "must be an integer", params: { code: "invalid_type" } });
+    else if (n < 1) ctx.addIssue({ code: "custom", message: "must be at least 1", params: { code: "too_small" } });
+    else if (n > Number.MAX_SAFE_INTEGER) {
+      ctx.addIssue({ code: "custom", message: `must be at most ${Number.MAX_SAFE_INTEGER}`, params: { code: "too_large" } });
+    }
+  })
+  .meta({ type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
 export const segmentName = z
   .string()

@@ -6,8 +6,7 @@ import { upsertSegment } from "../../db/segments";
 import { ApiError } from "../../errors";
 import { requireJsonBody } from "../../middleware/json-body";
 import { success } from "../../responses";
-import { validateJson } from "../../validation/validate-json";
-import { validateParams } from "../../validation/validate-params";
+import { validate } from "../../validation/validate";
 import { putSegmentSchema, segmentParamsSchema } from "./schemas";
 
 /**
@@ -20,8 +19,8 @@ export const putSegment = new Hono<AppEnv>().put(
   requireAuth,
   requirePermission("write:segments"),
   requireJsonBody,
-  validateParams(segmentParamsSchema),
-  validateJson(putSegmentSchema),
+  validate("param", segmentParamsSchema),
+  validate("json", putSegmentSchema),
   async function putSegmentHandler(c) {
     const { segment_type, segment_id } = c.req.valid("param");
     const body = c.req.valid("json");

@@ -1,0 +1,16 @@
+import { zValidator } from "@hono/zod-validator";
+import type { ZodType } from "zod";
+import { ApiError } from "../errors";
+import { issuesToDetails } from "./issues-to-details";
+
+/**
+ * zod validation of one part of the request (`json` body, path `param`s or `query`) that
+ * reports every problem at once, each as `{code, field, message}` in the error envelope.
+ *
+ * @example app.post("/things", requireJsonBody, validate("json", thingSchema), (c) => c.req.valid("json"))
+ */
+export function validate<Target extends "json" | "param" | "query", T extends ZodType>(target: Target, schema: T) {
+  return zValidator(target, schema, function reportAllIssues(result) {
+    if (!result.success) throw new ApiError(issuesToDetails(result.error.issues, result.data));
+  });
+}
