@@ -34,27 +34,20 @@ export async function upsertSegment(
   callerOrganizationIds: readonly number[],
   now: string,
 ): Promise<UpsertOutcome> {
-  const rows = await db.all<{
-    name: string;
-    organization_id: number | null;
-    revision: number;
-    created_at: string;
-    updated_at: string;
-  }>(sql`
-    INSERT INTO segments (segment_type, segment_id, name, organization_id, revision, created_at, updated_at)
-    VALUES (${segment.segmentType}, ${segment.segmentId}, ${segment.name}, ${segment.organizationId}, 1, ${now}, ${now})
-    ON CONFLICT (segment_type, segment_id) DO UPDATE SET
-      name = excluded.name,
-      organization_id = excluded.organization_id,
-      revision = segments.revision + 1,
-      updated_at = excluded.updated_at
-    WHERE segments.organization_id IS excluded.organization_id
-    RETURNING name, organization_id, revision, created_at, updated_at`);
-  const row = rows[0];
+  const [row] = await db
+    .insert(segments)
+    .values({ ...segment, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [segments.segmentType, segments.segmentId],
+      set: { name: segment.name, revision: sql`${segments.revision} + 1`, updatedAt: now },
+      // `IS` compares NULLs too: a global segment stays global, an owned one keeps its owner.
+      setWhere: sql`${segments.organizationId} IS ${segment.organizationId}`,
+    })
+    .returning({ revision: segments.revision, createdAt: segments.createdAt, updatedAt: segments.updatedAt });
   if (row) {
     return {
       outcome: "stored",
-      segment: { ...segment, revision: row.revision, createdAt: row.created_at, updatedAt: row.updated_at },
+      segment: { ...segment, ...row },
     };
   }
   const [existing] = await db

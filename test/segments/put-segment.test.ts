@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
+import { countingD1 } from "../helpers/counting-d1";
 import { snapshotTables } from "../helpers/db";
 import { ORG, OTHER_ORG } from "../helpers/fixtures";
 import { mintToken, tokenFor } from "../helpers/tokens";
@@ -28,6 +29,15 @@ describe("PUT /segments/{segment_type}/{segment_id}", () => {
     expect(replaced.body.data).toMatchObject({ name: "Auto intenders (EU)", created_at: created.body.data.created_at });
     const row = await env.DB.prepare("SELECT name, organization_id, revision FROM segments WHERE segment_type = '3P' AND segment_id = 5001").first();
     expect(row).toEqual({ name: "Auto intenders (EU)", organization_id: ORG, revision: 2 });
+  });
+
+  it("costs one D1 round trip to create or replace", async () => {
+    for (const expected of [201, 200]) {
+      const { db, calls } = countingD1(env.DB);
+      const res = await call("PUT", "/segments/CONTEXTUAL/5011", { token: await tokenFor([ORG]), json: { name: "Cheap" }, env: { DB: db } });
+      expect(res.status, describeResponse(res)).toBe(expected);
+      expect(calls).toHaveLength(1);
+    }
   });
 
   it("makes a segment global when organization_id is null or absent", async () => {
