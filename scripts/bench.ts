@@ -2,10 +2,10 @@
 // for groups of 1, 100 and 1,000 members, and GET /health as a floor. Timings on a shared
 // machine are only comparable within one run, so it prints ratios next to the numbers.
 // Only ever talks to 127.0.0.1.
-import { ALL_PERMISSIONS } from "./local-issuer.ts";
+import { ALL_PERMISSIONS, DEFAULT_ISSUER_PORT } from "./local-issuer.ts";
 
 const API = `http://127.0.0.1:${process.env.PORT ?? 8787}`;
-const ISSUER = `http://127.0.0.1:${process.env.LOCAL_ISSUER_PORT ?? 8799}`;
+const ISSUER = `http://127.0.0.1:${process.env.LOCAL_ISSUER_PORT ?? DEFAULT_ISSUER_PORT}`;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const ORG = 1234;
 const FIRST_ID = 900_000; // clear of the demo catalog's ids

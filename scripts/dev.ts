@@ -6,7 +6,7 @@
 // Environment: PORT (API, default 8787), LOCAL_ISSUER_PORT (issuer, default 8799).
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { startLocalIssuer, type LocalIssuer } from "./local-issuer.ts";
+import { DEFAULT_ISSUER_PORT, startLocalIssuer, type LocalIssuer } from "./local-issuer.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
@@ -14,7 +14,7 @@ const DEMO_CATALOG = "scripts/demo-catalog.sql";
 const READY_TIMEOUT_MS = 120_000;
 
 const apiPort = portFromEnv("PORT", 8787);
-const issuerPort = portFromEnv("LOCAL_ISSUER_PORT", 8799);
+const issuerPort = portFromEnv("LOCAL_ISSUER_PORT", DEFAULT_ISSUER_PORT);
 
 let child: ChildProcess | undefined;
 let issuer: LocalIssuer | undefined;
@@ -96,7 +96,7 @@ async function announceWhenReady(proc: ChildProcess): Promise<void> {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) {
-        const tokenCommand = issuerPort === 8799 ? "npm run -s token -- --org 1234" : `npm run -s token -- --org 1234 --issuer-port ${issuerPort}`;
+        const tokenCommand = issuerPort === DEFAULT_ISSUER_PORT ? "npm run -s token -- --org 1234" : `npm run -s token -- --org 1234 --issuer-port ${issuerPort}`;
         log(
           [
             `Segment Groups API ready on http://127.0.0.1:${apiPort} (demo catalog: CONTEXTUAL 101-103, 3P 201-202, 3P 301 of org 1234)`,

@@ -6,6 +6,8 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 
 export const DEFAULT_AUDIENCE = "https://segment-groups.example.com";
 export const ALL_PERMISSIONS = ["create:segment_groups", "write:segments"];
+/** Where `npm run dev` runs the issuer; wrangler.toml's AUTH0_ISSUER_BASE_URL points here. */
+export const DEFAULT_ISSUER_PORT = 8799;
 
 export interface LocalIssuer {
   /** The issuer URL, with a trailing slash, as Auth0 writes it in `iss`. */
@@ -122,6 +124,6 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 // `node scripts/local-issuer.ts [port]` runs it on its own.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const issuer = await startLocalIssuer({ port: Number(process.argv[2] ?? 8799) });
+  const issuer = await startLocalIssuer({ port: Number(process.argv[2] ?? DEFAULT_ISSUER_PORT) });
   console.log(`local issuer: ${issuer.url} (JWKS at ${issuer.url}.well-known/jwks.json)`);
 }

@@ -2,7 +2,7 @@
 // Asks the local issuer that `npm run dev` runs for an access token and prints only the
 // token, so `TOKEN=$(npm run -s token)` works. Everything else goes to stderr.
 import { parseArgs } from "node:util";
-import { ALL_PERMISSIONS, type TokenRequest } from "./local-issuer.ts";
+import { ALL_PERMISSIONS, DEFAULT_ISSUER_PORT, type TokenRequest } from "./local-issuer.ts";
 
 const USAGE = `Usage: npm run -s token -- [options]
 
@@ -41,7 +41,7 @@ const request: TokenRequest = {
 };
 if (values.sub !== undefined) request.sub = values.sub;
 
-const port = positiveInteger("--issuer-port", values["issuer-port"] ?? (process.env.LOCAL_ISSUER_PORT || "8799"));
+const port = positiveInteger("--issuer-port", values["issuer-port"] ?? (process.env.LOCAL_ISSUER_PORT || String(DEFAULT_ISSUER_PORT)));
 const url = `http://127.0.0.1:${port}/token`;
 
 let response: Response;

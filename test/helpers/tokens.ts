@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { importJWK, SignJWT, type JWK, type JWTPayload } from "jose";
 
-export const AUDIENCE = "https://segment-groups.example.com";
+/** The API identifier the Worker is configured with (wrangler.toml), so tests never restate it. */
+export const AUDIENCE = env.AUTH0_AUDIENCE!;
 export const ALL_PERMISSIONS = ["create:segment_groups", "write:segments"];
 
 const rootJwk = JSON.parse(env.TEST_SIGNING_JWK) as JWK & { kid: string };

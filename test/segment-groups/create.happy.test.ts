@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
 import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
-import { mintToken, tokenFor } from "../helpers/tokens";
+import { AUDIENCE, mintToken, tokenFor } from "../helpers/tokens";
 
 beforeEach(seedCatalog);
 
@@ -104,7 +104,7 @@ describe("POST /segment_groups — success", () => {
   });
 
   it("accepts an audience array that contains the API, and organization ids sent as strings", async () => {
-    const token = await mintToken({ claims: { aud: ["https://other.example", "https://segment-groups.example.com"], organization_ids: [String(ORG)] } });
+    const token = await mintToken({ claims: { aud: ["https://other.example", AUDIENCE], organization_ids: [String(ORG)] } });
     const res = await call("POST", "/segment_groups", { token, json: validGroup() });
     expect(res.status, describeResponse(res)).toBe(201);
   });
