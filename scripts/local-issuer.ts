@@ -1,11 +1,12 @@
 // A stand-in for an Auth0 tenant, for local runs and tests only: it serves a JWKS over
 // loopback and mints RS256 access tokens, so the Worker verifies tokens through exactly the
 // same remote-JWKS path as in production. It never listens beyond 127.0.0.1.
+import { PERMISSIONS } from "../src/auth/permissions.ts";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 
 export const DEFAULT_AUDIENCE = "https://segment-groups.example.com";
-export const ALL_PERMISSIONS = ["create:segment_groups", "write:segments"];
+export const ALL_PERMISSIONS: string[] = [...PERMISSIONS];
 /** Where `npm run dev` runs the issuer; wrangler.toml's AUTH0_ISSUER_BASE_URL points here. */
 export const DEFAULT_ISSUER_PORT = 8799;
 

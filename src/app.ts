@@ -6,6 +6,7 @@ import { ConfigurationError, readAuthConfig } from "./config";
 import { ApiError, errorResponse, handleError } from "./errors";
 import { health } from "./routes/health";
 import { createSegmentGroup } from "./routes/segment-groups/create-segment-group";
+import { getSegmentGroup } from "./routes/segment-groups/get-segment-group";
 import { putSegment } from "./routes/segments/put-segment";
 
 /**
@@ -37,7 +38,7 @@ export function createApp() {
     }),
   );
 
-  const routes = app.route("/", health).route("/", putSegment).route("/", createSegmentGroup);
+  const routes = app.route("/", health).route("/", putSegment).route("/", createSegmentGroup).route("/", getSegmentGroup);
 
   app.notFound((c) => errorResponse(c, ApiError.of("not_found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);

@@ -1,6 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors";
+import { tagMiddleware } from "../openapi/describe-route";
+import type { Permission } from "./permissions";
 import { invalidToken, REALM, verifyAccessToken } from "./verify-access-token";
 
 // RFC 6750: the scheme is case-insensitive and the token is token68-shaped.
@@ -12,26 +14,29 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
  *
  * @example app.post("/things", requireAuth, requirePermission("create:things"), handler)
  */
-export const requireAuth = createMiddleware<AppEnv>(async function authenticate(c, next) {
-  const header = c.req.header("Authorization");
-  if (!header || !/^bearer(\s|$)/i.test(header.trim())) {
-    throw new ApiError(
-      { code: "missing_token", message: "Send an access token as 'Authorization: Bearer <token>'." },
-      { "WWW-Authenticate": `Bearer realm="${REALM}"` },
-    );
-  }
-  const match = BEARER.exec(header.trim());
-  if (!match) throw invalidToken("The Authorization header must be 'Bearer <token>'.");
-  c.set("caller", await verifyAccessToken(match[1]!, c.var.authConfig));
-  await next();
-});
+export const requireAuth = tagMiddleware(
+  createMiddleware<AppEnv>(async function authenticate(c, next) {
+    const header = c.req.header("Authorization");
+    if (!header || !/^bearer(\s|$)/i.test(header.trim())) {
+      throw new ApiError(
+        { code: "missing_token", message: "Send an access token as 'Authorization: Bearer <token>'." },
+        { "WWW-Authenticate": `Bearer realm="${REALM}"` },
+      );
+    }
+    const match = BEARER.exec(header.trim());
+    if (!match) throw invalidToken("The Authorization header must be 'Bearer <token>'.");
+    c.set("caller", await verifyAccessToken(match[1]!, c.var.authConfig));
+    await next();
+  }),
+  { kind: "auth" },
+);
 
 /**
  * Lets the request through only if the caller's token grants `permission` (in its
  * `permissions` claim or `scope`).
  */
-export function requirePermission(permission: string) {
-  return createMiddleware<AppEnv>(async function checkPermission(c, next) {
+export function requirePermission(permission: Permission) {
+  const middleware = createMiddleware<AppEnv>(async function checkPermission(c, next) {
     if (!c.var.caller.permissions.has(permission)) {
       throw new ApiError(
         { code: "insufficient_permissions", message: `This operation needs the '${permission}' permission.` },
@@ -40,6 +45,7 @@ export function requirePermission(permission: string) {
     }
     await next();
   });
+  return tagMiddleware(middleware, { kind: "permission", permission });
 }
 
 /** Throws 403 unless the caller may act for `organizationId`; `field` names where it came from. */

@@ -24,6 +24,8 @@ export const segments = sqliteTable(
     segmentType: text("segment_type", { enum: SEGMENT_TYPES }).notNull(),
     segmentId: integer("segment_id").notNull(),
     name: text("name").notNull(),
+    // `name` lower-cased by the Worker (Unicode-aware, unlike SQLite's lower()): the `q` filter.
+    nameFolded: text("name_folded").notNull().default(""),
     organizationId: integer("organization_id"),
     // Starts at 1 and grows on every replace; lets an upsert tell "created" from "replaced".
     revision: integer("revision").notNull().default(1),
@@ -32,7 +34,8 @@ export const segments = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.segmentType, t.segmentId] }),
-    index("segments_organization_idx").on(t.organizationId),
+    // Listing an organization's own segments in catalog order (`organization_id` filter, pages).
+    index("segments_organization_key_idx").on(t.organizationId, t.segmentType, t.segmentId),
     check("segments_type_check", sql`${t.segmentType} IN ('CONTEXTUAL', '3P')`),
   ],
 );
@@ -47,6 +50,10 @@ export const segmentGroups = sqliteTable(
     status: integer("status", { mode: "boolean" }).notNull(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    // `name` lower-cased by the Worker (Unicode-aware, unlike SQLite's lower()): the `q` filter.
+    nameFolded: text("name_folded").notNull().default(""),
+    // Opaque version, a new random value on every write: the ETag, and the If-Match guard.
+    etag: text("etag").notNull().default(""),
   },
   (t) => [
     // Listing is per organization, newest first.
@@ -98,7 +105,8 @@ export const segmentSubgroupMembers = sqliteTable(
       t.segmentType,
       t.segmentId,
     ),
-    // Serves the foreign key check when a segment is deleted, and "which groups use X".
-    index("segment_subgroup_members_segment_idx").on(t.segmentType, t.segmentId),
+    // "Which groups use segment X" (the `segment` filter, DELETE /segments' in-use count) and
+    // the foreign key check on delete, answered from the index alone (it holds group_id).
+    index("segment_subgroup_members_segment_group_idx").on(t.segmentType, t.segmentId, t.groupId),
   ],
 );

@@ -1,5 +1,6 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { foldName } from "./name-search";
 import { segmentGroups, segments, segmentSubgroupMembers, segmentSubgroups } from "./schema";
 
 export interface NewSegmentGroup {
@@ -10,6 +11,8 @@ export interface NewSegmentGroup {
   status: boolean;
   subgroups: { operator: "AND" | "OR"; members: { segmentType: "CONTEXTUAL" | "3P"; segmentId: number }[] }[];
   now: string;
+  /** The first version tag (ETag). */
+  etag: string;
 }
 
 export type InsertOutcome =
@@ -48,7 +51,8 @@ export async function insertSegmentGroup(db: Database, group: NewSegmentGroup): 
 
   const [, , , missing] = await db.batch([
     db.insert(segmentGroups).select(sql`
-      SELECT ${group.id}, ${group.organizationId}, ${group.name}, ${group.type}, ${group.status ? 1 : 0}, ${group.now}, ${group.now}
+      SELECT ${group.id}, ${group.organizationId}, ${group.name}, ${group.type}, ${group.status ? 1 : 0}, ${group.now}, ${group.now},
+        ${foldName(group.name)}, ${group.etag}
       WHERE NOT EXISTS ${missingMembers}`),
     db.insert(segmentSubgroups).select(sql`
       SELECT ${group.id}, o.key, o.value FROM ${operatorRows} WHERE ${groupWasInserted}`),

@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "./client";
+import { foldName } from "./name-search";
 import { segments } from "./schema";
 
 export interface CatalogSegment {
@@ -36,10 +37,10 @@ export async function upsertSegment(
 ): Promise<UpsertOutcome> {
   const [row] = await db
     .insert(segments)
-    .values({ ...segment, createdAt: now, updatedAt: now })
+    .values({ ...segment, nameFolded: foldName(segment.name), createdAt: now, updatedAt: now })
     .onConflictDoUpdate({
       target: [segments.segmentType, segments.segmentId],
-      set: { name: segment.name, revision: sql`${segments.revision} + 1`, updatedAt: now },
+      set: { name: segment.name, nameFolded: foldName(segment.name), revision: sql`${segments.revision} + 1`, updatedAt: now },
       // `IS` compares NULLs too: a global segment stays global, an owned one keeps its owner.
       setWhere: sql`${segments.organizationId} IS ${segment.organizationId}`,
     })

@@ -10,19 +10,22 @@ export interface ErrorDetail {
 /**
  * The only error type routes and middleware throw on purpose. It carries one or more details
  * (validation reports every problem at once) and optional response headers such as
- * `WWW-Authenticate`. Its status always follows from the first detail's code.
+ * `WWW-Authenticate`, and optional extra `meta` facts (e.g. how many groups still use a
+ * segment). Its status always follows from the first detail's code.
  */
 export class ApiError extends Error {
   readonly details: ErrorDetail[];
   readonly headers: Record<string, string>;
+  readonly meta: Record<string, unknown>;
 
-  constructor(details: ErrorDetail | ErrorDetail[], headers: Record<string, string> = {}) {
+  constructor(details: ErrorDetail | ErrorDetail[], headers: Record<string, string> = {}, meta: Record<string, unknown> = {}) {
     const list = Array.isArray(details) ? details : [details];
     if (list.length === 0) throw new TypeError("ApiError needs at least one detail");
     super(list[0]!.message);
     this.name = "ApiError";
     this.details = list;
     this.headers = headers;
+    this.meta = meta;
   }
 
   get status() {

@@ -11,7 +11,7 @@ export function errorResponse(
 ): Response {
   const body = {
     errors: error.details.map(publicDetail),
-    meta: { status: "error", request_id: c.get("requestId") ?? null },
+    meta: { status: "error", request_id: c.get("requestId") ?? null, ...error.meta },
   };
   return c.json(body, error.status, error.headers);
 }

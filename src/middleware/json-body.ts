@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors";
+import { tagMiddleware } from "../openapi/describe-route";
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -12,28 +13,40 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  *
  * @example app.post("/things", requireJsonBody, validate("json", schema), handler)
  */
-export const requireJsonBody = createMiddleware<AppEnv>(async function parseJsonBody(c, next) {
-  const mediaType = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();
-  if (mediaType !== "application/json") {
-    throw ApiError.of("unsupported_media_type", "Send the request body as 'Content-Type: application/json'.");
-  }
-  const declared = c.req.header("Content-Length");
-  if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+export const requireJsonBody = jsonBody(["application/json"]);
 
-  const bytes = await readBodyWithin(c.req.raw, MAX_BODY_BYTES);
-  let parsed: unknown;
-  try {
-    // Fatal decoding: invalid UTF-8 is a malformed body, not text with replacement characters.
-    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-    if (text.trim() === "") throw ApiError.of("empty_body", "The request body is empty; send a JSON object.");
-    parsed = JSON.parse(text);
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    throw ApiError.of("malformed_json", "The request body is not valid UTF-8 JSON.");
-  }
-  c.req.bodyCache.json = Promise.resolve(parsed);
-  await next();
-});
+/**
+ * `requireJsonBody` for PATCH: also admits `application/merge-patch+json` (RFC 7396), whose
+ * semantics PATCH /segment_groups/{id} follows for its top-level fields.
+ */
+export const requireJsonPatchBody = jsonBody(["application/json", "application/merge-patch+json"]);
+
+function jsonBody(mediaTypes: readonly string[]) {
+  const accepted = mediaTypes.map((t) => `'Content-Type: ${t}'`).join(" or ");
+  const middleware = createMiddleware<AppEnv>(async function parseJsonBody(c, next) {
+    const mediaType = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();
+    if (mediaType === undefined || !mediaTypes.includes(mediaType)) {
+      throw ApiError.of("unsupported_media_type", `Send the request body as ${accepted}.`);
+    }
+    const declared = c.req.header("Content-Length");
+    if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+
+    const bytes = await readBodyWithin(c.req.raw, MAX_BODY_BYTES);
+    let parsed: unknown;
+    try {
+      // Fatal decoding: invalid UTF-8 is a malformed body, not text with replacement characters.
+      const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+      if (text.trim() === "") throw ApiError.of("empty_body", "The request body is empty; send a JSON object.");
+      parsed = JSON.parse(text);
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      throw ApiError.of("malformed_json", "The request body is not valid UTF-8 JSON.");
+    }
+    c.req.bodyCache.json = Promise.resolve(parsed);
+    await next();
+  });
+  return tagMiddleware(middleware, { kind: "json-body", mediaTypes });
+}
 
 // Counts bytes as they stream in, so a body without Content-Length (chunked) cannot make
 // the Worker buffer more than the limit.

@@ -1,6 +1,7 @@
 import { zValidator } from "@hono/zod-validator";
 import type { ZodType } from "zod";
 import { ApiError } from "../errors";
+import { tagMiddleware } from "../openapi/describe-route";
 import { issuesToDetails } from "./issues-to-details";
 
 /**
@@ -10,7 +11,8 @@ import { issuesToDetails } from "./issues-to-details";
  * @example app.post("/things", requireJsonBody, validate("json", thingSchema), (c) => c.req.valid("json"))
  */
 export function validate<Target extends "json" | "param" | "query", T extends ZodType>(target: Target, schema: T) {
-  return zValidator(target, schema, function reportAllIssues(result) {
+  const middleware = zValidator(target, schema, function reportAllIssues(result) {
     if (!result.success) throw new ApiError(issuesToDetails(result.error.issues, result.data));
   });
+  return tagMiddleware(middleware, { kind: "validate", target, schema });
 }

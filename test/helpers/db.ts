@@ -21,7 +21,7 @@ export async function seedSegments(segments: SeedSegment[]): Promise<void> {
   await env.DB.batch(
     segments.map((s) =>
       env.DB.prepare(
-        "INSERT INTO segments (segment_type, segment_id, name, organization_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, created_at, updated_at) VALUES (?1, ?2, ?3, lower(?3), ?4, ?5, ?6) ON CONFLICT DO NOTHING",
       ).bind(s.segment_type, s.segment_id, s.name ?? `Segment ${s.segment_type} ${s.segment_id}`, s.organization_id ?? null, now, now),
     ),
   );

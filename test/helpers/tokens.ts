@@ -1,9 +1,10 @@
+import { PERMISSIONS } from "../../src/auth/permissions";
 import { env } from "cloudflare:workers";
 import { importJWK, SignJWT, type JWK, type JWTPayload } from "jose";
 
 /** The API identifier the Worker is configured with (wrangler.toml), so tests never restate it. */
 export const AUDIENCE = env.AUTH0_AUDIENCE!;
-export const ALL_PERMISSIONS = ["create:segment_groups", "write:segments"];
+export const ALL_PERMISSIONS: string[] = [...PERMISSIONS];
 
 const rootJwk = JSON.parse(env.TEST_SIGNING_JWK) as JWK & { kid: string };
 const rootKey = importJWK(rootJwk, "RS256");

@@ -2,14 +2,16 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
 import { database, withDatabase } from "../../db/client";
-import { newSegmentGroupId } from "../../db/ids";
+import { newEtag, newSegmentGroupId } from "../../db/ids";
 import { insertSegmentGroup } from "../../db/segment-groups";
 import { ApiError } from "../../errors";
+import { etagHeader } from "../../http/conditional";
 import { requireJsonBody } from "../../middleware/json-body";
+import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { fieldPath } from "../../validation/field-path";
 import { validate } from "../../validation/validate";
-import { createSegmentGroupSchema, type CreateSegmentGroupInput } from "./schemas";
+import { createSegmentGroupSchema, segmentGroupSchema, type CreateSegmentGroupInput } from "./schemas";
 
 /**
  * POST /segment_groups. Checks run in the contract's order: token (401), permission (403),
@@ -17,6 +19,18 @@ import { createSegmentGroupSchema, type CreateSegmentGroupInput } from "./schema
  */
 export const createSegmentGroup = new Hono<AppEnv>().post(
   "/segment_groups",
+  describeRoute({
+    operationId: "createSegmentGroup",
+    summary: "Create a segment group",
+    tags: ["Segment groups"],
+    success: {
+      status: 201,
+      description: "The segment group as stored, with its id and timestamps.",
+      data: segmentGroupSchema,
+      headers: { Location: "The new group's URL.", ETag: "Its version; send it back in If-Match." },
+    },
+    errors: ["organization_forbidden", "segment_not_found"],
+  }),
   requireAuth,
   requirePermission("create:segment_groups"),
   requireJsonBody,
@@ -28,6 +42,7 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
     const now = new Date();
     const id = newSegmentGroupId(now.getTime());
     const createdAt = now.toISOString();
+    const etag = newEtag();
     const outcome = await withDatabase(c.var.requestId, () =>
       insertSegmentGroup(database(c.env.DB), {
         id,
@@ -40,12 +55,13 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
           members: s.segment_members.map((m) => ({ segmentType: m.segment_type, segmentId: m.segment_id })),
         })),
         now: createdAt,
+        etag,
       }),
     );
     if (!outcome.inserted) throw segmentsNotFound(input, outcome.missingMembers);
 
     const data = { id, ...input, created_at: createdAt, updated_at: createdAt };
-    return success(c, data, 201, { Location: `/segment_groups/${id}` });
+    return success(c, data, 201, { Location: `/segment_groups/${id}`, ETag: etagHeader(etag) });
   },
 );
 

@@ -101,3 +101,32 @@ function limitTotalMembers(subgroups: unknown[], ctx: z.RefinementCtx) {
     });
   }
 }
+
+/** The `{id}` path parameter: a segment group id (a UUID, any case; stored lower-case). */
+export const segmentGroupParamsSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: "must be a segment group id (a UUID)" })
+    .transform((id) => id.toLowerCase())
+    .meta({ format: "uuid", description: "The segment group's id, as returned by POST /segment_groups." }),
+});
+
+// Response schemas: what the API returns. They document responses (GET /openapi.json) and the
+// contract tests check every response against them; requests never pass through them.
+const segmentMemberOutput = z.object({ segment_id: z.int(), segment_type: z.enum(SEGMENT_TYPES) });
+
+/** A stored segment group: the `data` of the 201 and of every read. */
+export const segmentGroupSchema = z
+  .object({
+    id: z.string().meta({ format: "uuid", description: "Assigned by the API (UUIDv7, time-ordered)." }),
+    name: z.string().meta({ example: "My Audience Group" }),
+    type: z.enum(GROUP_TYPES),
+    organization_id: z.int().meta({ example: 1234 }),
+    status: z.boolean(),
+    segment_subgroup: z.array(
+      z.object({ segment_operator: z.enum(SEGMENT_OPERATORS), segment_members: z.array(segmentMemberOutput) }),
+    ),
+    created_at: z.string().meta({ format: "date-time" }),
+    updated_at: z.string().meta({ format: "date-time" }),
+  })
+  .meta({ id: "SegmentGroup" });

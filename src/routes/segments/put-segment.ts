@@ -5,9 +5,10 @@ import { database, withDatabase } from "../../db/client";
 import { upsertSegment } from "../../db/segments";
 import { ApiError } from "../../errors";
 import { requireJsonBody } from "../../middleware/json-body";
+import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { putSegmentSchema, segmentParamsSchema } from "./schemas";
+import { putSegmentSchema, segmentParamsSchema, segmentSchema } from "./schemas";
 
 /**
  * PUT /segments/{segment_type}/{segment_id}: creates (201) or replaces (200) a catalog
@@ -16,6 +17,13 @@ import { putSegmentSchema, segmentParamsSchema } from "./schemas";
  */
 export const putSegment = new Hono<AppEnv>().put(
   "/segments/:segment_type/:segment_id",
+  describeRoute({
+    operationId: "putSegment",
+    summary: "Create or replace a catalog segment",
+    tags: ["Segment catalog"],
+    success: { status: 200, description: "Replaced (201 when it was created).", data: segmentSchema },
+    errors: ["organization_forbidden", "segment_not_found", "segment_owner_conflict"],
+  }),
   requireAuth,
   requirePermission("write:segments"),
   requireJsonBody,

@@ -21,3 +21,15 @@ export const putSegmentSchema = z.strictObject({
   // null or absent: a global segment every organization may use.
   organization_id: positiveId.nullable().optional(),
 });
+
+/** A catalog segment as the API returns it. */
+export const segmentSchema = z
+  .object({
+    segment_type: z.enum(SEGMENT_TYPES),
+    segment_id: z.int(),
+    name: z.string(),
+    organization_id: z.int().nullable().meta({ description: "The owning organization; null for a global segment every organization may use." }),
+    created_at: z.string().meta({ format: "date-time" }),
+    updated_at: z.string().meta({ format: "date-time" }),
+  })
+  .meta({ id: "Segment" });

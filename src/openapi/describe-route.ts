@@ -1,0 +1,54 @@
+import { createMiddleware } from "hono/factory";
+import type { ZodType } from "zod";
+import type { AppEnv } from "../app-env";
+import type { ErrorCode } from "../errors";
+
+/** What the code alone cannot tell the API reference about one operation. */
+export interface RouteDescription {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** The success status and its `data` schema (omit `data` for a bodiless 204 or 304). */
+  success: { status: number; description: string; data?: ZodType; meta?: ZodType; headers?: Record<string, string> };
+  /** Codes this handler throws itself; auth, permission, body and validation errors are added from the middleware in the chain. */
+  errors?: ErrorCode[];
+  /** Request headers the operation reads (e.g. If-Match), name → description. */
+  headers?: Record<string, string>;
+}
+
+/** Metadata the OpenAPI generator reads back from the middleware functions of each route. */
+export type RouteMetadata =
+  | { kind: "description"; value: RouteDescription }
+  | { kind: "auth" }
+  | { kind: "permission"; permission: string }
+  | { kind: "json-body"; mediaTypes: readonly string[] }
+  | { kind: "validate"; target: "json" | "param" | "query"; schema: ZodType };
+
+const metadata = new WeakMap<Function, RouteMetadata>();
+
+/** Attaches `meta` to a middleware function; returns the function unchanged. */
+export function tagMiddleware<F extends Function>(fn: F, meta: RouteMetadata): F {
+  metadata.set(fn, meta);
+  return fn;
+}
+
+export function metadataOf(fn: Function): RouteMetadata | undefined {
+  return metadata.get(fn);
+}
+
+/**
+ * Documents a route for `GET /openapi.json`. It does nothing at request time; put it first in
+ * the route's chain. Permissions and request schemas are not repeated here: they are read from
+ * the route's own `requirePermission` and `validate` middleware, so the docs cannot drift.
+ *
+ * @example app.get("/things/:id", describeRoute({ operationId: "getThing", ... }), requireAuth, ...)
+ */
+export function describeRoute(description: RouteDescription) {
+  return tagMiddleware(
+    createMiddleware<AppEnv>(async function documented(_c, next) {
+      await next();
+    }),
+    { kind: "description", value: description },
+  );
+}

@@ -1,0 +1,39 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../app-env";
+import { requireAuth, requirePermission } from "../../auth";
+import { database, withDatabase } from "../../db/client";
+import { findSegmentGroup, toSegmentGroup } from "../../db/segment-group-reads";
+import { etagHeader, notModified } from "../../http/conditional";
+import { describeRoute } from "../../openapi/describe-route";
+import { success } from "../../responses";
+import { validate } from "../../validation/validate";
+import { segmentGroupNotFound } from "./not-found";
+import { segmentGroupParamsSchema, segmentGroupSchema } from "./schemas";
+
+/**
+ * GET /segment_groups/{id}: the group as the 201 returned it, with its ETag. A group of an
+ * organization the token does not hold is a 404, so ids reveal nothing across organizations.
+ */
+export const getSegmentGroup = new Hono<AppEnv>().get(
+  "/segment_groups/:id",
+  describeRoute({
+    operationId: "getSegmentGroup",
+    summary: "Read a segment group",
+    tags: ["Segment groups"],
+    success: { status: 200, description: "The segment group.", data: segmentGroupSchema, headers: { ETag: "Its current version; send it back in If-Match." } },
+    errors: ["segment_group_not_found"],
+    headers: { "If-None-Match": "An ETag you hold: the answer is 304 with no body if it is still current." },
+  }),
+  requireAuth,
+  requirePermission("read:segment_groups"),
+  validate("param", segmentGroupParamsSchema),
+  async function getSegmentGroupHandler(c) {
+    const { id } = c.req.valid("param");
+    const row = await withDatabase(c.var.requestId, () => findSegmentGroup(database(c.env.DB), id, c.var.caller.organizationIds));
+    if (!row) throw segmentGroupNotFound(id);
+
+    const headers = { ETag: etagHeader(row.etag), "Cache-Control": "private, no-cache" };
+    if (notModified(c.req.header("If-None-Match"), row.etag)) return c.body(null, 304, headers);
+    return success(c, toSegmentGroup(row), 200, headers);
+  },
+);
