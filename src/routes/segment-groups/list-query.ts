@@ -5,6 +5,14 @@ import { cursorParam, limitParam } from "../../pagination";
 import { positiveIdParam } from "../segments/schemas";
 import { segmentName } from "./schemas";
 
+/**
+ * One of `values`. A string first, so a repeated parameter (which arrives as an array) is
+ * `invalid_type` rather than "must be one of"; the metadata keeps the enum in the docs.
+ */
+function queryEnum<const Values extends readonly [string, ...string[]]>(values: Values) {
+  return z.string().pipe(z.enum(values)).meta({ enum: [...values] });
+}
+
 const SEGMENT_REFERENCE = new RegExp(`^(${SEGMENT_TYPES.join("|")}):([1-9][0-9]{0,15})$`);
 
 /** `segment=<segment_type>:<segment_id>`, e.g. `3P:201`: one catalog segment. */
@@ -27,9 +35,8 @@ const segmentReference = z
  */
 export const listSegmentGroupsQuerySchema = z.strictObject({
   organization_id: positiveIdParam.optional().meta({ description: "Only this organization's groups; it must be one of the token's." }),
-  type: z.enum(GROUP_TYPES).optional(),
-  status: z
-    .enum(["true", "false"])
+  type: queryEnum(GROUP_TYPES).optional(),
+  status: queryEnum(["true", "false"])
     .transform((value) => value === "true")
     .optional(),
   // Matched as given (spaces count); names are at most 255 characters, so a longer q finds nothing.
