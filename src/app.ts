@@ -7,6 +7,7 @@ import { ApiError, errorResponse, handleError } from "./errors";
 import { health } from "./routes/health";
 import { createSegmentGroup } from "./routes/segment-groups/create-segment-group";
 import { getSegmentGroup } from "./routes/segment-groups/get-segment-group";
+import { listSegmentGroups } from "./routes/segment-groups/list-segment-groups";
 import { putSegment } from "./routes/segments/put-segment";
 
 /**
@@ -38,7 +39,8 @@ export function createApp() {
     }),
   );
 
-  const routes = app.route("/", health).route("/", putSegment).route("/", createSegmentGroup).route("/", getSegmentGroup);
+  const routes = app.route("/", health).route("/", putSegment).route("/", createSegmentGroup).route("/", getSegmentGroup)
+    .route("/", listSegmentGroups);
 
   app.notFound((c) => errorResponse(c, ApiError.of("not_found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);
