@@ -55,6 +55,7 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       listSegmentGroupRows(database(c.env.DB), filters, { limit: query.limit, after: query.cursor }),
     );
     const page = pageOf(rows, query.limit, segmentGroupKey, toSegmentGroup);
-    return success(c, page.items, 200, {}, page.meta);
+    // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
+    return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, page.meta);
   },
 );
