@@ -58,6 +58,15 @@ describe("PATCH /segment_groups/{id}", () => {
     await patch(created.body.data.id, { name: "ÉLAN Ｖitesse" });
     const row = await env.DB.prepare("SELECT name_folded FROM segment_groups WHERE id = ?").bind(created.body.data.id).first<{ name_folded: string }>();
     expect(row!.name_folded).toBe("élan vitesse");
+    const found = await call("GET", "/segment_groups?q=%C3%A9lan%20v", { token: await tokenFor([ORG]) });
+    expect(found.body.data.map((g: { id: string }) => g.id), describeResponse(found)).toEqual([created.body.data.id]);
+  });
+
+  it("is a method of the group's URL, with GET and DELETE (405 lists them)", async () => {
+    const created = await createGroup();
+    const res = await call("PUT", `/segment_groups/${created.body.data.id}`, { token: await tokenFor([ORG]), json: { name: "x" } });
+    expect(res.status, describeResponse(res)).toBe(405);
+    expect(res.headers.get("Allow")?.split(", ").sort()).toEqual(["DELETE", "GET", "HEAD", "PATCH"]);
   });
 
   it("accepts organization_id when it is the group's own", async () => {
