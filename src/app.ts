@@ -6,8 +6,10 @@ import { ConfigurationError, readAuthConfig } from "./config";
 import { ApiError, errorResponse, handleError } from "./errors";
 import { health } from "./routes/health";
 import { createSegmentGroup } from "./routes/segment-groups/create-segment-group";
+import { deleteSegmentGroup } from "./routes/segment-groups/delete-segment-group";
 import { getSegmentGroup } from "./routes/segment-groups/get-segment-group";
 import { listSegmentGroups } from "./routes/segment-groups/list-segment-groups";
+import { updateSegmentGroup } from "./routes/segment-groups/update-segment-group";
 import { putSegment } from "./routes/segments/put-segment";
 
 /**
@@ -40,7 +42,9 @@ export function createApp() {
   );
 
   const routes = app.route("/", health).route("/", putSegment).route("/", createSegmentGroup).route("/", getSegmentGroup)
-    .route("/", listSegmentGroups);
+    .route("/", listSegmentGroups)
+    .route("/", updateSegmentGroup)
+    .route("/", deleteSegmentGroup);
 
   app.notFound((c) => errorResponse(c, ApiError.of("not_found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);
