@@ -8,6 +8,7 @@ import { health } from "./routes/health";
 import { createSegmentGroup } from "./routes/segment-groups/create-segment-group";
 import { getSegmentGroup } from "./routes/segment-groups/get-segment-group";
 import { putSegment } from "./routes/segments/put-segment";
+import { requestLog } from "./middleware/request-log";
 
 /**
  * Builds the API: request ids, configuration, the error envelope for every failure
@@ -17,6 +18,7 @@ export function createApp() {
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
+  app.use(requestLog);
   app.use(async function loadAuthConfig(c, next) {
     try {
       c.set("authConfig", readAuthConfig(c.env));
