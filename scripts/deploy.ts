@@ -1,9 +1,11 @@
-// `npm run deploy -- <environment>` (staging, production: the [env.*] sections of
+// `npm run deploy -- <environment> [--check]` (staging, production: the [env.*] sections of
 // wrangler.toml). Refuses placeholder values before touching anything, then applies the D1
-// migrations to the environment's remote database and deploys the Worker. docs/deploy.md has
-// the whole procedure. Needs `npx wrangler login` (or CLOUDFLARE_API_TOKEN) beforehand.
+// migrations to the environment's remote database and deploys the Worker; `--check` stops
+// after the refusal check. docs/deploy.md has the whole procedure. Needs `npx wrangler login`
+// (or CLOUDFLARE_API_TOKEN) beforehand.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 // wrangler's own reader, so the check sees exactly the configuration the deploy will use
 // (inheritance included). These exports are marked unstable/experimental by wrangler.
 import { experimental_readRawConfig, unstable_readConfig } from "wrangler";
@@ -13,9 +15,15 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
 const CONFIG = fileURLToPath(new URL("../wrangler.toml", import.meta.url));
 
-const args = process.argv.slice(2);
-if (args.length > 1 || args[0]?.startsWith("-")) fail(`deploy: expected one argument, the environment: npm run deploy -- <environment>`);
-const environment = args[0];
+const USAGE = "Usage: npm run deploy -- <environment> [--check]";
+let parsed;
+try {
+  parsed = parseArgs({ options: { check: { type: "boolean" } }, allowPositionals: true, strict: true });
+} catch (err) {
+  fail(`deploy: ${(err as Error).message}\n${USAGE}`);
+}
+if (parsed.positionals.length > 1) fail(`deploy: name one environment.\n${USAGE}`);
+const environment = parsed.positionals[0];
 
 const { rawConfig } = experimental_readRawConfig({ config: CONFIG });
 const environments = Object.keys(rawConfig.env ?? {});
@@ -24,6 +32,10 @@ const config: DeployConfig | undefined =
 const problems = deployProblems({ environment, environments, config: config ?? { vars: {}, d1_databases: [] } });
 if (problems.length) {
   fail(["deploy: not deploying; fix wrangler.toml first (docs/deploy.md):", ...problems.map((p) => `  - ${p}`)].join("\n"));
+}
+if (parsed.values.check) {
+  console.log(`deploy: "${environment}" is ready to deploy (--check: nothing was run).`);
+  process.exit(0);
 }
 
 log(`Applying D1 migrations to the remote database of "${environment}"`);
