@@ -11,6 +11,7 @@ import { getSegmentGroup } from "./routes/segment-groups/get-segment-group";
 import { listSegmentGroups } from "./routes/segment-groups/list-segment-groups";
 import { updateSegmentGroup } from "./routes/segment-groups/update-segment-group";
 import { putSegment } from "./routes/segments/put-segment";
+import { requestLog } from "./middleware/request-log";
 
 /**
  * Builds the API: request ids, configuration, the error envelope for every failure
@@ -20,6 +21,7 @@ export function createApp() {
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
+  app.use(requestLog);
   app.use(async function loadAuthConfig(c, next) {
     try {
       c.set("authConfig", readAuthConfig(c.env));
