@@ -1,7 +1,8 @@
 // Namespace import: lets the bundler drop the parts of zod we never use (~370 KiB minified).
 import * as z from "zod";
 import { SEGMENT_TYPES } from "../../db/schema";
-import { positiveId, segmentName } from "../segment-groups/schemas";
+import { cursorParam, limitParam } from "../../pagination";
+import { MAX_NAME_LENGTH, positiveId, segmentName } from "../segment-groups/schemas";
 
 /** A path segment holding a positive integer, written canonically (no sign, no leading zero). */
 export const positiveIdParam = z
@@ -33,3 +34,18 @@ export const segmentSchema = z
     updated_at: z.string().meta({ format: "date-time" }),
   })
   .meta({ id: "Segment" });
+
+/** The query of GET /segments: filters and a keyset page. */
+export const listSegmentsQuerySchema = z.strictObject({
+  type: z.enum(SEGMENT_TYPES).optional(),
+  q: z.string().min(1).max(MAX_NAME_LENGTH).optional().meta({ description: "Part of the name, any case." }),
+  organization_id: positiveIdParam.optional().meta({ description: "Only this organization's own segments (no global ones)." }),
+  limit: limitParam,
+  cursor: cursorParam(z.tuple([z.enum(SEGMENT_TYPES), positiveId])).optional(),
+});
+
+/** The extra `meta` of a page. */
+export const pageMetaSchema = z.object({
+  next_cursor: z.string().nullable().meta({ description: "Send it as `cursor` for the next page; null on the last page." }),
+  has_more: z.boolean(),
+});
