@@ -10,6 +10,7 @@ import { deleteSegmentGroup } from "./routes/segment-groups/delete-segment-group
 import { getSegmentGroup } from "./routes/segment-groups/get-segment-group";
 import { listSegmentGroups } from "./routes/segment-groups/list-segment-groups";
 import { updateSegmentGroup } from "./routes/segment-groups/update-segment-group";
+import { bulkUpsertSegments } from "./routes/segments/bulk-upsert-segments";
 import { getSegment } from "./routes/segments/get-segment";
 import { listSegments } from "./routes/segments/list-segments";
 import { putSegment } from "./routes/segments/put-segment";
@@ -50,7 +51,8 @@ export function createApp() {
     .route("/", updateSegmentGroup)
     .route("/", deleteSegmentGroup)
     .route("/", listSegments)
-    .route("/", getSegment);
+    .route("/", getSegment)
+    .route("/", bulkUpsertSegments);
 
   app.notFound((c) => errorResponse(c, ApiError.of("not_found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);
