@@ -11,6 +11,7 @@ import { getSegmentGroup } from "./routes/segment-groups/get-segment-group";
 import { listSegmentGroups } from "./routes/segment-groups/list-segment-groups";
 import { updateSegmentGroup } from "./routes/segment-groups/update-segment-group";
 import { bulkUpsertSegments } from "./routes/segments/bulk-upsert-segments";
+import { deleteSegment } from "./routes/segments/delete-segment";
 import { getSegment } from "./routes/segments/get-segment";
 import { listSegments } from "./routes/segments/list-segments";
 import { putSegment } from "./routes/segments/put-segment";
@@ -52,7 +53,8 @@ export function createApp() {
     .route("/", deleteSegmentGroup)
     .route("/", listSegments)
     .route("/", getSegment)
-    .route("/", bulkUpsertSegments);
+    .route("/", bulkUpsertSegments)
+    .route("/", deleteSegment);
 
   app.notFound((c) => errorResponse(c, ApiError.of("not_found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);
