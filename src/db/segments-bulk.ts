@@ -10,7 +10,16 @@ export type BulkUpsertOutcome =
   /** Every item was written; in request order, each telling whether it was created or replaced. */
   | { outcome: "stored"; segments: (SegmentRow & { created: boolean })[] }
   /** Nothing was written: these items (indexes into the request) would have been refused one by one. */
-  | { outcome: "refused"; hidden: number[]; ownerConflicts: { index: number; currentOrganizationId: number | null }[] };
+  | { outcome: "refused"; hidden: number[]; ownerConflicts: { index: number; currentOrganizationId: number | null }[] }
+  /** Nothing was sent: the items, names folded, exceed what D1 takes in one parameter. */
+  | { outcome: "too_large" };
+
+/**
+ * D1 refuses a string parameter over 2,000,000 bytes (SQLITE_TOOBIG). 1,000 items of 255-character
+ * names stay far below it; only names that grow a lot under NFKC (U+FDFA is one character that
+ * folds to 18) can reach it, and they get a 413 rather than a 503.
+ */
+export const MAX_ITEMS_PARAM_BYTES = 1_900_000;
 
 /**
  * Creates or replaces many catalog segments in ONE D1 batch of three statements, whatever
@@ -44,6 +53,7 @@ export async function upsertSegments(
     .where(sql`${segments.organizationId} IS NOT (i.value ->> 2)`)
     .orderBy(sql`i.key`);
   const rows = JSON.stringify(items.map((s) => [s.segmentType, s.segmentId, s.name, foldName(s.name), s.organizationId]));
+  if (new TextEncoder().encode(rows).byteLength > MAX_ITEMS_PARAM_BYTES) return { outcome: "too_large" };
 
   const [refused, , stored] = await db.batch([
     refusedItems,

@@ -67,3 +67,26 @@ describe("POST /segments/bulk — storage", () => {
     expect(await countRows("segments")).toBe(before.segments!.length);
   });
 });
+
+describe("POST /segments/bulk — names that grow when folded", () => {
+  it("413 payload_too_large, without a D1 call, when the folded names would overflow one D1 parameter", async () => {
+    // U+FDFA is one character whose NFKC form has 18: 1,000 such names fit the 1 MiB body,
+    // but their folded forms exceed the 2,000,000 bytes D1 accepts in one string.
+    const name = "\uFDFA".repeat(255);
+    const before = await snapshotTables();
+    const big = await countedBulk({ items: Array.from({ length: 1000 }, (_, i) => ({ segment_type: "3P", segment_id: 80_000 + i, name })) });
+    expect(big.res.status, describeResponse(big.res)).toBe(413);
+    expect(big.res.body.errors).toEqual([{ code: "payload_too_large", field: "items", message: expect.any(String) }]);
+    expect(big.calls).toEqual([]);
+    expect(await snapshotTables()).toEqual(before);
+
+    const fewer = await countedBulk({ items: Array.from({ length: 200 }, (_, i) => ({ segment_type: "3P", segment_id: 80_000 + i, name })) });
+    expect(fewer.res.status, describeResponse(fewer.res)).toBe(200);
+  });
+
+  it("stores 1,000 names of 255 three-byte characters", async () => {
+    const name = "語".repeat(255);
+    const { res } = await countedBulk({ items: Array.from({ length: 1000 }, (_, i) => ({ segment_type: "CONTEXTUAL", segment_id: 90_000 + i, name })) });
+    expect(res.status, describeResponse(res)).toBe(200);
+  });
+});

@@ -28,7 +28,7 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     description: "All or nothing: if any item is refused, no segment changes and every refused item is reported.",
     tags: ["Segment catalog"],
     success: { status: 200, description: "The stored segments, in request order.", data: z.array(segmentSchema), meta: bulkUpsertMetaSchema },
-    errors: ["organization_forbidden", "segment_not_found", "segment_owner_conflict"],
+    errors: ["organization_forbidden", "segment_not_found", "segment_owner_conflict", "payload_too_large"],
   }),
   requireAuth,
   requirePermission("write:segments"),
@@ -52,6 +52,9 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
       ),
     );
     if (result.outcome === "refused") throw refusedItems(items, result);
+    if (result.outcome === "too_large") {
+      throw ApiError.of("payload_too_large", "The items' names are too long in total once normalized for search; send fewer items per request.", "items");
+    }
 
     const created = result.segments.filter((s) => s.created).length;
     return success(c, result.segments.map(toSegment), 200, {}, { created, updated: result.segments.length - created });
