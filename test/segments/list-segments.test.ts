@@ -87,8 +87,10 @@ describe("GET /segments", () => {
   it("400 for every invalid parameter, each named in `field`", async () => {
     const cases: [string, string, string][] = [
       ["?type=AUDIENCE", "type", "invalid_value"],
-      ["?type=3P&type=CONTEXTUAL", "type", "invalid_value"],
+      ["?type=3P&type=CONTEXTUAL", "type", "invalid_type"],
+      ["?limit=5&limit=6", "limit", "invalid_type"],
       ["?q=", "q", "too_short"],
+      ["?q=%20%20", "q", "blank"],
       [`?q=${"a".repeat(256)}`, "q", "too_long"],
       ["?organization_id=0", "organization_id", "invalid_value"],
       ["?organization_id=abc", "organization_id", "invalid_value"],

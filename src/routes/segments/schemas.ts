@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { SEGMENT_TYPES } from "../../db/schema";
 import { cursorParam, limitParam } from "../../pagination";
-import { MAX_NAME_LENGTH, positiveId, segmentName } from "../segment-groups/schemas";
+import { positiveId, segmentName } from "../segment-groups/schemas";
 
 /** A path segment holding a positive integer, written canonically (no sign, no leading zero). */
 export const positiveIdParam = z
@@ -35,10 +35,14 @@ export const segmentSchema = z
   })
   .meta({ id: "Segment" });
 
-/** The query of GET /segments: filters and a keyset page. */
+/**
+ * The query of GET /segments: filters and a keyset page. Strict, so a misspelt filter is a 400
+ * rather than a silently unfiltered list. `type` is read as a string first, so a repeated
+ * parameter (which arrives as an array) is `invalid_type`, as for every other parameter.
+ */
 export const listSegmentsQuerySchema = z.strictObject({
-  type: z.enum(SEGMENT_TYPES).optional(),
-  q: z.string().min(1).max(MAX_NAME_LENGTH).optional().meta({ description: "Part of the name, any case." }),
+  type: z.string().pipe(z.enum(SEGMENT_TYPES)).meta({ enum: [...SEGMENT_TYPES] }).optional(),
+  q: segmentName.optional().meta({ description: "Case-insensitive substring of the name; `%` and `_` are plain characters." }),
   organization_id: positiveIdParam.optional().meta({ description: "Only this organization's own segments (no global ones)." }),
   limit: limitParam,
   cursor: cursorParam(z.tuple([z.enum(SEGMENT_TYPES), positiveId])).optional(),
