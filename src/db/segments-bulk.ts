@@ -36,6 +36,8 @@ export async function upsertSegments(
   callerOrganizationIds: readonly number[],
   now: string,
 ): Promise<BulkUpsertOutcome> {
+  const rows = JSON.stringify(items.map((s) => [s.segmentType, s.segmentId, s.name, foldName(s.name), s.organizationId]));
+  if (new TextEncoder().encode(rows).byteLength > MAX_ITEMS_PARAM_BYTES) return { outcome: "too_large" };
   // Keys and owners only, for the statements that match items to stored rows.
   const keys = sql`json_each(${JSON.stringify(items.map((s) => [s.segmentType, s.segmentId, s.organizationId]))}) AS i`;
   const matchesItem = and(eq(segments.segmentType, sql`i.value ->> 0`), eq(segments.segmentId, sql`i.value ->> 1`));
@@ -52,8 +54,6 @@ export async function upsertSegments(
     .innerJoin(segments, matchesItem)
     .where(sql`${segments.organizationId} IS NOT (i.value ->> 2)`)
     .orderBy(sql`i.key`);
-  const rows = JSON.stringify(items.map((s) => [s.segmentType, s.segmentId, s.name, foldName(s.name), s.organizationId]));
-  if (new TextEncoder().encode(rows).byteLength > MAX_ITEMS_PARAM_BYTES) return { outcome: "too_large" };
 
   const [refused, , stored] = await db.batch([
     refusedItems,
