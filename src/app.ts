@@ -10,6 +10,10 @@ import { deleteSegmentGroup } from "./routes/segment-groups/delete-segment-group
 import { getSegmentGroup } from "./routes/segment-groups/get-segment-group";
 import { listSegmentGroups } from "./routes/segment-groups/list-segment-groups";
 import { updateSegmentGroup } from "./routes/segment-groups/update-segment-group";
+import { bulkUpsertSegments } from "./routes/segments/bulk-upsert-segments";
+import { deleteSegment } from "./routes/segments/delete-segment";
+import { getSegment } from "./routes/segments/get-segment";
+import { listSegments } from "./routes/segments/list-segments";
 import { putSegment } from "./routes/segments/put-segment";
 import { requestLog } from "./middleware/request-log";
 
@@ -46,7 +50,11 @@ export function createApp() {
   const routes = app.route("/", health).route("/", putSegment).route("/", createSegmentGroup).route("/", getSegmentGroup)
     .route("/", listSegmentGroups)
     .route("/", updateSegmentGroup)
-    .route("/", deleteSegmentGroup);
+    .route("/", deleteSegmentGroup)
+    .route("/", listSegments)
+    .route("/", getSegment)
+    .route("/", bulkUpsertSegments)
+    .route("/", deleteSegment);
 
   app.notFound((c) => errorResponse(c, ApiError.of("not_found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);
