@@ -27,7 +27,7 @@ export type UpsertOutcome =
  * Creates or replaces a catalog segment in one statement. An existing segment is only
  * replaced by a caller who can see it (global, or owned by one of `callerOrganizationIds`),
  * and never changes owner: otherwise one organization could take over a segment other
- * organizations' groups use. Only a refused write costs a second query, to say why.
+ * organizations' groups use. One batch: the upsert, then the owner as it now stands.
  */
 export async function upsertSegment(
   db: Database,
@@ -35,26 +35,24 @@ export async function upsertSegment(
   callerOrganizationIds: readonly number[],
   now: string,
 ): Promise<UpsertOutcome> {
-  const [row] = await db
-    .insert(segments)
-    .values({ ...segment, nameFolded: foldName(segment.name), createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({
-      target: [segments.segmentType, segments.segmentId],
-      set: { name: segment.name, nameFolded: foldName(segment.name), revision: sql`${segments.revision} + 1`, updatedAt: now },
-      // `IS` compares NULLs too: a global segment stays global, an owned one keeps its owner.
-      setWhere: sql`${segments.organizationId} IS ${segment.organizationId}`,
-    })
-    .returning({ revision: segments.revision, createdAt: segments.createdAt, updatedAt: segments.updatedAt });
-  if (row) {
-    return {
-      outcome: "stored",
-      segment: { ...segment, ...row },
-    };
-  }
-  const [existing] = await db
-    .select({ organizationId: segments.organizationId })
-    .from(segments)
-    .where(and(eq(segments.segmentType, segment.segmentType), eq(segments.segmentId, segment.segmentId)));
+  const [[row], [existing]] = await db.batch([
+    db
+      .insert(segments)
+      .values({ ...segment, nameFolded: foldName(segment.name), createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({
+        target: [segments.segmentType, segments.segmentId],
+        set: { name: segment.name, nameFolded: foldName(segment.name), revision: sql`${segments.revision} + 1`, updatedAt: now },
+        // `IS` compares NULLs too: a global segment stays global, an owned one keeps its owner.
+        setWhere: sql`${segments.organizationId} IS ${segment.organizationId}`,
+      })
+      .returning({ revision: segments.revision, createdAt: segments.createdAt, updatedAt: segments.updatedAt }),
+    // Read in the same batch (after the write), so a refusal can say why without a second trip.
+    db
+      .select({ organizationId: segments.organizationId })
+      .from(segments)
+      .where(and(eq(segments.segmentType, segment.segmentType), eq(segments.segmentId, segment.segmentId))),
+  ]);
+  if (row) return { outcome: "stored", segment: { ...segment, ...row } };
   const owner = existing?.organizationId ?? null;
   if (owner !== null && !callerOrganizationIds.includes(owner)) return { outcome: "hidden" };
   return { outcome: "owner_conflict", currentOrganizationId: owner };

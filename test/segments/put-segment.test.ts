@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
+import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { countingD1 } from "../helpers/counting-d1";
-import { snapshotTables } from "../helpers/db";
+import { seedSegments, snapshotTables } from "../helpers/db";
 import { ORG, OTHER_ORG } from "../helpers/fixtures";
 import { mintToken, tokenFor } from "../helpers/tokens";
 
@@ -31,12 +32,19 @@ describe("PUT /segments/{segment_type}/{segment_id}", () => {
     expect(row).toEqual({ name: "Auto intenders (EU)", organization_id: ORG, revision: 2 });
   });
 
-  it("costs one D1 round trip to create or replace", async () => {
-    for (const expected of [201, 200]) {
+  it("costs one D1 round trip to create, replace or refuse", async () => {
+    const cases: [string, object, number][] = [
+      ["/segments/CONTEXTUAL/5011", { name: "Cheap" }, 201],
+      ["/segments/CONTEXTUAL/5011", { name: "Cheap" }, 200],
+      ["/segments/CONTEXTUAL/5011", { name: "Cheap", organization_id: ORG }, 409],
+      ["/segments/3P/5401", { name: "Someone else's" }, 404],
+    ];
+    await seedSegments([{ segment_type: "3P", segment_id: 5401, organization_id: OTHER_ORG }]);
+    for (const [path, json, expected] of cases) {
       const { db, calls } = countingD1(env.DB);
-      const res = await call("PUT", "/segments/CONTEXTUAL/5011", { token: await tokenFor([ORG]), json: { name: "Cheap" }, env: { DB: db } });
+      const res = await call("PUT", path, { token: await tokenFor([ORG]), json, env: { DB: db } });
       expect(res.status, describeResponse(res)).toBe(expected);
-      expect(calls).toHaveLength(1);
+      expect(calls.map((c) => c.kind), describeResponse(res)).toEqual(["batch"]);
     }
   });
 
@@ -124,4 +132,12 @@ describe("PUT /segments/{segment_type}/{segment_id}", () => {
     expect(wrongType.status).toBe(415);
     expect(await snapshotTables()).toEqual(before);
   });
+});
+
+describeAuthMatrix({
+  method: "PUT",
+  path: "/segments/3P/777",
+  permission: "write:segments",
+  json: { name: "Owned by 1234", organization_id: ORG },
+  foreignOrganization: { status: 403, code: "organization_forbidden" },
 });
