@@ -15,6 +15,9 @@ export default defineConfig({
           TEST_SIGNING_JWK: inject<string>("issuerPrivateJwk"),
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },
+        // DB as in wrangler.toml, plus an empty database on which a test replays the migrations
+        // one by one over existing rows (test/db/migrations.test.ts).
+        d1Databases: { DB: "00000000-0000-0000-0000-000000000000", MIGRATION_CHECK_DB: "migration-check" },
       },
     })),
   ],
