@@ -4,7 +4,7 @@ import { foldName } from "./name-search";
 import { inOrganizations } from "./organizations";
 import { segments } from "./schema";
 import type { CatalogSegment } from "./segments";
-import type { SegmentRow } from "./segment-reads";
+import { segmentSelection, type SegmentRow } from "./segment-reads";
 
 export type BulkUpsertOutcome =
   /** Every item was written; in request order, each telling whether it was created or replaced. */
@@ -69,15 +69,7 @@ export async function upsertSegments(
         set: { name: sql`excluded.name`, nameFolded: sql`excluded.name_folded`, revision: sql`${segments.revision} + 1`, updatedAt: now },
       }),
     db
-      .select({
-        segmentType: segments.segmentType,
-        segmentId: segments.segmentId,
-        name: segments.name,
-        organizationId: segments.organizationId,
-        createdAt: segments.createdAt,
-        updatedAt: segments.updatedAt,
-        revision: segments.revision,
-      })
+      .select({ ...segmentSelection, revision: segments.revision })
       .from(keys)
       .innerJoin(segments, matchesItem)
       .orderBy(sql`i.key`),

@@ -2,6 +2,7 @@
 import * as z from "zod";
 import { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "../../db/schema";
 import { fieldPath } from "../../validation/field-path";
+import { rejectRepeatedSegments } from "../../validation/unique-segments";
 
 // Documented limits (README, "Limits"). They keep one create inside a single D1 batch and
 // far below D1's per-query limits.
@@ -44,7 +45,7 @@ export const segmentSubgroupSchema = z.strictObject({
     .array(segmentMemberSchema)
     .min(1)
     .max(MAX_MEMBERS_PER_SUBGROUP)
-    .superRefine(rejectDuplicateMembers, { when: (payload) => Array.isArray(payload.value) }),
+    .superRefine(rejectRepeatedSegments((first) => `repeats ${fieldPath(["segment_members", first])} in the same subgroup`), { when: (payload) => Array.isArray(payload.value) }),
 });
 
 export const segmentSubgroupsSchema = z
@@ -87,28 +88,6 @@ export type UpdateSegmentGroupInput = z.infer<typeof updateSegmentGroupSchema>;
 
 export type CreateSegmentGroupInput = z.infer<typeof createSegmentGroupSchema>;
 export type SegmentSubgroupInput = z.infer<typeof segmentSubgroupSchema>;
-
-// Runs even when some members are malformed (`when` above), so duplicates are reported
-// together with every other problem; only well-formed members are compared.
-function rejectDuplicateMembers(members: unknown[], ctx: z.RefinementCtx) {
-  const firstSeen = new Map<string, number>();
-  members.forEach((member, index) => {
-    const m = member as { segment_type?: unknown; segment_id?: unknown } | null;
-    if (!m || typeof m.segment_id !== "number" || typeof m.segment_type !== "string") return;
-    const key = `${m.segment_type}:${m.segment_id}`;
-    const first = firstSeen.get(key);
-    if (first === undefined) {
-      firstSeen.set(key, index);
-      return;
-    }
-    ctx.addIssue({
-      code: "custom",
-      path: [index, "segment_id"],
-      message: `repeats ${fieldPath(["segment_members", first])} in the same subgroup`,
-      params: { code: "duplicate_segment" },
-    });
-  });
-}
 
 function limitTotalMembers(subgroups: unknown[], ctx: z.RefinementCtx) {
   let total = 0;

@@ -2,6 +2,7 @@
 import * as z from "zod";
 import { SEGMENT_TYPES } from "../../db/schema";
 import { cursorParam, limitParam } from "../../pagination";
+import { rejectRepeatedSegments } from "../../validation/unique-segments";
 import { positiveId, segmentName } from "../segment-groups/schemas";
 
 /** A path segment holding a positive integer, written canonically (no sign, no leading zero). */
@@ -71,24 +72,10 @@ export const bulkUpsertSegmentsSchema = z.strictObject({
     .array(bulkSegmentItemSchema)
     .min(1)
     .max(MAX_BULK_ITEMS)
-    .superRefine(rejectRepeatedSegments, { when: (payload) => Array.isArray(payload.value) }),
+    .superRefine(rejectRepeatedSegments((first) => `repeats items[${first}]`), { when: (payload) => Array.isArray(payload.value) }),
 });
 
 export const bulkUpsertMetaSchema = z.object({
   created: z.int().meta({ description: "How many items did not exist before." }),
   updated: z.int().meta({ description: "How many items replaced an existing segment." }),
 });
-
-// Runs even when some items are malformed (`when` above), so a repeat is reported together
-// with every other problem; only well-formed keys are compared.
-function rejectRepeatedSegments(items: unknown[], ctx: z.RefinementCtx) {
-  const firstSeen = new Map<string, number>();
-  items.forEach((item, index) => {
-    const s = item as { segment_type?: unknown; segment_id?: unknown } | null;
-    if (!s || typeof s.segment_id !== "number" || typeof s.segment_type !== "string") return;
-    const key = `${s.segment_type}:${s.segment_id}`;
-    const first = firstSeen.get(key);
-    if (first === undefined) firstSeen.set(key, index);
-    else ctx.addIssue({ code: "custom", path: [index, "segment_id"], message: `repeats items[${first}]`, params: { code: "duplicate_segment" } });
-  });
-}

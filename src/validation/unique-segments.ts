@@ -1,0 +1,23 @@
+import type * as z from "zod";
+
+/**
+ * A zod array refinement reporting each element that repeats an earlier element's
+ * `(segment_type, segment_id)` as `duplicate_segment` on its `segment_id`; `repeats(first)`
+ * words the message. Use it with `when`, so repeats are reported together with every other
+ * problem in the body; malformed elements are skipped (their own issues describe them).
+ *
+ * @example z.array(member).superRefine(rejectRepeatedSegments((i) => `repeats items[${i}]`), { when })
+ */
+export function rejectRepeatedSegments(repeats: (firstIndex: number) => string) {
+  return function checkRepeatedSegments(elements: unknown[], ctx: z.RefinementCtx) {
+    const firstSeen = new Map<string, number>();
+    elements.forEach((element, index) => {
+      const e = element as { segment_type?: unknown; segment_id?: unknown } | null;
+      if (!e || typeof e.segment_id !== "number" || typeof e.segment_type !== "string") return;
+      const key = `${e.segment_type}:${e.segment_id}`;
+      const first = firstSeen.get(key);
+      if (first === undefined) firstSeen.set(key, index);
+      else ctx.addIssue({ code: "custom", path: [index, "segment_id"], message: repeats(first), params: { code: "duplicate_segment" } });
+    });
+  };
+}
