@@ -1,5 +1,6 @@
-// `npm run bench` (with `npm run dev` running): times POST /segment_groups on this machine
-// for groups of 1, 100 and 1,000 members, and GET /health as a floor. Timings on a shared
+// `npm run bench` (with `npm run dev` running): times the routes on this machine: POST
+// /segment_groups for groups of 1, 100 and 1,000 members, reads (one group, pages of 100),
+// PATCH, a 1,000-item bulk upsert, and GET /health as a floor. Timings on a shared
 // machine are only comparable within one run, so it prints ratios next to the numbers.
 // Only ever talks to 127.0.0.1.
 import { ALL_PERMISSIONS, DEFAULT_ISSUER_PORT } from "./local-issuer.ts";
@@ -15,17 +16,26 @@ await seedCatalog(1000);
 
 const results: [string, number[]][] = [];
 results.push(["GET /health", await time(() => request("GET", "/health"), 200)]);
+const groupIds: string[] = [];
 for (const members of [1, 100, 1000]) {
   const body = JSON.stringify(group(members));
-  results.push([`POST /segment_groups, ${members} member(s)`, await time(() => request("POST", "/segment_groups", body), 201)]);
+  results.push([`POST /segment_groups, ${members} member(s)`, await time(() => request("POST", "/segment_groups", body, groupIds), 201)]);
 }
+const largest = groupIds.at(-1)!;
+results.push(["GET /segment_groups/{id}, 1000 members", await time(() => request("GET", `/segment_groups/${largest}`), 200)]);
+results.push(["GET /segment_groups?limit=100", await time(() => request("GET", "/segment_groups?limit=100"), 200)]);
+results.push(["GET /segment_groups?segment=…&limit=100", await time(() => request("GET", `/segment_groups?segment=CONTEXTUAL:${FIRST_ID}&limit=100`), 200)]);
+const small = groupIds[0]!;
+results.push(["PATCH /segment_groups/{id} name", await time(() => request("PATCH", `/segment_groups/${small}`, JSON.stringify({ name: "Renamed" })), 200)]);
+results.push(["GET /segments?limit=100", await time(() => request("GET", "/segments?limit=100"), 200)]);
+results.push(["POST /segments/bulk, 1000 items", await time(() => request("POST", "/segments/bulk", catalogBody(1000)), 200)]);
 
 const base = median(results[1]![1]);
 console.log(`\n${ROUNDS} sequential requests each, after 3 warm-up requests:`);
 for (const [name, samples] of results) {
   const p50 = median(samples);
   console.log(
-    `${name.padEnd(42)} p50 ${p50.toFixed(1).padStart(6)} ms   p95 ${percentile(samples, 0.95).toFixed(1).padStart(6)} ms   ×${(p50 / base).toFixed(2)} of 1 member`,
+    `${name.padEnd(44)} p50 ${p50.toFixed(1).padStart(6)} ms   p95 ${percentile(samples, 0.95).toFixed(1).padStart(6)} ms   ×${(p50 / base).toFixed(2)} of POST with 1 member`,
   );
 }
 
@@ -40,15 +50,13 @@ async function mintToken(): Promise<string> {
 }
 
 async function seedCatalog(count: number) {
-  const ids = Array.from({ length: count }, (_, i) => FIRST_ID + i);
-  for (let i = 0; i < ids.length; i += 20) {
-    await Promise.all(
-      ids.slice(i, i + 20).map(async (id) => {
-        const res = await request("PUT", `/segments/CONTEXTUAL/${id}`, JSON.stringify({ name: `Bench segment ${id}` }));
-        if (res.status !== 201 && res.status !== 200) throw new Error(`bench: PUT segment ${id} answered ${res.status}`);
-      }),
-    );
-  }
+  const res = await request("POST", "/segments/bulk", catalogBody(count));
+  if (res.status !== 200) throw new Error(`bench: POST /segments/bulk answered ${res.status}`);
+}
+
+function catalogBody(count: number): string {
+  const items = Array.from({ length: count }, (_, i) => ({ segment_type: "CONTEXTUAL", segment_id: FIRST_ID + i, name: `Bench segment ${FIRST_ID + i}` }));
+  return JSON.stringify({ items });
 }
 
 function group(members: number) {
@@ -66,13 +74,15 @@ function group(members: number) {
   };
 }
 
-async function request(method: string, path: string, body?: string): Promise<Response> {
+/** Sends one request; `createdIds` collects the ids of groups it creates. */
+async function request(method: string, path: string, body?: string, createdIds?: string[]): Promise<Response> {
   const res = await fetch(`${API}${path}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
     body,
   });
-  await res.arrayBuffer();
+  const text = await res.text();
+  if (createdIds && res.status === 201) createdIds.push((JSON.parse(text) as { data: { id: string } }).data.id);
   return res;
 }
 
