@@ -3,18 +3,36 @@ import type { ZodType } from "zod";
 import type { AppEnv } from "../app-env";
 import type { ErrorCode } from "../errors";
 
+/** One non-error answer: its status, the `data` schema of its success envelope (omit `data` for a bodiless 204 or 304). */
+export interface SuccessResponse {
+  status: number;
+  description: string;
+  data?: ZodType;
+  /** A zod object of the extra `meta` keys (e.g. `next_cursor`). */
+  meta?: ZodType;
+  /** Response headers, name → description. */
+  headers?: Record<string, string>;
+}
+
 /** What the code alone cannot tell the API reference about one operation. */
 export interface RouteDescription {
   operationId: string;
   summary: string;
   description?: string;
   tags: string[];
-  /** The success status and its `data` schema (omit `data` for a bodiless 204 or 304). */
-  success: { status: number; description: string; data?: ZodType; meta?: ZodType; headers?: Record<string, string> };
+  /** The usual answer. */
+  success: SuccessResponse;
+  /** Other non-error answers: 201 next to 200 (create or replace), 304 Not Modified. */
+  otherResponses?: SuccessResponse[];
   /** Codes this handler throws itself; auth, permission, body and validation errors are added from the middleware in the chain. */
   errors?: ErrorCode[];
   /** Request headers the operation reads (e.g. If-Match), name → description. */
   headers?: Record<string, string>;
+  /**
+   * A request body that works against the demo catalog of `npm run dev`: /docs pre-fills
+   * "Try it out" with it, and a test checks that the route's own schema accepts it.
+   */
+  requestExample?: unknown;
 }
 
 /** Metadata the OpenAPI generator reads back from the middleware functions of each route. */
@@ -52,3 +70,4 @@ export function describeRoute(description: RouteDescription) {
     { kind: "description", value: description },
   );
 }
+
