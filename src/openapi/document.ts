@@ -7,7 +7,7 @@ import { ERROR_META_SCHEMA, errorResponse, errorResponses, successResponse } fro
 /** Shown above each group of operations in /docs; a tag without one is reported by `npm run openapi:lint`. */
 const TAG_DESCRIPTIONS: Record<string, string> = {
   "Segment groups": "Named, per-organization combinations of catalog segments.",
-  "Segment catalog": "The segments groups are made of: global, or private to one organization.",
+  "Segment catalog": "The segments that groups are made of: global, or private to one organization.",
   Operations: "Whether the Worker and its database answer.",
 };
 
