@@ -43,8 +43,13 @@ export class SchemaConverter {
 // JSON Schema patterns have no flags: a case-insensitive zod regex would be documented as
 // case-sensitive, so such a pattern is left out rather than shown wrong.
 function dropFlaggedPatterns(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) {
-  const patterns = (ctx.zodSchema as { _zod?: { bag?: { patterns?: Set<RegExp> } } })._zod?.bag?.patterns;
-  if (patterns && [...patterns].some((p) => p.flags.replace(/[gu]/g, "") !== "")) delete ctx.jsonSchema.pattern;
+  type Check = { _zod?: { def?: { pattern?: unknown } } };
+  const checks = (ctx.zodSchema as { _zod?: { def?: { checks?: Check[] } } })._zod?.def?.checks ?? [];
+  const flagged = checks.some((check) => {
+    const pattern = check._zod?.def?.pattern;
+    return pattern instanceof RegExp && pattern.flags.replace(/[gu]/g, "") !== "";
+  });
+  if (flagged) delete ctx.jsonSchema.pattern;
 }
 
 function rewriteRefs(value: unknown, renames: Map<string, string>): unknown {

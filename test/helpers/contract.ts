@@ -113,7 +113,7 @@ function validatorFor(document: Json, schema: Json): Validator {
 
 function fail(where: string, response: ObservedResponse, problem: string): never {
   throw new Error(
-    `Response does not match the OpenAPI document (assets/openapi.json) for ${where}: ${problem}.\n` +
+    `Response does not match the OpenAPI document (assets/openapi.json) for ${where}: ${problem}\n` +
       `  Got status ${response.status}: ${response.text.slice(0, 1000)}\n` +
       `  Fix the route's describeRoute(...) (success, otherResponses, errors) or its behaviour.`,
   );
