@@ -24,7 +24,12 @@ export interface RouteDescription {
   success: SuccessResponse;
   /** Other non-error answers: 201 next to 200 (create or replace), 304 Not Modified. */
   otherResponses?: SuccessResponse[];
-  /** Codes this handler throws itself; auth, permission, body and validation errors are added from the middleware in the chain. */
+  /**
+   * Codes this handler throws itself, and codes its schemas' refinements report through
+   * `params: { code }` (e.g. `blank`, `duplicate_segment`). The rest is added from the chain:
+   * auth (401, 503), permission (403), body (400, 413, 415), zod's own checks (400).
+   * The contract test fails any response whose code is not listed for its status.
+   */
   errors?: ErrorCode[];
   /** Request headers the operation reads (e.g. If-Match), name → description. */
   headers?: Record<string, string>;
