@@ -1,6 +1,7 @@
 import type { RequestIdVariables } from "hono/request-id";
 import type { Caller } from "./auth/caller";
 import type { AuthConfig } from "./config";
+import type { ErrorCode } from "./errors/codes";
 
 /** The Worker's bindings, as declared in wrangler.toml. */
 export interface Bindings {
@@ -16,5 +17,7 @@ export interface AppEnv {
   Variables: RequestIdVariables & {
     authConfig: AuthConfig;
     caller: Caller;
+    /** The first error code of an error response, set by errorResponse for the request log. */
+    errorCode: ErrorCode;
   };
 }

@@ -6,8 +6,16 @@ import { ConfigurationError, readAuthConfig } from "./config";
 import { ApiError, errorResponse, handleError } from "./errors";
 import { health } from "./routes/health";
 import { createSegmentGroup } from "./routes/segment-groups/create-segment-group";
+import { deleteSegmentGroup } from "./routes/segment-groups/delete-segment-group";
 import { getSegmentGroup } from "./routes/segment-groups/get-segment-group";
+import { listSegmentGroups } from "./routes/segment-groups/list-segment-groups";
+import { updateSegmentGroup } from "./routes/segment-groups/update-segment-group";
+import { bulkUpsertSegments } from "./routes/segments/bulk-upsert-segments";
+import { deleteSegment } from "./routes/segments/delete-segment";
+import { getSegment } from "./routes/segments/get-segment";
+import { listSegments } from "./routes/segments/list-segments";
 import { putSegment } from "./routes/segments/put-segment";
+import { requestLog } from "./middleware/request-log";
 
 /**
  * Builds the API: request ids, configuration, the error envelope for every failure
@@ -17,6 +25,7 @@ export function createApp() {
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
+  app.use(requestLog);
   app.use(async function loadAuthConfig(c, next) {
     try {
       c.set("authConfig", readAuthConfig(c.env));
@@ -38,7 +47,14 @@ export function createApp() {
     }),
   );
 
-  const routes = app.route("/", health).route("/", putSegment).route("/", createSegmentGroup).route("/", getSegmentGroup);
+  const routes = app.route("/", health).route("/", putSegment).route("/", createSegmentGroup).route("/", getSegmentGroup)
+    .route("/", listSegmentGroups)
+    .route("/", updateSegmentGroup)
+    .route("/", deleteSegmentGroup)
+    .route("/", listSegments)
+    .route("/", getSegment)
+    .route("/", bulkUpsertSegments)
+    .route("/", deleteSegment);
 
   app.notFound((c) => errorResponse(c, ApiError.of("not_found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);

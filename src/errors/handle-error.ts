@@ -9,6 +9,7 @@ export function errorResponse(
   c: Context<AppEnv>,
   error: ApiError,
 ): Response {
+  c.set("errorCode", error.details[0]!.code);
   const body = {
     errors: error.details.map(publicDetail),
     meta: { status: "error", request_id: c.get("requestId") ?? null, ...error.meta },

@@ -57,7 +57,9 @@ function rootCode(code: ErrorCode): ErrorCode {
   return code === "invalid_type" || code === "required" ? "invalid_body" : code;
 }
 function rootMessage(issue: core.$ZodIssue): string {
-  return issue.code === "invalid_type" ? "The request body must be a JSON object." : "The request body is not valid.";
+  if (issue.code === "invalid_type") return "The request body must be a JSON object.";
+  // Our own refinements of the whole body carry a message written for the client.
+  return issue.code === "custom" ? issue.message : "The request body is not valid.";
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

@@ -25,7 +25,7 @@ describe("the error envelope, from every layer", () => {
     const res = await call("DELETE", "/segment_groups");
     expect(res.status, describeResponse(res)).toBe(405);
     expect(res.body).toEqual(envelope("method_not_allowed"));
-    expect(res.headers.get("Allow")).toBe("POST");
+    expect(res.headers.get("Allow")).toBe("POST, GET, HEAD");
     const health = await call("POST", "/health");
     expect(health.status).toBe(405);
     expect(health.headers.get("Allow")).toBe("GET, HEAD");

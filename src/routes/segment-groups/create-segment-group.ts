@@ -4,14 +4,13 @@ import { assertOrganizationAccess, requireAuth, requirePermission } from "../../
 import { database, withDatabase } from "../../db/client";
 import { newEtag, newSegmentGroupId } from "../../db/ids";
 import { insertSegmentGroup } from "../../db/segment-groups";
-import { ApiError } from "../../errors";
 import { etagHeader } from "../../http/conditional";
 import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
-import { fieldPath } from "../../validation/field-path";
 import { validate } from "../../validation/validate";
-import { createSegmentGroupSchema, segmentGroupSchema, type CreateSegmentGroupInput } from "./schemas";
+import { createSegmentGroupSchema, segmentGroupSchema } from "./schemas";
+import { segmentsNotFound, toSubgroupRows } from "./segment-subgroups";
 
 /**
  * POST /segment_groups. Checks run in the contract's order: token (401), permission (403),
@@ -66,33 +65,14 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
         name: input.name,
         type: input.type,
         status: input.status,
-        subgroups: input.segment_subgroup.map((s) => ({
-          operator: s.segment_operator,
-          members: s.segment_members.map((m) => ({ segmentType: m.segment_type, segmentId: m.segment_id })),
-        })),
+        subgroups: toSubgroupRows(input.segment_subgroup),
         now: createdAt,
         etag,
       }),
     );
-    if (!outcome.inserted) throw segmentsNotFound(input, outcome.missingMembers);
+    if (!outcome.inserted) throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);
 
     const data = { id, ...input, created_at: createdAt, updated_at: createdAt };
     return success(c, data, 201, { Location: `/segment_groups/${id}`, ETag: etagHeader(etag) });
   },
 );
-
-function segmentsNotFound(input: CreateSegmentGroupInput, missing: number[]): ApiError {
-  const paths = input.segment_subgroup.flatMap((s, sp) =>
-    s.segment_members.map((m, mp) => ({ member: m, path: fieldPath(["segment_subgroup", sp, "segment_members", mp, "segment_id"]) })),
-  );
-  return new ApiError(
-    missing.map((index) => {
-      const { member, path } = paths[index]!;
-      return {
-        code: "segment_not_found" as const,
-        field: path,
-        message: `No ${member.segment_type} segment ${member.segment_id} is available to this organization.`,
-      };
-    }),
-  );
-}

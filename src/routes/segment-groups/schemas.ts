@@ -62,6 +62,29 @@ export const createSegmentGroupSchema = z.strictObject({
   segment_subgroup: segmentSubgroupsSchema,
 });
 
+/** The fields a PATCH may change; `organization_id` may be sent too, but only as it already is. */
+export const UPDATABLE_FIELDS = ["name", "type", "status", "segment_subgroup"] as const;
+
+/**
+ * The body of PATCH /segment_groups/{id}: any non-empty subset of the changeable fields, each
+ * checked as create checks it (null is a wrong type, not "remove"). `segment_subgroup`, when
+ * sent, replaces every subgroup. Unknown fields (`id`, `created_at`, ...) are 400s.
+ */
+export const updateSegmentGroupSchema = z
+  .strictObject({
+    name: segmentName.optional(),
+    type: z.enum(GROUP_TYPES).optional(),
+    organization_id: positiveId.optional(),
+    status: z.boolean().optional(),
+    segment_subgroup: segmentSubgroupsSchema.optional(),
+  })
+  .refine((body) => UPDATABLE_FIELDS.some((field) => body[field] !== undefined), {
+    message: `Send at least one of: ${UPDATABLE_FIELDS.join(", ")}.`,
+    params: { code: "invalid_body" },
+  });
+
+export type UpdateSegmentGroupInput = z.infer<typeof updateSegmentGroupSchema>;
+
 export type CreateSegmentGroupInput = z.infer<typeof createSegmentGroupSchema>;
 export type SegmentSubgroupInput = z.infer<typeof segmentSubgroupSchema>;
 

@@ -8,6 +8,7 @@ import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
+import { segmentNotFound } from "./not-found";
 import { putSegmentSchema, segmentParamsSchema, segmentSchema } from "./schemas";
 
 /**
@@ -46,7 +47,7 @@ export const putSegment = new Hono<AppEnv>().put(
       ),
     );
     if (result.outcome === "hidden") {
-      throw ApiError.of("segment_not_found", `No ${segment_type} segment ${segment_id} is available to your organizations.`);
+      throw segmentNotFound(segment_type, segment_id);
     }
     if (result.outcome === "owner_conflict") {
       const owner = result.currentOrganizationId === null ? "global (null)" : `organization ${result.currentOrganizationId}`;

@@ -1,6 +1,7 @@
 // Namespace import: lets the bundler drop the parts of zod we never use (~370 KiB minified).
 import * as z from "zod";
 import { SEGMENT_TYPES } from "../../db/schema";
+import { cursorParam, limitParam } from "../../pagination";
 import { positiveId, segmentName } from "../segment-groups/schemas";
 
 /** A path segment holding a positive integer, written canonically (no sign, no leading zero). */
@@ -33,3 +34,61 @@ export const segmentSchema = z
     updated_at: z.string().meta({ format: "date-time" }),
   })
   .meta({ id: "Segment" });
+
+/**
+ * The query of GET /segments: filters and a keyset page. Strict, so a misspelt filter is a 400
+ * rather than a silently unfiltered list. `type` is read as a string first, so a repeated
+ * parameter (which arrives as an array) is `invalid_type`, as for every other parameter.
+ */
+export const listSegmentsQuerySchema = z.strictObject({
+  type: z.string().pipe(z.enum(SEGMENT_TYPES)).meta({ enum: [...SEGMENT_TYPES] }).optional(),
+  q: segmentName.optional().meta({ description: "Case-insensitive substring of the name; `%` and `_` are plain characters." }),
+  organization_id: positiveIdParam.optional().meta({ description: "Only this organization's own segments (no global ones)." }),
+  limit: limitParam,
+  cursor: cursorParam(z.tuple([z.enum(SEGMENT_TYPES), positiveId])).optional(),
+});
+
+/** The extra `meta` of a page. */
+export const pageMetaSchema = z.object({
+  next_cursor: z.string().nullable().meta({ description: "Send it as `cursor` for the next page; null on the last page." }),
+  has_more: z.boolean(),
+});
+
+/** Documented limit (README, "Limits"): one request stays one D1 batch well under its limits. */
+export const MAX_BULK_ITEMS = 1_000;
+
+export const bulkSegmentItemSchema = z.strictObject({
+  segment_type: z.enum(SEGMENT_TYPES),
+  segment_id: positiveId,
+  name: segmentName,
+  // null or absent: a global segment every organization may use.
+  organization_id: positiveId.nullable().optional(),
+});
+
+/** The body of POST /segments/bulk. */
+export const bulkUpsertSegmentsSchema = z.strictObject({
+  items: z
+    .array(bulkSegmentItemSchema)
+    .min(1)
+    .max(MAX_BULK_ITEMS)
+    .superRefine(rejectRepeatedSegments, { when: (payload) => Array.isArray(payload.value) }),
+});
+
+export const bulkUpsertMetaSchema = z.object({
+  created: z.int().meta({ description: "How many items did not exist before." }),
+  updated: z.int().meta({ description: "How many items replaced an existing segment." }),
+});
+
+// Runs even when some items are malformed (`when` above), so a repeat is reported together
+// with every other problem; only well-formed keys are compared.
+function rejectRepeatedSegments(items: unknown[], ctx: z.RefinementCtx) {
+  const firstSeen = new Map<string, number>();
+  items.forEach((item, index) => {
+    const s = item as { segment_type?: unknown; segment_id?: unknown } | null;
+    if (!s || typeof s.segment_id !== "number" || typeof s.segment_type !== "string") return;
+    const key = `${s.segment_type}:${s.segment_id}`;
+    const first = firstSeen.get(key);
+    if (first === undefined) firstSeen.set(key, index);
+    else ctx.addIssue({ code: "custom", path: [index, "segment_id"], message: `repeats items[${first}]`, params: { code: "duplicate_segment" } });
+  });
+}

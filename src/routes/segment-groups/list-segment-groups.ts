@@ -1,0 +1,61 @@
+import { Hono } from "hono";
+// Namespace import: lets the bundler drop the parts of zod we never use.
+import * as z from "zod";
+import type { AppEnv } from "../../app-env";
+import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
+import { database, withDatabase } from "../../db/client";
+import { listSegmentGroupRows, segmentGroupKey } from "../../db/list-segment-groups";
+import { toSegmentGroup } from "../../db/segment-group-reads";
+import { describeRoute } from "../../openapi/describe-route";
+import { pageOf } from "../../pagination";
+import { success } from "../../responses";
+import { validate } from "../../validation/validate";
+import { listSegmentGroupsQuerySchema } from "./list-query";
+import { segmentGroupSchema } from "./schemas";
+
+/**
+ * GET /segment_groups: the groups of the token's organizations, newest first, a page at a time,
+ * each exactly as GET /segment_groups/{id} returns it. One D1 query per page, members included.
+ */
+export const listSegmentGroups = new Hono<AppEnv>().get(
+  "/segment_groups",
+  describeRoute({
+    operationId: "listSegmentGroups",
+    summary: "List segment groups",
+    description:
+      "Newest first (ties by id). Page with `limit` and the previous page's `meta.next_cursor`; groups created or deleted meanwhile never make a page skip or repeat one.",
+    tags: ["Segment groups"],
+    success: {
+      status: 200,
+      description: "One page of segment groups; an empty array when none match.",
+      data: z.array(segmentGroupSchema),
+      meta: z.object({
+        next_cursor: z.string().nullable().meta({ description: "Send it as `cursor` for the next page; null on the last page." }),
+        has_more: z.boolean(),
+      }),
+    },
+    errors: ["organization_forbidden"],
+  }),
+  requireAuth,
+  requirePermission("read:segment_groups"),
+  validate("query", listSegmentGroupsQuerySchema),
+  async function listSegmentGroupsHandler(c) {
+    const query = c.req.valid("query");
+    const caller = c.var.caller;
+    if (query.organization_id !== undefined) assertOrganizationAccess(caller, query.organization_id);
+
+    const filters = {
+      organizationIds: query.organization_id !== undefined ? [query.organization_id] : [...caller.organizationIds],
+      type: query.type,
+      status: query.status,
+      nameQuery: query.q,
+      segment: query.segment,
+    };
+    const rows = await withDatabase(c.var.requestId, () =>
+      listSegmentGroupRows(database(c.env.DB), filters, { limit: query.limit, after: query.cursor }),
+    );
+    const page = pageOf(rows, query.limit, segmentGroupKey, toSegmentGroup);
+    // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
+    return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, page.meta);
+  },
+);

@@ -1,0 +1,76 @@
+import { Hono } from "hono";
+import * as z from "zod";
+import type { AppEnv } from "../../app-env";
+import { requireAuth, requirePermission } from "../../auth";
+import { database, withDatabase } from "../../db/client";
+import { toSegment } from "../../db/segment-reads";
+import { upsertSegments, type BulkUpsertOutcome } from "../../db/segments-bulk";
+import { ApiError, type ErrorDetail } from "../../errors";
+import { requireJsonBody } from "../../middleware/json-body";
+import { describeRoute } from "../../openapi/describe-route";
+import { success } from "../../responses";
+import { validate } from "../../validation/validate";
+import { segmentNotFoundDetail } from "./not-found";
+import { bulkUpsertMetaSchema, bulkUpsertSegmentsSchema, segmentSchema } from "./schemas";
+
+type BulkItem = z.infer<typeof bulkUpsertSegmentsSchema>["items"][number];
+
+/**
+ * POST /segments/bulk: creates or replaces up to 1,000 catalog segments, all or nothing, in
+ * ONE D1 round trip. Each item follows PUT /segments' rules; every refused item is reported
+ * with its `items[i]` path, and then no row changes.
+ */
+export const bulkUpsertSegments = new Hono<AppEnv>().post(
+  "/segments/bulk",
+  describeRoute({
+    operationId: "bulkUpsertSegments",
+    summary: "Create or replace many catalog segments at once",
+    description: "All or nothing: if any item is refused, no segment changes and every refused item is reported.",
+    tags: ["Segment catalog"],
+    success: { status: 200, description: "The stored segments, in request order.", data: z.array(segmentSchema), meta: bulkUpsertMetaSchema },
+    errors: ["organization_forbidden", "segment_not_found", "segment_owner_conflict", "payload_too_large"],
+  }),
+  requireAuth,
+  requirePermission("write:segments"),
+  requireJsonBody,
+  validate("json", bulkUpsertSegmentsSchema),
+  async function bulkUpsertSegmentsHandler(c) {
+    const { items } = c.req.valid("json");
+    const forbidden = items.flatMap((item, i): ErrorDetail[] =>
+      item.organization_id != null && !c.var.caller.organizationIds.has(item.organization_id)
+        ? [{ code: "organization_forbidden", field: `items[${i}].organization_id`, message: "Your access token does not grant access to this organization." }]
+        : [],
+    );
+    if (forbidden.length > 0) throw new ApiError(forbidden);
+
+    const result = await withDatabase(c.var.requestId, () =>
+      upsertSegments(
+        database(c.env.DB),
+        items.map((item) => ({ segmentType: item.segment_type, segmentId: item.segment_id, name: item.name, organizationId: item.organization_id ?? null })),
+        [...c.var.caller.organizationIds],
+        new Date().toISOString(),
+      ),
+    );
+    if (result.outcome === "refused") throw refusedItems(items, result);
+    if (result.outcome === "too_large") {
+      throw ApiError.of("payload_too_large", "The items' names are too long in total once normalized for search; send fewer items per request.", "items");
+    }
+
+    const created = result.segments.filter((s) => s.created).length;
+    return success(c, result.segments.map(toSegment), 200, {}, { created, updated: result.segments.length - created });
+  },
+);
+
+// 404s first, as for a single PUT (the status follows the first error), then the 409s.
+function refusedItems(items: BulkItem[], refused: Extract<BulkUpsertOutcome, { outcome: "refused" }>): ApiError {
+  const hidden = refused.hidden.map((i) => segmentNotFoundDetail(items[i]!.segment_type, items[i]!.segment_id, `items[${i}].segment_id`));
+  const conflicts = refused.ownerConflicts.map(({ index, currentOrganizationId }): ErrorDetail => {
+    const owner = currentOrganizationId === null ? "global (null)" : `organization ${currentOrganizationId}`;
+    return {
+      code: "segment_owner_conflict",
+      field: `items[${index}].organization_id`,
+      message: `This segment is ${owner}; its owner cannot change. Send the same organization_id to replace it.`,
+    };
+  });
+  return new ApiError([...hidden, ...conflicts]);
+}

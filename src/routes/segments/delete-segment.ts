@@ -1,0 +1,44 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../app-env";
+import { requireAuth, requirePermission } from "../../auth";
+import { database, withDatabase } from "../../db/client";
+import { deleteUnusedSegment } from "../../db/segment-delete";
+import { ApiError } from "../../errors";
+import { describeRoute } from "../../openapi/describe-route";
+import { validate } from "../../validation/validate";
+import { segmentNotFound } from "./not-found";
+import { segmentParamsSchema } from "./schemas";
+
+/**
+ * DELETE /segments/{segment_type}/{segment_id}: removes a catalog segment the caller may see
+ * (204), unless a segment group still uses it (409 with how many, never which).
+ */
+export const deleteSegment = new Hono<AppEnv>().delete(
+  "/segments/:segment_type/:segment_id",
+  describeRoute({
+    operationId: "deleteSegment",
+    summary: "Delete a catalog segment",
+    tags: ["Segment catalog"],
+    success: { status: 204, description: "Deleted." },
+    errors: ["segment_not_found", "segment_in_use"],
+  }),
+  requireAuth,
+  requirePermission("write:segments"),
+  validate("param", segmentParamsSchema),
+  async function deleteSegmentHandler(c) {
+    const { segment_type, segment_id } = c.req.valid("param");
+    const result = await withDatabase(c.var.requestId, () =>
+      deleteUnusedSegment(database(c.env.DB), { segmentType: segment_type, segmentId: segment_id }, c.var.caller.organizationIds),
+    );
+    if (result.outcome === "not_found") throw segmentNotFound(segment_type, segment_id);
+    if (result.outcome === "in_use") {
+      const groups = result.groupCount === 1 ? "1 segment group uses" : `${result.groupCount} segment groups use`;
+      throw new ApiError(
+        { code: "segment_in_use", message: `${groups} this segment; remove it from them before deleting it.` },
+        {},
+        { group_count: result.groupCount },
+      );
+    }
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,48 @@
+import { Hono } from "hono";
+import * as z from "zod";
+import type { AppEnv } from "../../app-env";
+import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
+import { database, withDatabase } from "../../db/client";
+import { findSegmentPage, toSegment } from "../../db/segment-reads";
+import { describeRoute } from "../../openapi/describe-route";
+import { pageOf } from "../../pagination";
+import { success } from "../../responses";
+import { validate } from "../../validation/validate";
+import { listSegmentsQuerySchema, pageMetaSchema, segmentSchema } from "./schemas";
+
+/**
+ * GET /segments: the catalog the caller may use (global segments and their organizations'),
+ * filtered and paged by key, in ONE query per page.
+ */
+export const listSegments = new Hono<AppEnv>().get(
+  "/segments",
+  describeRoute({
+    operationId: "listSegments",
+    summary: "List catalog segments",
+    description:
+      "Ordered by segment_type, then segment_id. Page with `limit` and the previous page's `meta.next_cursor`; segments created or deleted meanwhile never make a page skip or repeat one.",
+    tags: ["Segment catalog"],
+    success: { status: 200, description: "One page of segments.", data: z.array(segmentSchema), meta: pageMetaSchema },
+    errors: ["organization_forbidden"],
+  }),
+  requireAuth,
+  requirePermission("read:segments"),
+  validate("query", listSegmentsQuerySchema),
+  async function listSegmentsHandler(c) {
+    const query = c.req.valid("query");
+    if (query.organization_id !== undefined) assertOrganizationAccess(c.var.caller, query.organization_id);
+
+    const rows = await withDatabase(c.var.requestId, () =>
+      findSegmentPage(database(c.env.DB), {
+        callerOrganizationIds: c.var.caller.organizationIds,
+        organizationId: query.organization_id,
+        type: query.type,
+        q: query.q,
+        after: query.cursor,
+        limit: query.limit + 1,
+      }),
+    );
+    const page = pageOf(rows, query.limit, (row) => [row.segmentType, row.segmentId], toSegment);
+    return success(c, page.items, 200, {}, page.meta);
+  },
+);

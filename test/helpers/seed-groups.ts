@@ -1,0 +1,65 @@
+import { env } from "cloudflare:workers";
+import { newEtag, newSegmentGroupId } from "../../src/db/ids";
+import { foldName } from "../../src/db/name-search";
+
+export interface SeedMember {
+  segment_id: number;
+  segment_type: "CONTEXTUAL" | "3P";
+}
+
+export interface SeedGroup {
+  organization_id: number;
+  created_at: string;
+  id?: string;
+  name?: string;
+  type?: "CONTEXTUAL" | "AUDIENCE";
+  status?: boolean;
+  /** Defaults to one AND subgroup holding CONTEXTUAL 101 (seedCatalog). */
+  segment_subgroup?: { segment_operator: "AND" | "OR"; segment_members: SeedMember[] }[];
+}
+
+/** A group as the API returns it. */
+export type ApiGroup = Required<Omit<SeedGroup, "created_at">> & { created_at: string; updated_at: string };
+
+/**
+ * Writes groups straight into the tables in one batch of three statements (rows travel as
+ * JSON), for listings that need hundreds of them with chosen creation times. Names are folded
+ * as the API folds them. Returns each group as the API shows it.
+ */
+export async function seedGroups(groups: SeedGroup[]): Promise<ApiGroup[]> {
+  const full: ApiGroup[] = groups.map((g, i) => ({
+    id: g.id ?? newSegmentGroupId(Date.parse(g.created_at)),
+    name: g.name ?? `Seeded group ${i}`,
+    type: g.type ?? "CONTEXTUAL",
+    organization_id: g.organization_id,
+    status: g.status ?? true,
+    segment_subgroup: g.segment_subgroup ?? [{ segment_operator: "AND", segment_members: [{ segment_id: 101, segment_type: "CONTEXTUAL" }] }],
+    created_at: g.created_at,
+    updated_at: g.created_at,
+  }));
+  const groupRows = full.map((g) => [g.id, g.organization_id, g.name, g.type, g.status ? 1 : 0, g.created_at, foldName(g.name), newEtag()]);
+  const subgroupRows = full.flatMap((g) => g.segment_subgroup.map((s, sp) => [g.id, sp, s.segment_operator]));
+  const memberRows = full.flatMap((g) =>
+    g.segment_subgroup.flatMap((s, sp) => s.segment_members.map((m, mp) => [g.id, sp, mp, m.segment_type, m.segment_id])),
+  );
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 5, value ->> 6, value ->> 7 FROM json_each(?)`,
+    ).bind(JSON.stringify(groupRows)),
+    env.DB.prepare(
+      "INSERT INTO segment_subgroups (group_id, position, segment_operator) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)",
+    ).bind(JSON.stringify(subgroupRows)),
+    env.DB.prepare(
+      `INSERT INTO segment_subgroup_members (group_id, subgroup_position, position, segment_type, segment_id)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)`,
+    ).bind(JSON.stringify(memberRows)),
+  ]);
+  return full;
+}
+
+/** The listing's order: newest first, ties by id (both compared as SQLite compares text). */
+export function newestFirst(a: { created_at: string; id: string }, b: { created_at: string; id: string }): number {
+  if (a.created_at !== b.created_at) return a.created_at < b.created_at ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}

@@ -1,0 +1,27 @@
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import { call, describeResponse, type ApiResponse } from "./api";
+import { ORG, validGroup } from "./fixtures";
+import { tokenFor } from "./tokens";
+
+/** POSTs a valid group (with `overrides`) for ORG and returns the 201. */
+export async function createGroup(overrides: Record<string, unknown> = {}): Promise<ApiResponse> {
+  const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup(overrides) });
+  expect(res.status, describeResponse(res)).toBe(201);
+  return res;
+}
+
+/** The group as GET returns it (status, body and ETag), read with an ORG token. */
+export async function readGroup(id: string): Promise<ApiResponse> {
+  return call("GET", `/segment_groups/${id}`, { token: await tokenFor([ORG]) });
+}
+
+/** How many rows group `id` has in each of its tables. */
+export async function rowsOfGroup(id: string) {
+  const [groups, subgroups, members] = await env.DB.batch<{ n: number }>([
+    env.DB.prepare("SELECT count(*) AS n FROM segment_groups WHERE id = ?").bind(id),
+    env.DB.prepare("SELECT count(*) AS n FROM segment_subgroups WHERE group_id = ?").bind(id),
+    env.DB.prepare("SELECT count(*) AS n FROM segment_subgroup_members WHERE group_id = ?").bind(id),
+  ]);
+  return { groups: groups!.results[0]!.n, subgroups: subgroups!.results[0]!.n, members: members!.results[0]!.n };
+}
