@@ -31,6 +31,17 @@ export interface RouteDescription {
    * The contract test fails any response whose code is not listed for its status.
    */
   errors?: ErrorCode[];
+  /**
+   * Extra `meta` keys an error code adds (a zod object), e.g.
+   * `{ segment_in_use: z.object({ group_count: z.int() }) }`. Error meta is closed otherwise.
+   */
+  errorMeta?: Partial<Record<ErrorCode, ZodType>>;
+  /**
+   * Codes of another status that may follow a code in the same `errors` array (the status is
+   * the first error's), e.g. `{ segment_not_found: ["segment_owner_conflict"] }` when every
+   * refused item of a bulk request is reported at once, 404s first.
+   */
+  errorsFollowing?: Partial<Record<ErrorCode, ErrorCode[]>>;
   /** Request headers the operation reads (e.g. If-Match), name → description. */
   headers?: Record<string, string>;
   /**

@@ -2,7 +2,7 @@ import type { ErrorCode } from "../errors";
 import { VALIDATION_CODES } from "./error-codes";
 import { SchemaConverter, type JsonSchema } from "./json-schema";
 import { inventoryRoutes, type Operation } from "./operations";
-import { ERROR_META_SCHEMA, errorResponse, errorResponses, successResponse } from "./responses";
+import { ERROR_META_SCHEMA, errorResponse, errorResponses, successResponse, type ErrorExtras } from "./responses";
 
 /** Shown above each group of operations in /docs; a tag without one is reported by `npm run openapi:lint`. */
 const TAG_DESCRIPTIONS: Record<string, string> = {
@@ -29,7 +29,7 @@ const DESCRIPTION = `Named, per-organization combinations of audience segments.
 
 **Envelopes.** Success: \`{"data": ..., "meta": {"status": "success", "request_id": ...}}\`.
 Failure: \`{"errors": [{"code", "field"?, "message"}], "meta": {"status": "error", "request_id": ...}}\`,
-every problem at once; each operation lists its codes per status. Every response carries
+every problem at once; the status is the first problem's. Each operation lists its codes per status. Every response carries
 \`X-Request-Id\` (yours is reused when it is a plain token of at most 255 characters).
 
 **Authentication.** \`Authorization: Bearer <Auth0 access token>\`. Each operation names the
@@ -91,7 +91,7 @@ function operationObject(operation: Operation, schemas: SchemaConverter): JsonSc
   for (const success of [description.success, ...(description.otherResponses ?? [])]) {
     responses[String(success.status)] = successResponse(success, schemas);
   }
-  for (const [status, response] of Object.entries(errorResponses(codes))) {
+  for (const [status, response] of Object.entries(errorResponses(codes, errorExtras(operation, codes, schemas)))) {
     const shared = Object.entries(SHARED_RESPONSES).find(([, candidate]) => JSON.stringify(candidate) === JSON.stringify(response));
     responses[status] = shared ? { $ref: `#/components/responses/${shared[0]}` } : response;
   }
@@ -107,6 +107,17 @@ function operationObject(operation: Operation, schemas: SchemaConverter): JsonSc
     requestBody: requestBody(operation, schemas),
     responses: sortedByKey(responses),
   };
+}
+
+// errorMeta and errorsFollowing may only name codes the operation answers with.
+function errorExtras(operation: Operation, codes: ErrorCode[], schemas: SchemaConverter): ErrorExtras {
+  const { operationId, errorMeta = {}, errorsFollowing = {} } = operation.description;
+  const named = [...Object.keys(errorMeta), ...Object.entries(errorsFollowing).flatMap(([code, following]) => [code, ...(following ?? [])])];
+  const unknown = named.filter((code) => !codes.includes(code as ErrorCode));
+  if (unknown.length > 0) throw new Error(`describeRoute(${operationId}): ${unknown.join(", ")} not among its error codes; add them to \`errors\``);
+  const meta: ErrorExtras["meta"] = {};
+  for (const [code, schema] of Object.entries(errorMeta)) meta[code as ErrorCode] = schemas.convert(schema, "output");
+  return { meta, following: errorsFollowing };
 }
 
 function parameters(operation: Operation, schemas: SchemaConverter): JsonSchema[] {

@@ -32,6 +32,26 @@ describe("the contract check every call() runs", () => {
     expect(check("GET", "/health", 503, error("auth_unavailable"))).toThrow(/does not match/);
   });
 
+  it("lets a documented code of another status follow the first error, and nothing else", () => {
+    const bulk = (status: number, codes: string[]) =>
+      check("POST", "/segments/bulk", status, JSON.stringify({ errors: codes.map((code) => ({ code, message: "m" })), meta: { status: "error", request_id: "r1" } }));
+    expect(bulk(404, ["segment_not_found", "segment_owner_conflict"])).not.toThrow();
+    expect(bulk(404, ["segment_owner_conflict", "segment_not_found"])).toThrow(/\/errors\/0\/code enum/);
+    expect(bulk(404, ["segment_not_found", "organization_forbidden"])).toThrow(/\/errors\/1\/code enum/);
+    expect(bulk(409, ["segment_owner_conflict", "segment_not_found"])).toThrow(/\/errors\/1\/code enum/);
+  });
+
+  it("fails error meta the operation does not document", () => {
+    const path = "/segments/3P/201";
+    const inUse = (meta: object) => check("DELETE", path, 409, JSON.stringify({ errors: [{ code: "segment_in_use", message: "m" }], meta: { status: "error", request_id: "r1", ...meta } }));
+    expect(inUse({ group_count: 2 })).not.toThrow();
+    expect(inUse({})).toThrow(/group_count/);
+    expect(inUse({ group_count: 2, groups: ["a"] })).toThrow(/does not match the documented schema/);
+    const notFound = (meta: object) => check("DELETE", path, 404, JSON.stringify({ errors: [{ code: "segment_not_found", message: "m" }], meta: { status: "error", request_id: "r1", ...meta } }));
+    expect(notFound({})).not.toThrow();
+    expect(notFound({ group_count: 2 })).toThrow(/does not match the documented schema/);
+  });
+
   it("fails a body where the document says there is none", () => {
     expect(check("GET", "/segment_groups/x", 304, ok({}))).toThrow(/no body/);
   });

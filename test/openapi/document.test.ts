@@ -15,9 +15,14 @@ import { validate } from "../../src/validation/validate";
 import { OPENAPI_DOCUMENT } from "../helpers/contract";
 
 const doc = OPENAPI_DOCUMENT;
-const codesOf = (response: any): string[] => {
+const errorsSchemaOf = (response: any) => {
   const resolved = response.$ref ? doc.components.responses[response.$ref.split("/").at(-1)] : response;
-  return resolved.content["application/json"].schema.properties.errors.items.properties.code.enum;
+  return resolved.content["application/json"].schema.properties.errors;
+};
+/** The codes that can open the `errors` array, so set the status. */
+const codesOf = (response: any): string[] => {
+  const errors = errorsSchemaOf(response);
+  return (errors.prefixItems?.[0] ?? errors.items).properties.code.enum;
 };
 
 describe("the OpenAPI document", () => {
@@ -104,6 +109,37 @@ describe("the OpenAPI document", () => {
     const notModified = doc.paths["/segment_groups/{id}"].get.responses["304"];
     expect(notModified.content).toBeUndefined();
     expect(notModified.headers.ETag).toBeDefined();
+  });
+
+  it("documents codes of another status that may follow the first error (status follows the first)", () => {
+    const bulk = doc.paths["/segments/bulk"].post.responses;
+    expect(codesOf(bulk["404"])).toEqual(["segment_not_found"]);
+    expect(errorsSchemaOf(bulk["404"]).items.properties.code.enum).toEqual(["segment_not_found", "segment_owner_conflict"]);
+    expect(bulk["404"].description).toContain("May be followed by `segment_owner_conflict` (409)");
+    // Conflicts come last, so a 409 is conflicts only.
+    expect(errorsSchemaOf(bulk["409"])).not.toHaveProperty("prefixItems");
+    expect(codesOf(bulk["409"])).toEqual(["segment_owner_conflict"]);
+  });
+
+  it("keeps error meta closed except for the keys an operation documents", () => {
+    expect(doc.components.schemas.ErrorMeta.additionalProperties).toBe(false);
+    const inUse = doc.paths["/segments/{segment_type}/{segment_id}"].delete.responses["409"].content["application/json"];
+    expect(inUse.schema.properties.meta).toMatchObject({ required: ["status", "request_id", "group_count"], additionalProperties: false });
+    expect(inUse.schema.properties.meta.properties.group_count).toMatchObject({ type: "integer", minimum: 1 });
+    expect(inUse.examples.segment_in_use.value.meta.group_count).toBe(2);
+    expect(doc.paths["/segments/{segment_type}/{segment_id}"].delete.responses["404"].content["application/json"].schema.properties.meta).toEqual({ $ref: "#/components/schemas/ErrorMeta" });
+  });
+
+  it("refuses errorMeta or errorsFollowing naming a code the route does not answer with", () => {
+    const routeWith = (extra: object) =>
+      new Hono<AppEnv>().delete(
+        "/things/:id",
+        describeRoute({ operationId: "deleteThing", summary: "Delete a thing", tags: ["Things"], success: { status: 204, description: "Deleted." }, errors: ["segment_not_found"], ...extra }),
+        (c) => c.body(null, 204),
+      ).routes;
+    expect(() => buildOpenApiDocument(routeWith({ errorMeta: { segment_in_use: z.object({ group_count: z.int() }) } }), "test")).toThrow(/deleteThing\): segment_in_use not among its error codes/);
+    expect(() => buildOpenApiDocument(routeWith({ errorsFollowing: { segment_not_found: ["segment_owner_conflict"] } }), "test")).toThrow(/segment_owner_conflict not among/);
+    expect(() => buildOpenApiDocument(routeWith({ errorsFollowing: { segment_not_found: [] } }), "test")).not.toThrow();
   });
 
   it("describes request bodies from the route's zod schema, as input, with its example", () => {
