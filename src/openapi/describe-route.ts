@@ -3,18 +3,52 @@ import type { ZodType } from "zod";
 import type { AppEnv } from "../app-env";
 import type { ErrorCode } from "../errors";
 
+/** One non-error answer: its status, the `data` schema of its success envelope (omit `data` for a bodiless 204 or 304). */
+export interface SuccessResponse {
+  status: number;
+  description: string;
+  data?: ZodType;
+  /** A zod object of the extra `meta` keys (e.g. `next_cursor`). */
+  meta?: ZodType;
+  /** Response headers, name → description. */
+  headers?: Record<string, string>;
+}
+
 /** What the code alone cannot tell the API reference about one operation. */
 export interface RouteDescription {
   operationId: string;
   summary: string;
   description?: string;
   tags: string[];
-  /** The success status and its `data` schema (omit `data` for a bodiless 204 or 304). */
-  success: { status: number; description: string; data?: ZodType; meta?: ZodType; headers?: Record<string, string> };
-  /** Codes this handler throws itself; auth, permission, body and validation errors are added from the middleware in the chain. */
+  /** The usual answer. */
+  success: SuccessResponse;
+  /** Other non-error answers: 201 next to 200 (create or replace), 304 Not Modified. */
+  otherResponses?: SuccessResponse[];
+  /**
+   * Codes this handler throws itself, and codes its schemas' refinements report through
+   * `params: { code }` (e.g. `blank`, `duplicate_segment`). The rest is added from the chain:
+   * auth (401, 503), permission (403), body (400, 413, 415), zod's own checks (400).
+   * The contract test fails any response whose code is not listed for its status.
+   */
   errors?: ErrorCode[];
+  /**
+   * Extra `meta` keys an error code adds (a zod object), e.g.
+   * `{ segment_in_use: z.object({ group_count: z.int() }) }`. Error meta is closed otherwise.
+   */
+  errorMeta?: Partial<Record<ErrorCode, ZodType>>;
+  /**
+   * Codes of another status that may follow a code in the same `errors` array (the status is
+   * the first error's), e.g. `{ segment_not_found: ["segment_owner_conflict"] }` when every
+   * refused item of a bulk request is reported at once, 404s first.
+   */
+  errorsFollowing?: Partial<Record<ErrorCode, ErrorCode[]>>;
   /** Request headers the operation reads (e.g. If-Match), name → description. */
   headers?: Record<string, string>;
+  /**
+   * A request body that works against the demo catalog of `npm run dev`: /docs pre-fills
+   * "Try it out" with it, and a test checks that the route's own schema accepts it.
+   */
+  requestExample?: unknown;
 }
 
 /** Metadata the OpenAPI generator reads back from the middleware functions of each route. */
@@ -52,3 +86,4 @@ export function describeRoute(description: RouteDescription) {
     { kind: "description", value: description },
   );
 }
+

@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import worker from "../../src/index";
 import type { Bindings } from "../../src/app-env";
+import { assertMatchesDocument } from "./contract";
 
 export interface ApiResponse {
   status: number;
@@ -19,7 +20,11 @@ export interface CallOptions {
   env?: Partial<Bindings>;
 }
 
-/** Sends a request through the Worker's real fetch entry and parses its JSON body. */
+/**
+ * Sends a request through the Worker's real fetch entry and parses its JSON body. Every
+ * response is checked against the OpenAPI document (test/helpers/contract.ts): one the
+ * document does not describe fails the calling test.
+ */
 export async function call(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
   const headers = new Headers(options.headers);
   if (options.token !== undefined) headers.set("Authorization", `Bearer ${options.token}`);
@@ -39,6 +44,7 @@ export async function call(method: string, path: string, options: CallOptions = 
   } catch {
     parsed = undefined;
   }
+  assertMatchesDocument(method, path, { status: response.status, headers: response.headers, text });
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 

@@ -28,7 +28,23 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       data: segmentGroupSchema,
       headers: { Location: "The new group's URL.", ETag: "Its version; send it back in If-Match." },
     },
-    errors: ["organization_forbidden", "segment_not_found"],
+    errors: ["blank", "duplicate_segment", "organization_forbidden", "segment_not_found"],
+    requestExample: {
+      name: "Sports fans who run",
+      type: "CONTEXTUAL",
+      organization_id: 1234,
+      status: true,
+      segment_subgroup: [
+        {
+          segment_operator: "AND",
+          segment_members: [
+            { segment_id: 101, segment_type: "CONTEXTUAL" },
+            { segment_id: 201, segment_type: "3P" },
+          ],
+        },
+        { segment_operator: "OR", segment_members: [{ segment_id: 301, segment_type: "3P" }] },
+      ],
+    },
   }),
   requireAuth,
   requirePermission("create:segment_groups"),

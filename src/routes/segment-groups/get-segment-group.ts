@@ -20,7 +20,19 @@ export const getSegmentGroup = new Hono<AppEnv>().get(
     operationId: "getSegmentGroup",
     summary: "Read a segment group",
     tags: ["Segment groups"],
-    success: { status: 200, description: "The segment group.", data: segmentGroupSchema, headers: { ETag: "Its current version; send it back in If-Match." } },
+    success: {
+      status: 200,
+      description: "The segment group.",
+      data: segmentGroupSchema,
+      headers: { ETag: "Its current version; send it back in If-Match.", "Cache-Control": "private, no-cache" },
+    },
+    otherResponses: [
+      {
+        status: 304,
+        description: "Not modified: If-None-Match holds the current version. No body.",
+        headers: { ETag: "The current version.", "Cache-Control": "private, no-cache" },
+      },
+    ],
     errors: ["segment_group_not_found"],
     headers: { "If-None-Match": "An ETag you hold: the answer is 304 with no body if it is still current." },
   }),

@@ -28,7 +28,15 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     description: "All or nothing: if any item is refused, no segment changes and every refused item is reported.",
     tags: ["Segment catalog"],
     success: { status: 200, description: "The stored segments, in request order.", data: z.array(segmentSchema), meta: bulkUpsertMetaSchema },
-    errors: ["organization_forbidden", "segment_not_found", "segment_owner_conflict", "payload_too_large"],
+    errors: ["blank", "duplicate_segment", "organization_forbidden", "segment_not_found", "segment_owner_conflict", "payload_too_large"],
+    // Every refused item at once: the hidden ones (404) first, then the owner conflicts (409).
+    errorsFollowing: { segment_not_found: ["segment_owner_conflict"] },
+    requestExample: {
+      items: [
+        { segment_type: "CONTEXTUAL", segment_id: 104, name: "Cycling pages" },
+        { segment_type: "3P", segment_id: 302, name: "Org 1234: newsletter readers", organization_id: 1234 },
+      ],
+    },
   }),
   requireAuth,
   requirePermission("write:segments"),

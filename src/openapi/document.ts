@@ -1,0 +1,160 @@
+import type { ErrorCode } from "../errors";
+import { VALIDATION_CODES } from "./error-codes";
+import { SchemaConverter, type JsonSchema } from "./json-schema";
+import { inventoryRoutes, type Operation } from "./operations";
+import { ERROR_META_SCHEMA, errorResponse, errorResponses, successResponse, type ErrorExtras } from "./responses";
+
+/** Shown above each group of operations in /docs; a tag without one is reported by `npm run openapi:lint`. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  "Segment groups": "Named, per-organization combinations of catalog segments.",
+  "Segment catalog": "The segments that groups are made of: global, or private to one organization.",
+  Operations: "Whether the Worker and its database answer.",
+};
+
+/** Answers any operation can give: failures on our side. */
+export const GLOBAL_ERROR_CODES: readonly ErrorCode[] = ["internal_error", "configuration_error", "database_unavailable"];
+
+/**
+ * Responses shared by reference. NotFound and MethodNotAllowed answer requests that match no
+ * operation; ServerError can answer any request, matched or not (the configuration is read
+ * before routing).
+ */
+const SHARED_RESPONSES = {
+  NotFound: errorResponse(["not_found"]),
+  MethodNotAllowed: errorResponse(["method_not_allowed"]),
+  ServerError: errorResponse(["configuration_error", "internal_error"]),
+};
+
+const DESCRIPTION = `Named, per-organization combinations of audience segments.
+
+**Envelopes.** Success: \`{"data": ..., "meta": {"status": "success", "request_id": ...}}\`.
+Failure: \`{"errors": [{"code", "field"?, "message"}], "meta": {"status": "error", "request_id": ...}}\`,
+every problem at once; the status is the first problem's. Each operation lists its codes per status. Every response carries
+\`X-Request-Id\` (yours is reused when it is a plain token of at most 255 characters).
+
+**Authentication.** \`Authorization: Bearer <Auth0 access token>\`. Each operation names the
+permission it needs (in the token's \`permissions\` claim or \`scope\`). Running locally with
+\`npm run dev\`, get a token with \`npm run -s token\` and paste it into *Authorize*.
+
+**Any path.** An unknown path answers 404 \`not_found\`; a known path with another method 405
+\`method_not_allowed\` with \`Allow\`; any operation may answer 500 \`internal_error\` or
+\`configuration_error\` and 503 \`database_unavailable\`.`;
+
+/**
+ * The OpenAPI 3.1 document of an app, read from its routes: `describeRoute` for what only a
+ * person can say, the middleware chain for auth, permissions, bodies and zod schemas.
+ */
+export function buildOpenApiDocument(routes: Parameters<typeof inventoryRoutes>[0], version: string): JsonSchema {
+  const schemas = new SchemaConverter();
+  const paths: Record<string, Record<string, unknown>> = {};
+  const tags: string[] = [];
+  for (const operation of inventoryRoutes(routes).operations) {
+    (paths[operation.path] ??= {})[operation.method] = operationObject(operation, schemas);
+    for (const tag of operation.description.tags) if (!tags.includes(tag)) tags.push(tag);
+  }
+
+  return {
+    openapi: "3.1.0",
+    info: { title: "Segment Groups API", version, description: DESCRIPTION },
+    servers: [{ url: "/", description: "The origin serving this document" }],
+    tags: tags.map((name) => (TAG_DESCRIPTIONS[name] ? { name, description: TAG_DESCRIPTIONS[name] } : { name })),
+    paths,
+    components: {
+      schemas: { ...sortedByKey(schemas.components), ErrorMeta: ERROR_META_SCHEMA },
+      responses: SHARED_RESPONSES,
+      headers: { "X-Request-Id": { description: "The request's id (also `meta.request_id`).", schema: { type: "string" } } },
+      securitySchemes: {
+        auth0: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "An Auth0 access token (RS256) for this API's audience. The permissions listed on an operation's security requirement must be in the token's `permissions` claim or `scope`.",
+        },
+      },
+    },
+  };
+}
+
+function operationObject(operation: Operation, schemas: SchemaConverter): JsonSchema {
+  const { description } = operation;
+  const codes: ErrorCode[] = [...GLOBAL_ERROR_CODES, ...(description.errors ?? [])];
+  if (operation.requiresAuth) codes.push("missing_token", "invalid_token", "auth_unavailable");
+  if (operation.permissions.length > 0) codes.push("insufficient_permissions");
+  if (operation.bodyMediaTypes) codes.push("unsupported_media_type", "payload_too_large", "malformed_json", "empty_body");
+  if (operation.schemas.json) codes.push("invalid_body");
+  if (operation.schemas.json || operation.schemas.param || operation.schemas.query) codes.push(...VALIDATION_CODES);
+  // Conditional headers (If-Match, If-None-Match) that do not parse are a 400 on that header.
+  if (description.headers && Object.keys(description.headers).length > 0) codes.push("invalid_value");
+
+  const responses: Record<string, unknown> = {};
+  for (const success of [description.success, ...(description.otherResponses ?? [])]) {
+    responses[String(success.status)] = successResponse(success, schemas);
+  }
+  for (const [status, response] of Object.entries(errorResponses(codes, errorExtras(operation, codes, schemas)))) {
+    const shared = Object.entries(SHARED_RESPONSES).find(([, candidate]) => JSON.stringify(candidate) === JSON.stringify(response));
+    responses[status] = shared ? { $ref: `#/components/responses/${shared[0]}` } : response;
+  }
+
+  const permissionNote = operation.permissions.map((p) => `Needs the \`${p}\` permission.`).join(" ");
+  return {
+    operationId: description.operationId,
+    summary: description.summary,
+    description: [description.description, permissionNote].filter(Boolean).join("\n\n") || undefined,
+    tags: description.tags,
+    security: operation.requiresAuth ? [{ auth0: operation.permissions }] : [],
+    parameters: parameters(operation, schemas),
+    requestBody: requestBody(operation, schemas),
+    responses: sortedByKey(responses),
+  };
+}
+
+// errorMeta and errorsFollowing may only name codes the operation answers with.
+function errorExtras(operation: Operation, codes: ErrorCode[], schemas: SchemaConverter): ErrorExtras {
+  const { operationId, errorMeta = {}, errorsFollowing = {} } = operation.description;
+  const named = [...Object.keys(errorMeta), ...Object.entries(errorsFollowing).flatMap(([code, following]) => [code, ...(following ?? [])])];
+  const unknown = named.filter((code) => !codes.includes(code as ErrorCode));
+  if (unknown.length > 0) throw new Error(`describeRoute(${operationId}): ${unknown.join(", ")} not among its error codes; add them to \`errors\``);
+  const meta: ErrorExtras["meta"] = {};
+  for (const [code, schema] of Object.entries(errorMeta)) meta[code as ErrorCode] = schemas.convert(schema, "output");
+  return { meta, following: errorsFollowing };
+}
+
+function parameters(operation: Operation, schemas: SchemaConverter): JsonSchema[] {
+  const list: JsonSchema[] = [];
+  const pathSchema = operation.schemas.param ? schemas.convert(operation.schemas.param, "input") : {};
+  const pathProperties = (pathSchema.properties ?? {}) as Record<string, JsonSchema>;
+  for (const [, name] of operation.path.matchAll(/\{([^}]+)\}/g)) {
+    list.push(parameter(name!, "path", true, pathProperties[name!] ?? { type: "string" }));
+  }
+  if (operation.schemas.query) {
+    const query = schemas.convert(operation.schemas.query, "input");
+    const required = new Set((query.required as string[] | undefined) ?? []);
+    for (const [name, schema] of Object.entries((query.properties ?? {}) as Record<string, JsonSchema>)) {
+      list.push(parameter(name, "query", required.has(name), schema));
+    }
+  }
+  for (const [name, description] of Object.entries(operation.description.headers ?? {})) {
+    list.push({ name, in: "header", required: false, description, schema: { type: "string" } });
+  }
+  return list;
+}
+
+// A parameter's description belongs on the parameter, where the UIs show it.
+function parameter(name: string, location: "path" | "query", required: boolean, schema: JsonSchema): JsonSchema {
+  const { description, ...rest } = schema;
+  return { name, in: location, required, ...(description ? { description } : {}), schema: rest };
+}
+
+function requestBody(operation: Operation, schemas: SchemaConverter): JsonSchema | undefined {
+  if (!operation.bodyMediaTypes && !operation.schemas.json) return undefined;
+  const schema = operation.schemas.json ? schemas.convert(operation.schemas.json, "input") : {};
+  const mediaTypes = operation.bodyMediaTypes ?? ["application/json"];
+  const example = operation.description.requestExample;
+  const content = Object.fromEntries(mediaTypes.map((type) => [type, example === undefined ? { schema } : { schema, example }]));
+  return { required: true, content };
+}
+
+function sortedByKey<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
