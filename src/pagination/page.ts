@@ -19,6 +19,12 @@ export const limitParam = z
   .transform((n) => n ?? DEFAULT_PAGE_SIZE)
   .meta({ description: `Items per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` });
 
+/** The extra `meta` of a page, for the docs (`describeRoute({ success: { meta: pageMetaSchema } })`). */
+export const pageMetaSchema = z.object({
+  next_cursor: z.string().nullable().meta({ description: "Send it as `cursor` for the next page; null on the last page." }),
+  has_more: z.boolean(),
+});
+
 export interface Page<Item> {
   items: Item[];
   /** Goes into the response's `meta`. */

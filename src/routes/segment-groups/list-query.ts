@@ -3,15 +3,8 @@ import * as z from "zod";
 import { GROUP_TYPES, SEGMENT_TYPES } from "../../db/schema";
 import { cursorParam, limitParam } from "../../pagination";
 import { positiveIdParam } from "../segments/schemas";
+import { queryEnum } from "../../validation/query-enum";
 import { segmentName } from "./schemas";
-
-/**
- * One of `values`. A string first, so a repeated parameter (which arrives as an array) is
- * `invalid_type` rather than "must be one of"; the metadata keeps the enum in the docs.
- */
-function queryEnum<const Values extends readonly [string, ...string[]]>(values: Values) {
-  return z.string().pipe(z.enum(values)).meta({ enum: [...values] });
-}
 
 const SEGMENT_REFERENCE = new RegExp(`^(${SEGMENT_TYPES.join("|")}):([1-9][0-9]{0,15})$`);
 

@@ -7,7 +7,7 @@ import { database, withDatabase } from "../../db/client";
 import { listSegmentGroupRows, segmentGroupKey } from "../../db/list-segment-groups";
 import { toSegmentGroup } from "../../db/segment-group-reads";
 import { describeRoute } from "../../openapi/describe-route";
-import { pageOf } from "../../pagination";
+import { pageMetaSchema, pageOf } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { listSegmentGroupsQuerySchema } from "./list-query";
@@ -29,10 +29,7 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       status: 200,
       description: "One page of segment groups; an empty array when none match.",
       data: z.array(segmentGroupSchema),
-      meta: z.object({
-        next_cursor: z.string().nullable().meta({ description: "Send it as `cursor` for the next page; null on the last page." }),
-        has_more: z.boolean(),
-      }),
+      meta: pageMetaSchema,
       headers: { "Cache-Control": "private, no-cache" },
     },
     errors: ["blank", "organization_forbidden"],

@@ -5,10 +5,10 @@ import { assertOrganizationAccess, requireAuth, requirePermission } from "../../
 import { database, withDatabase } from "../../db/client";
 import { findSegmentPage, toSegment } from "../../db/segment-reads";
 import { describeRoute } from "../../openapi/describe-route";
-import { pageOf } from "../../pagination";
+import { pageMetaSchema, pageOf } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { listSegmentsQuerySchema, pageMetaSchema, segmentSchema } from "./schemas";
+import { listSegmentsQuerySchema, segmentSchema } from "./schemas";
 
 /**
  * GET /segments: the catalog the caller may use (global segments and their organizations'),

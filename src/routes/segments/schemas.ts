@@ -2,6 +2,7 @@
 import * as z from "zod";
 import { SEGMENT_TYPES } from "../../db/schema";
 import { cursorParam, limitParam } from "../../pagination";
+import { queryEnum } from "../../validation/query-enum";
 import { rejectRepeatedSegments } from "../../validation/unique-segments";
 import { positiveId, segmentName } from "../segment-groups/schemas";
 
@@ -42,17 +43,11 @@ export const segmentSchema = z
  * parameter (which arrives as an array) is `invalid_type`, as for every other parameter.
  */
 export const listSegmentsQuerySchema = z.strictObject({
-  type: z.string().pipe(z.enum(SEGMENT_TYPES)).meta({ enum: [...SEGMENT_TYPES] }).optional(),
+  type: queryEnum(SEGMENT_TYPES).optional(),
   q: segmentName.optional().meta({ description: "Case-insensitive substring of the name; `%` and `_` are plain characters." }),
   organization_id: positiveIdParam.optional().meta({ description: "Only this organization's own segments (no global ones)." }),
   limit: limitParam,
   cursor: cursorParam(z.tuple([z.enum(SEGMENT_TYPES), positiveId])).optional(),
-});
-
-/** The extra `meta` of a page. */
-export const pageMetaSchema = z.object({
-  next_cursor: z.string().nullable().meta({ description: "Send it as `cursor` for the next page; null on the last page." }),
-  has_more: z.boolean(),
 });
 
 /** Documented limit (README, "Limits"): one request stays one D1 batch well under its limits. */
