@@ -52,3 +52,8 @@ export async function call(method: string, path: string, options: CallOptions = 
 export function describeResponse(res: ApiResponse): string {
   return `status ${res.status}: ${res.text.slice(0, 2000)}`;
 }
+
+/** The response's errors as `{code, field?}`, without messages: what most assertions compare. */
+export function errorsOf(res: ApiResponse): { code: string; field?: string }[] {
+  return res.body.errors.map(({ code, field }: { code: string; field?: string }) => (field === undefined ? { code } : { code, field }));
+}

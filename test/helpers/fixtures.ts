@@ -37,3 +37,6 @@ export function validGroup(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** One segment member as a request carries it; any value, so tests can send wrong ones. */
+export const member = (segment_id: unknown, segment_type: unknown = "CONTEXTUAL") => ({ segment_id, segment_type });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { call, describeResponse, type ApiResponse } from "../helpers/api";
+import { call, describeResponse, errorsOf } from "../helpers/api";
 import { snapshotTables } from "../helpers/db";
-import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
+import { member, ORG, seedCatalog, validGroup } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
 
 beforeEach(seedCatalog);
@@ -16,12 +16,6 @@ async function expectRejected(options: { json?: unknown; rawBody?: BodyInit; hea
   expect(await snapshotTables()).toEqual(before);
   return res;
 }
-
-function errorsOf(res: ApiResponse): { code: string; field?: string }[] {
-  return res.body.errors.map(({ code, field }: { code: string; field?: string }) => (field === undefined ? { code } : { code, field }));
-}
-
-const member = (segment_id: unknown, segment_type: unknown = "CONTEXTUAL") => ({ segment_id, segment_type });
 
 describe("POST /segment_groups — request body (400)", () => {
   it("reports every problem at once, each with its field path", async () => {

@@ -1,16 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
 import { describeAuthMatrix } from "../helpers/auth-matrix";
-import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
+import { ORG, seedCatalog } from "../helpers/fixtures";
+import { createGroup } from "../helpers/segment-groups";
 import { tokenFor } from "../helpers/tokens";
 
 beforeEach(seedCatalog);
-
-async function createGroup(overrides: Record<string, unknown> = {}) {
-  const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup(overrides) });
-  expect(res.status, describeResponse(res)).toBe(201);
-  return res;
-}
 
 describe("GET /segment_groups/{id}", () => {
   it("returns exactly what the 201 returned, with the same ETag", async () => {

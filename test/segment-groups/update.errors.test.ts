@@ -1,16 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { call, describeResponse, type ApiResponse } from "../helpers/api";
+import { call, describeResponse, errorsOf, type ApiResponse } from "../helpers/api";
 import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { snapshotTables } from "../helpers/db";
-import { ORG, OTHER_ORG, seedCatalog } from "../helpers/fixtures";
+import { member, ORG, OTHER_ORG, seedCatalog } from "../helpers/fixtures";
 import { createGroup } from "../helpers/segment-groups";
 import { tokenFor } from "../helpers/tokens";
 
 beforeEach(seedCatalog);
 
 const UNKNOWN_ID = "01890a5d-ac96-774b-bcce-b302099a8057";
-const member = (segment_id: unknown, segment_type: unknown = "CONTEXTUAL") => ({ segment_id, segment_type });
-
 /** PATCHes group `id` and asserts the error envelope with `status` and that no row changed. */
 async function expectRejected(
   id: string,
@@ -23,10 +21,6 @@ async function expectRejected(
   expect(res.body.meta).toEqual({ status: "error", request_id: expect.any(String) });
   expect(await snapshotTables()).toEqual(before);
   return res;
-}
-
-function errorsOf(res: ApiResponse): { code: string; field?: string }[] {
-  return res.body.errors.map(({ code, field }: { code: string; field?: string }) => (field === undefined ? { code } : { code, field }));
 }
 
 describe("PATCH /segment_groups/{id} — request (400, 415)", () => {
