@@ -1,6 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { foldName } from "./name-search";
+import { isSegment } from "./segment-reads";
 import { segments } from "./schema";
 
 export interface CatalogSegment {
@@ -50,7 +51,7 @@ export async function upsertSegment(
     db
       .select({ organizationId: segments.organizationId })
       .from(segments)
-      .where(and(eq(segments.segmentType, segment.segmentType), eq(segments.segmentId, segment.segmentId))),
+      .where(isSegment(segment)),
   ]);
   if (row) return { outcome: "stored", segment: { ...segment, ...row } };
   const owner = existing?.organizationId ?? null;

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
 import { database, withDatabase } from "../../db/client";
+import { toSegment } from "../../db/segment-reads";
 import { upsertSegment } from "../../db/segments";
 import { ApiError } from "../../errors";
 import { requireJsonBody } from "../../middleware/json-body";
@@ -58,14 +59,6 @@ export const putSegment = new Hono<AppEnv>().put(
       );
     }
     const stored = result.segment;
-    const data = {
-      segment_type,
-      segment_id,
-      name: stored.name,
-      organization_id: stored.organizationId,
-      created_at: stored.createdAt,
-      updated_at: stored.updatedAt,
-    };
-    return success(c, data, stored.revision === 1 ? 201 : 200);
+    return success(c, toSegment(stored), stored.revision === 1 ? 201 : 200);
   },
 );
