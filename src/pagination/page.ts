@@ -37,7 +37,11 @@ export interface Page<Item> {
  */
 export function pageOf<Row, Item>(rows: Row[], limit: number, keyOf: (row: Row) => readonly unknown[], toItem: (row: Row) => Item): Page<Item> {
   const hasMore = rows.length > limit;
-  const kept = hasMore ? rows.slice(0, limit) : rows;
+  return pageFrom(hasMore ? rows.slice(0, limit) : rows, hasMore, keyOf, toItem);
+}
+
+/** A page from the rows it keeps and whether more follow; the cursor is the key of the last row kept. */
+export function pageFrom<Row, Item>(kept: Row[], hasMore: boolean, keyOf: (row: Row) => readonly unknown[], toItem: (row: Row) => Item): Page<Item> {
   const last = kept.at(-1);
   return {
     items: kept.map(toItem),

@@ -1,6 +1,6 @@
 // Namespace import: lets the bundler drop the parts of zod we never use.
 import * as z from "zod";
-import { GROUP_TYPES, SEGMENT_TYPES } from "../../db/schema";
+import { GROUP_TYPES, SEGMENT_TYPES } from "../../db/enums";
 import { cursorParam, limitParam } from "../../pagination";
 import { positiveIdParam } from "../segments/schemas";
 import { queryEnum } from "../../validation/query-enum";

@@ -3,11 +3,11 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
-import { listSegmentGroupRows, segmentGroupKey } from "../../db/list-segment-groups";
-import { toSegmentGroup } from "../../db/segment-group-reads";
+import { database } from "../../db/context";
+import { listSegmentGroups as listStoredSegmentGroups, segmentGroupKey } from "../../db/segment-groups/list";
+import { toSegmentGroup, type SegmentGroupRow } from "../../db/segment-groups/row";
 import { describeRoute } from "../../openapi/describe-route";
-import { pageMetaSchema, pageOf } from "../../pagination";
+import { pageFrom, pageMetaSchema } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { listSegmentGroupsQuerySchema } from "./list-query";
@@ -49,10 +49,8 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       nameQuery: query.q,
       segment: query.segment,
     };
-    const rows = await withDatabase(c.var.requestId, () =>
-      listSegmentGroupRows(database(c.env.DB), filters, { limit: query.limit, after: query.cursor }),
-    );
-    const page = pageOf(rows, query.limit, segmentGroupKey, toSegmentGroup);
+    const { rows, hasMore } = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after: query.cursor, view: "full" });
+    const page = pageFrom(rows as SegmentGroupRow[], hasMore, segmentGroupKey, toSegmentGroup);
     // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
     return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, page.meta);
   },

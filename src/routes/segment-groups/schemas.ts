@@ -1,6 +1,6 @@
 // Namespace import: lets the bundler drop the parts of zod we never use (~370 KiB minified).
 import * as z from "zod";
-import { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "../../db/schema";
+import { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "../../db/enums";
 import { fieldPath } from "../../validation/field-path";
 import { rejectRepeatedSegments } from "../../validation/unique-segments";
 

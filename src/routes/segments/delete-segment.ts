@@ -3,8 +3,8 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
-import { deleteUnusedSegment } from "../../db/segment-delete";
+import { database } from "../../db/context";
+import { deleteUnusedSegment } from "../../db/segments/delete";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi/describe-route";
 import { validate } from "../../validation/validate";
@@ -32,9 +32,7 @@ export const deleteSegment = new Hono<AppEnv>().delete(
   validate("param", segmentParamsSchema),
   async function deleteSegmentHandler(c) {
     const { segment_type, segment_id } = c.req.valid("param");
-    const result = await withDatabase(c.var.requestId, () =>
-      deleteUnusedSegment(database(c.env.DB), { segmentType: segment_type, segmentId: segment_id }, c.var.caller.organizationIds),
-    );
+    const result = await deleteUnusedSegment(database(c), { segmentType: segment_type, segmentId: segment_id }, c.var.caller.organizationIds);
     if (result.outcome === "not_found") throw segmentNotFound(segment_type, segment_id);
     if (result.outcome === "in_use") {
       const groups = result.groupCount === 1 ? "1 segment group uses" : `${result.groupCount} segment groups use`;

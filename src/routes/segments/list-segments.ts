@@ -2,8 +2,9 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
-import { findSegmentPage, toSegment } from "../../db/segment-reads";
+import { database } from "../../db/context";
+import { findSegmentPage } from "../../db/segments/list";
+import { toSegment } from "../../db/segments/row";
 import { describeRoute } from "../../openapi/describe-route";
 import { pageMetaSchema, pageOf } from "../../pagination";
 import { success } from "../../responses";
@@ -32,17 +33,15 @@ export const listSegments = new Hono<AppEnv>().get(
     const query = c.req.valid("query");
     if (query.organization_id !== undefined) assertOrganizationAccess(c.var.caller, query.organization_id);
 
-    const rows = await withDatabase(c.var.requestId, () =>
-      findSegmentPage(database(c.env.DB), {
-        callerOrganizationIds: c.var.caller.organizationIds,
-        organizationId: query.organization_id,
-        type: query.type,
-        q: query.q,
-        after: query.cursor,
-        limit: query.limit + 1,
-      }),
-    );
-    const page = pageOf(rows, query.limit, (row) => [row.segmentType, row.segmentId], toSegment);
+    const rows = await findSegmentPage(database(c), {
+      callerOrganizationIds: c.var.caller.organizationIds,
+      organizationId: query.organization_id,
+      type: query.type,
+      q: query.q,
+      after: query.cursor,
+      limit: query.limit + 1,
+    });
+    const page = pageOf(rows, query.limit, (row) => [row.segment_type, row.segment_id], toSegment);
     return success(c, page.items, 200, {}, page.meta);
   },
 );

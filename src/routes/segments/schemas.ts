@@ -1,6 +1,6 @@
 // Namespace import: lets the bundler drop the parts of zod we never use (~370 KiB minified).
 import * as z from "zod";
-import { SEGMENT_TYPES } from "../../db/schema";
+import { SEGMENT_TYPES } from "../../db/enums";
 import { cursorParam, limitParam } from "../../pagination";
 import { queryEnum } from "../../validation/query-enum";
 import { rejectRepeatedSegments } from "../../validation/unique-segments";
