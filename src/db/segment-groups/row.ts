@@ -35,6 +35,20 @@ export function toSegmentGroup(row: SegmentGroupRow) {
 
 export type SegmentGroup = ReturnType<typeof toSegmentGroup>;
 
+/** A listed group with `view=summary`: no subgroups, their member count instead. */
+export function toSegmentGroupSummary(row: Omit<SegmentGroupRow, "subgroups">) {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    organization_id: row.organization_id,
+    status: row.status === 1,
+    member_count: row.member_count,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
 /** `column IN (the caller's organizations)`, the list travelling as ONE JSON parameter at `placeholder`. */
 export function inOrganizationsSql(column: string, placeholder: string): string {
   return `${column} IN (SELECT value FROM json_each(${placeholder}))`;

@@ -35,6 +35,13 @@ export const listSegmentGroupsQuerySchema = z.strictObject({
   // Matched as given (spaces count); names are at most 255 characters, so a longer q finds nothing.
   q: segmentName.optional().meta({ description: "Case-insensitive substring of the name; `%` and `_` are plain characters." }),
   segment: segmentReference.optional(),
+  view: queryEnum(["full", "summary"])
+    .optional()
+    .meta({
+      description:
+        "`full` (default): whole groups; a page also stops before the group that would take its members past 10,000 " +
+        "(`has_more` is then true). `summary`: every field but `segment_subgroup`, with `member_count`; pages hold `limit` groups.",
+    }),
   limit: limitParam,
   cursor: cursorParam(z.tuple([z.string(), z.string()])).optional(),
 });

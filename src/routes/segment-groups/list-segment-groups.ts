@@ -5,13 +5,13 @@ import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { listSegmentGroups as listStoredSegmentGroups, segmentGroupKey } from "../../db/segment-groups/list";
-import { toSegmentGroup, type SegmentGroupRow } from "../../db/segment-groups/row";
+import { toSegmentGroup, toSegmentGroupSummary, type SegmentGroupRow } from "../../db/segment-groups/row";
 import { describeRoute } from "../../openapi/describe-route";
 import { pageFrom, pageMetaSchema } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { listSegmentGroupsQuerySchema } from "./list-query";
-import { segmentGroupSchema } from "./schemas";
+import { segmentGroupSchema, segmentGroupSummarySchema } from "./schemas";
 
 /**
  * GET /segment_groups: the groups of the token's organizations, newest first, a page at a time,
@@ -28,7 +28,7 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
     success: {
       status: 200,
       description: "One page of segment groups; an empty array when none match.",
-      data: z.array(segmentGroupSchema),
+      data: z.array(z.union([segmentGroupSchema, segmentGroupSummarySchema])),
       meta: pageMetaSchema,
       headers: { "Cache-Control": "private, no-cache" },
     },
@@ -49,8 +49,10 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       nameQuery: query.q,
       segment: query.segment,
     };
-    const { rows, hasMore } = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after: query.cursor, view: "full" });
-    const page = pageFrom(rows as SegmentGroupRow[], hasMore, segmentGroupKey, toSegmentGroup);
+    const view = query.view ?? "full";
+    const { rows, hasMore } = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after: query.cursor, view });
+    const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
+    const page = pageFrom(rows as SegmentGroupRow[], hasMore, segmentGroupKey, toItem);
     // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
     return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, page.meta);
   },

@@ -132,3 +132,9 @@ export const segmentGroupSchema = z
     updated_at: z.string().meta({ format: "date-time" }),
   })
   .meta({ id: "SegmentGroup" });
+
+/** A listed group with `view=summary`: everything but its subgroups, and how many members they hold. */
+export const segmentGroupSummarySchema = segmentGroupSchema
+  .omit({ segment_subgroup: true })
+  .extend({ member_count: z.int().min(0).meta({ description: "Members over all subgroups." }) })
+  .meta({ id: "SegmentGroupSummary" });
