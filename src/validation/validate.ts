@@ -1,7 +1,6 @@
 import { zValidator } from "@hono/zod-validator";
-import type { ZodType } from "zod";
 import { ApiError } from "../errors";
-import { tagMiddleware } from "../openapi/describe-route";
+import { tagMiddleware, type RequestSchema } from "../openapi/describe-route";
 import { issuesToDetails } from "./issues-to-details";
 
 /**
@@ -10,7 +9,7 @@ import { issuesToDetails } from "./issues-to-details";
  *
  * @example app.post("/things", requireJsonBody, validate("json", thingSchema), (c) => c.req.valid("json"))
  */
-export function validate<Target extends "json" | "param" | "query", T extends ZodType>(target: Target, schema: T) {
+export function validate<Target extends "json" | "param" | "query", T extends RequestSchema>(target: Target, schema: T) {
   const middleware = zValidator(target, schema, function reportAllIssues(result) {
     if (!result.success) throw new ApiError(issuesToDetails(result.error.issues, result.data));
   });
