@@ -31,7 +31,7 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       meta: pageMetaSchema,
       headers: { "Cache-Control": "private, no-cache" },
     },
-    errors: ["blank", "organization_forbidden"],
+    errors: ["blank", "invalid_unicode", "organization_forbidden"],
   }),
   requireAuth,
   requirePermission("read:segment_groups"),

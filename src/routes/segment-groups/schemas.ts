@@ -33,6 +33,8 @@ export const segmentName = z.string().check(
   z.maxLength(MAX_NAME_LENGTH),
   // An empty name is already "too_short"; only report "blank" for whitespace-only names.
   z.refine((name) => name === "" || name.trim() !== "", { message: "must not be blank", params: { code: "blank" } }),
+  // A lone surrogate (JSON allows "\ud800") has no UTF-8 form: storing it would change the text.
+  z.refine((name) => name.isWellFormed(), { message: "must be well-formed Unicode (no unpaired surrogates)", params: { code: "invalid_unicode" } }),
 );
 
 export const segmentMemberSchema = z.strictObject({
