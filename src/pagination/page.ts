@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { addTransformIssue } from "../validation/transform-issue";
+import { integerParam } from "../validation/integer-param";
 import { encodeCursor } from "./cursor";
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -8,18 +8,7 @@ export const MAX_PAGE_SIZE = 100;
 /** The `limit` query parameter: a canonical integer from 1 to 100, 25 when absent. */
 export const limitParam = z
   .pipe(
-    z.optional(
-      z.pipe(
-        z.string(),
-        z.transform(function parseLimit(raw: string, payload) {
-          const n = /^[0-9]{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
-          if (Number.isNaN(n)) addTransformIssue(payload, "invalid_type", "must be an integer");
-          else if (n < 1) addTransformIssue(payload, "too_small", "must be at least 1");
-          else if (n > MAX_PAGE_SIZE) addTransformIssue(payload, "too_large", `must be at most ${MAX_PAGE_SIZE}`);
-          return n;
-        }),
-      ),
-    ),
+    z.optional(integerParam({ min: 1, max: MAX_PAGE_SIZE, malformed: { code: "invalid_type", message: "must be an integer" } })),
     z.transform((n: number | undefined) => n ?? DEFAULT_PAGE_SIZE),
   )
   .register(z.globalRegistry, { description: `Items per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` });
