@@ -30,7 +30,7 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       data: segmentGroupSchema,
       headers: { Location: "The new group's URL.", ETag: "Its version; send it back in If-Match." },
     },
-    errors: ["blank", "duplicate_segment", "organization_forbidden", "segment_not_found"],
+    errors: ["blank", "invalid_unicode", "duplicate_segment", "organization_forbidden", "segment_not_found"],
     requestExample: {
       name: "Sports fans who run",
       type: "CONTEXTUAL",

@@ -1,6 +1,5 @@
 import { Hono } from "hono";
-// Namespace import: lets the bundler drop the parts of zod we never use.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
@@ -32,7 +31,7 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       meta: pageMetaSchema,
       headers: { "Cache-Control": "private, no-cache" },
     },
-    errors: ["blank", "organization_forbidden"],
+    errors: ["blank", "invalid_unicode", "organization_forbidden"],
   }),
   requireAuth,
   requirePermission("read:segment_groups"),

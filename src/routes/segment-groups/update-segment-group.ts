@@ -31,7 +31,7 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
       "sent only as it is. With If-Match, the change happens only at that version (else 412).",
     tags: ["Segment groups"],
     success: { status: 200, description: "The segment group as now stored.", data: segmentGroupSchema, headers: { ETag: "Its new version." } },
-    errors: ["blank", "duplicate_segment", "segment_group_not_found", "immutable_field", "precondition_failed", "segment_not_found"],
+    errors: ["blank", "invalid_unicode", "duplicate_segment", "segment_group_not_found", "immutable_field", "precondition_failed", "segment_not_found"],
     headers: { "If-Match": "ETags from an earlier read: change the group only if it is still at one of them." },
     requestExample: { name: "Sports fans who run daily", status: false },
   }),

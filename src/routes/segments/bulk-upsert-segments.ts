@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
@@ -28,7 +28,7 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     description: "All or nothing: if any item is refused, no segment changes and every refused item is reported.",
     tags: ["Segment catalog"],
     success: { status: 200, description: "The stored segments, in request order.", data: z.array(segmentSchema), meta: bulkUpsertMetaSchema },
-    errors: ["blank", "duplicate_segment", "organization_forbidden", "segment_not_found", "segment_owner_conflict", "payload_too_large"],
+    errors: ["blank", "invalid_unicode", "duplicate_segment", "organization_forbidden", "segment_not_found", "segment_owner_conflict", "payload_too_large"],
     // Every refused item at once: the hidden ones (404) first, then the owner conflicts (409).
     errorsFollowing: { segment_not_found: ["segment_owner_conflict"] },
     requestExample: {
