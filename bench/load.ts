@@ -1,0 +1,49 @@
+// One load run: autocannon with N connections for a fixed time, reduced to what the report
+// needs, and to whether every answer carried the expected status.
+import autocannon from "autocannon";
+
+export interface LoadRequest {
+  url: string;
+  method: "GET" | "POST" | "PATCH";
+  headers?: Record<string, string>;
+  body?: string;
+  expectedStatus: number;
+}
+
+export interface LoadResult {
+  /** Answers received. */
+  requests: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Count per HTTP status, plus "error" for connection errors and timeouts. */
+  statuses: Record<string, number>;
+}
+
+export async function runLoad(request: LoadRequest, options: { connections: number; seconds: number }): Promise<LoadResult> {
+  const result = await autocannon({
+    url: request.url,
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    connections: options.connections,
+    duration: options.seconds,
+  });
+  const statuses: Record<string, number> = {};
+  for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) statuses[status] = stats.count ?? 0;
+  if (result.errors > 0) statuses.error = result.errors;
+  return {
+    requests: result.requests.total,
+    requestsPerSecond: result.requests.total / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    statuses,
+  };
+}
+
+/** Why a run does not count ("" when every answer had the expected status). */
+export function unexpectedStatuses(result: LoadResult, expected: number): string {
+  if (result.requests === 0) return "no answers at all";
+  const other = Object.entries(result.statuses).filter(([status]) => status !== String(expected));
+  return other.map(([status, count]) => `${count} × ${status}`).join(", ");
+}
