@@ -1,13 +1,15 @@
 // The machine and toolchain a run was measured on, for the report.
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { availableParallelism, cpus, totalmem } from "node:os";
+import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { ROOT } from "./processes.ts";
 
 export interface Machine {
   cpus: number;
   cpuModel: string;
   memoryGiB: number;
+  /** The 1-minute load average when the run began: other work on a shared machine skews timings. */
+  loadAverage: number;
   node: string;
   wrangler: string;
   workerd: string;
@@ -18,6 +20,7 @@ export function describeMachine(): Machine {
     cpus: availableParallelism(),
     cpuModel: cpus()[0]?.model.trim() ?? "unknown",
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    loadAverage: Math.round(loadavg()[0]! * 10) / 10,
     node: process.version,
     wrangler: packageVersion("wrangler", ROOT),
     // The workerd that wrangler dev runs: miniflare's, as resolved from wrangler.

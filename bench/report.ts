@@ -20,6 +20,7 @@ export function benchmarksMarkdown(runs: BenchRun[]): string {
     row("commit", runs.map((r) => `\`${r.commit}\``)),
     row("note", runs.map((r) => r.note || "")),
     row("machine", runs.map((r) => `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB`)),
+    row("load average when it began", runs.map((r) => String(r.machine.loadAverage))),
     row("node / wrangler / workerd", runs.map((r) => `${r.machine.node} / ${r.machine.wrangler} / ${r.machine.workerd}`)),
     row("load", runs.map((r) => `${r.method.connections} connections, ${r.method.rounds} × ${r.method.seconds} s`)),
     "",
@@ -87,8 +88,9 @@ const METHOD = `## Method
   through the API's drizzle table), then 200 groups of 3 members and 100 of 1,000 members through
   \`POST /segment_groups\`, so the newest page of 100 holds 1,000-member groups.
 - Each scenario runs [autocannon](https://github.com/mcollina/autocannon) with 16 connections, in
-  rounds (all scenarios, then all again); the table shows the round with the higher req/s. Any answer
-  with another status than the expected one fails the run.
+  rounds (all scenarios, then all again); the table shows the round with the higher req/s. A run
+  that gets fewer than 32 answers in its time (requests slower than the run) is repeated as a run of
+  32 requests. Any answer with another status than the expected one fails the run.
 - D1 rows: the twins return D1's result \`meta\` summed per request (one sample request); the API's
   figures are the mean of \`d1_rows_read\` / \`d1_rows_written\` / \`d1_queries\` over its request log lines
   for the scenario's requests, \`n/a\` when the log does not carry them.
