@@ -86,7 +86,8 @@ const METHOD = `## Method
   - **minimal twin**: one group row plus one row per member (primary keys only, no checks, no foreign keys).
 - Seeding: a catalog of 1,000 global segments (API: \`POST /segments/bulk\`; own-SQL twin: the same rows
   through the API's drizzle table), then 200 groups of 3 members and 100 of 1,000 members through
-  \`POST /segment_groups\`, so the newest page of 100 holds 1,000-member groups.
+  \`POST /segment_groups\` of all three, so the newest page of 100 holds 1,000-member groups and every
+  create runs against a database of the same size.
 - Each scenario runs [autocannon](https://github.com/mcollina/autocannon) with 16 connections, in
   rounds (all scenarios, then all again); the table shows the round with the higher req/s. A run
   that gets fewer than 32 answers in its time (requests slower than the run) is repeated as a run of

@@ -1,5 +1,6 @@
-// Loads the catalog into the API and the own-SQL twin, and the seeded groups into the API,
-// through their HTTP fronts (the API's own POST /segments/bulk and POST /segment_groups).
+// Loads the catalog into the API and the own-SQL twin, and the same groups into all three,
+// through their HTTP fronts (the API's own POST /segments/bulk and POST /segment_groups), so
+// each create runs against a database of the same size.
 import type { GroupBody } from "./twins/wire.ts";
 import { catalog, type SeededIds } from "./workload.ts";
 
@@ -15,8 +16,12 @@ export async function seedCatalog(apiUrl: string, ownSqlUrl: string, token: stri
  * Creates the 3-member groups, then the 1,000-member ones (so those are the newest), a few at
  * a time, and returns one of each for the reads.
  */
-export async function seedGroups(apiUrl: string, token: string, groups: { small: GroupBody[]; large: GroupBody[] }): Promise<SeededIds> {
-  const create = async (group: GroupBody) => ((await send("POST", `${apiUrl}/segment_groups`, group, 201, token)) as { data: { id: string } }).data.id;
+export async function seedGroups(url: string, token: string | undefined, groups: { small: GroupBody[]; large: GroupBody[] }): Promise<SeededIds> {
+  // The API answers {data: {id}}, a twin {id}.
+  const create = async (group: GroupBody) => {
+    const created = (await send("POST", `${url}/segment_groups`, group, 201, token)) as { data?: { id: string }; id?: string };
+    return created.data?.id ?? created.id!;
+  };
   const small = await inPool(groups.small, create);
   const large = await inPool(groups.large, create);
   if (!small[0] || !large[0]) throw new Error("bench: seeding needs at least one 3-member and one 1,000-member group");
