@@ -11,8 +11,8 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ApiRequestLog, averageUsage } from "../bench/api-log.ts";
-import { runLoad, unexpectedStatuses } from "../bench/load.ts";
+import { ApiRequestLog, averageUsage, type RequestLine } from "../bench/api-log.ts";
+import { runLoad, unexpectedStatuses, type LoadResult } from "../bench/load.ts";
 import { describeCommit, describeMachine } from "../bench/machine.ts";
 import { ROOT, sleep } from "../bench/processes.ts";
 import { benchmarksMarkdown, consoleSummary } from "../bench/report.ts";
@@ -82,42 +82,28 @@ async function bench(): Promise<BenchRun> {
     for (const target of scenario.targets) samples.set(key(scenario, target), await sample(servers, token, ids, scenario, target));
   }
 
-  const best = new Map<string, Omit<Measurement, "d1" | "responseBytes">>();
-  const apiLines = new Map<string, ReturnType<ApiRequestLog["lines"]["slice"]>>();
+  const best = new Map<string, LoadResult>();
+  const apiLines = new Map<string, RequestLine[]>();
   for (let round = 1; round <= ROUNDS; round++) {
     for (const scenario of SCENARIOS) {
       for (const target of scenario.targets) {
-        const from = target === "api" ? await log.mark(servers.urls.api) : 0;
-        const result = await runLoad(
-          { ...request(servers, token, ids, scenario, target), expectedStatus: scenario.expectedStatus },
-          { connections: CONNECTIONS, seconds: SECONDS, minAnswers: quick ? CONNECTIONS : 2 * CONNECTIONS },
-        );
-        const unexpected = unexpectedStatuses(result, scenario.expectedStatus);
-        if (unexpected) throw new Error(`${scenario.title}, ${TARGET_TITLES[target]}: expected ${scenario.expectedStatus} every time, got ${unexpected}`);
+        const { result, lines } = await measure(servers, token, ids, scenario, target);
         console.log(`bench: round ${round}: ${scenario.title}, ${TARGET_TITLES[target]}: ${result.requestsPerSecond.toFixed(0)} req/s`);
         const previous = best.get(key(scenario, target));
-        if (!previous || result.requestsPerSecond > previous.requestsPerSecond) {
-          best.set(key(scenario, target), { scenario: scenario.id, target, ...result });
-        }
-        if (target === "api") {
-          await sleep(SETTLE_MS);
-          const to = await log.mark(servers.urls.api);
-          const lines = log.lines.slice(from, to).filter((line) => scenario.logged(line) && line.status === scenario.expectedStatus);
-          apiLines.set(scenario.id, [...(apiLines.get(scenario.id) ?? []), ...lines]);
-        }
+        if (!previous || result.requestsPerSecond > previous.requestsPerSecond) best.set(key(scenario, target), result);
+        apiLines.set(scenario.id, [...(apiLines.get(scenario.id) ?? []), ...lines]);
       }
     }
   }
 
-  const measurements: Measurement[] = [];
-  for (const scenario of SCENARIOS) {
-    for (const target of scenario.targets) {
+  const measurements: Measurement[] = SCENARIOS.flatMap((scenario) =>
+    scenario.targets.map((target) => {
       const { bytes, d1 } = samples.get(key(scenario, target))!;
-      const { scenario: id, target: t, requests, requestsPerSecond, p50Ms, p99Ms } = best.get(key(scenario, target))!;
+      const { requests, requestsPerSecond, p50Ms, p99Ms } = best.get(key(scenario, target))!;
       const usage = target === "api" ? (averageUsage(apiLines.get(scenario.id) ?? [], () => true) ?? null) : d1;
-      measurements.push({ scenario: id, target: t, requests, requestsPerSecond, p50Ms, p99Ms, d1: usage, responseBytes: bytes });
-    }
-  }
+      return { scenario: scenario.id, target, requests, requestsPerSecond, p50Ms, p99Ms, d1: usage, responseBytes: bytes };
+    }),
+  );
   return {
     label: args.label!,
     note: args.note!,
@@ -127,6 +113,24 @@ async function bench(): Promise<BenchRun> {
     method: { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS },
     measurements,
   };
+}
+
+/**
+ * One load run; for the API also the request log lines its requests wrote, taken between two
+ * markers (answers still in flight when the run stops get SETTLE_MS to be logged).
+ */
+async function measure(servers: Servers, token: string, ids: SeededIds, scenario: Scenario, target: Target) {
+  const from = target === "api" ? await log.mark(servers.urls.api) : 0;
+  const result = await runLoad(
+    { ...request(servers, token, ids, scenario, target), expectedStatus: scenario.expectedStatus },
+    { connections: CONNECTIONS, seconds: SECONDS, minAnswers: quick ? CONNECTIONS : 2 * CONNECTIONS },
+  );
+  const unexpected = unexpectedStatuses(result, scenario.expectedStatus);
+  if (unexpected) throw new Error(`${scenario.title}, ${TARGET_TITLES[target]}: expected ${scenario.expectedStatus} every time, got ${unexpected}`);
+  if (target !== "api") return { result, lines: [] };
+  await sleep(SETTLE_MS);
+  const to = await log.mark(servers.urls.api);
+  return { result, lines: log.lines.slice(from, to).filter((line) => scenario.logged(line) && line.status === scenario.expectedStatus) };
 }
 
 function key(scenario: Scenario, target: Target): string {
