@@ -24,7 +24,7 @@ export function benchmarksMarkdown(runs: BenchRun[]): string {
     row("node / wrangler / workerd", runs.map((r) => `${r.machine.node} / ${r.machine.wrangler} / ${r.machine.workerd}`)),
     row("load", runs.map((r) => `${r.method.connections} connections, ${r.method.rounds} × ${r.method.seconds} s`)),
     "",
-    "## Create: the API against its twins (req/s ratio)",
+    "## Create: the API against its twins (req/s ratios), and its p50 growth with size",
     "",
     ...header("ratio"),
   ];
@@ -33,12 +33,22 @@ export function benchmarksMarkdown(runs: BenchRun[]): string {
     out.push(row(`${scenario.title}: API / own-SQL twin`, ratios.map((r) => (r ? r.apiToOwnSql.toFixed(2) : "–"))));
     out.push(row(`${scenario.title}: API / minimal twin`, ratios.map((r) => (r ? r.apiToMinimal.toFixed(2) : "–"))));
   }
+  const apiP50 = (run: BenchRun, scenario: string) => run.measurements.find((m) => m.scenario === scenario && m.target === "api")?.p50Ms;
+  out.push(
+    row(
+      "API p50, 1,000 members / 3 members",
+      runs.map((run) => {
+        const [large, small] = [apiP50(run, "create-1000"), apiP50(run, "create-3")];
+        return large !== undefined && small ? (large / small).toFixed(1) : "–";
+      }),
+    ),
+  );
   for (const scenario of SCENARIOS) {
     out.push("", `## ${scenario.title}`, "", ...header(""));
     for (const target of scenario.targets) {
       const found = runs.map((run) => run.measurements.find((m) => m.scenario === scenario.id && m.target === target));
       const who = scenario.targets.length > 1 ? `${TARGET_TITLES[target]}: ` : "";
-      out.push(row(`${who}req/s`, found.map((m) => (m ? m.requestsPerSecond.toFixed(0) : "–"))));
+      out.push(row(`${who}req/s`, found.map((m) => (m ? perSecond(m) : "–"))));
       out.push(row(`${who}p50 / p99 (ms)`, found.map((m) => (m ? `${m.p50Ms} / ${m.p99Ms}` : "–"))));
       out.push(row(`${who}D1 rows read / written per request`, found.map((m) => (m ? rows(m) : "–"))));
       out.push(row(`${who}D1 statements per request`, found.map((m) => (m?.d1 ? round(m.d1.queries) : m ? "n/a" : "–"))));
@@ -52,12 +62,17 @@ export function benchmarksMarkdown(runs: BenchRun[]): string {
 export function consoleSummary(run: BenchRun): string {
   const lines = run.measurements.map((m) => {
     const title = SCENARIOS.find((s) => s.id === m.scenario)?.title ?? m.scenario;
-    return `${`${title}, ${TARGET_TITLES[m.target]}`.padEnd(72)} ${m.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${String(m.p50Ms).padStart(5)} ms  p99 ${String(m.p99Ms).padStart(5)} ms  rows r/w ${rows(m).padEnd(13)} ${m.responseBytes} B`;
+    return `${`${title}, ${TARGET_TITLES[m.target]}`.padEnd(72)} ${perSecond(m).padStart(6)} req/s  p50 ${String(m.p50Ms).padStart(5)} ms  p99 ${String(m.p99Ms).padStart(5)} ms  rows r/w ${rows(m).padEnd(13)} ${m.responseBytes} B`;
   });
   for (const ratio of createRatios(run)) {
     lines.push(`ratio ${ratio.scenario}: API / own-SQL twin ${ratio.apiToOwnSql.toFixed(2)}, API / minimal twin ${ratio.apiToMinimal.toFixed(2)}`);
   }
   return lines.join("\n");
+}
+
+// A decimal where a whole number would hide a ratio (2 vs 2.4 req/s).
+function perSecond(m: Measurement): string {
+  return m.requestsPerSecond.toFixed(m.requestsPerSecond < 10 ? 1 : 0);
 }
 
 function rows(m: Measurement): string {

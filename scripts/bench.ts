@@ -6,6 +6,7 @@
 //   npm run bench -- --label before --note "main before the redesign"
 //   npm run bench -- --quick               seconds-long smoke (CI): checks statuses, prints the
 //                                          ratios, writes nothing; never asserts a timing
+//   npm run bench -- --report              only rewrites BENCHMARKS.md from bench/results/
 //
 // Environment: BENCH_PORT_BASE (default 8810; uses base..base+13). Only talks to 127.0.0.1.
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
@@ -24,7 +25,12 @@ import { groupsToSeed, ORGANIZATION_ID, SCENARIOS, type Scenario, type SeededIds
 import { ALL_PERMISSIONS } from "./local-issuer.ts";
 
 const { values: args } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, label: { type: "string", default: "after" }, note: { type: "string", default: "" } },
+  options: {
+    quick: { type: "boolean", default: false },
+    report: { type: "boolean", default: false },
+    label: { type: "string", default: "after" },
+    note: { type: "string", default: "" },
+  },
 });
 const quick = args.quick!;
 const CONNECTIONS = 16;
@@ -33,6 +39,11 @@ const ROUNDS = quick ? 1 : 2;
 // Time for answers still in flight when a load run stops, before the log window closes.
 const SETTLE_MS = quick ? 300 : 1_000;
 const RESULTS_DIR = join(ROOT, "bench/results");
+
+if (args.report) {
+  await writeReport();
+  process.exit(0);
+}
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -155,15 +166,20 @@ async function sample(servers: Servers, token: string, ids: SeededIds, scenario:
   return { bytes: Buffer.byteLength(text), d1 };
 }
 
-/** Stores this run and rewrites BENCHMARKS.md from every stored run ("before" first). */
 async function store(run: BenchRun): Promise<void> {
   await mkdir(RESULTS_DIR, { recursive: true });
   await writeFile(join(RESULTS_DIR, `${run.label}.json`), `${JSON.stringify(run, null, 2)}\n`);
+  console.log(`bench: stored bench/results/${run.label}.json`);
+  await writeReport();
+}
+
+/** BENCHMARKS.md from every stored run, "before" first, then by date. */
+async function writeReport(): Promise<void> {
   const runs: BenchRun[] = [];
   for (const file of (await readdir(RESULTS_DIR)).filter((f) => f.endsWith(".json"))) {
     runs.push(JSON.parse(await readFile(join(RESULTS_DIR, file), "utf8")) as BenchRun);
   }
   runs.sort((a, b) => Number(b.label === "before") - Number(a.label === "before") || a.date.localeCompare(b.date));
   await writeFile(join(ROOT, "BENCHMARKS.md"), benchmarksMarkdown(runs));
-  console.log(`bench: stored bench/results/${run.label}.json and rewrote BENCHMARKS.md`);
+  console.log("bench: rewrote BENCHMARKS.md");
 }
