@@ -8,6 +8,9 @@ export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
 const STOP_GRACE_MS = 10_000;
 
+// The bench talks to 127.0.0.1 only: no `Request.cf` download from Cloudflare, no telemetry.
+const LOCAL_ONLY = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+
 const groups = new Set<number>();
 
 export interface Started {
@@ -18,7 +21,7 @@ export interface Started {
 /** Starts `wrangler <args>` as the leader of a new process group; each output line goes to `onLine`. */
 export function startWrangler(args: string[], onLine: (line: string) => void = () => {}): Started {
   // The project's Node (the one running this script), no shell in between.
-  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: LOCAL_ONLY });
   if (child.pid !== undefined) groups.add(child.pid);
   createInterface({ input: child.stdout! }).on("line", onLine);
   createInterface({ input: child.stderr! }).on("line", onLine);
