@@ -51,7 +51,7 @@ export function benchmarksMarkdown(runs: BenchRun[]): string {
       out.push(row(`${who}req/s`, found.map((m) => (m ? perSecond(m) : "–"))));
       out.push(row(`${who}p50 / p99 (ms)`, found.map((m) => (m ? `${m.p50Ms} / ${m.p99Ms}` : "–"))));
       out.push(row(`${who}D1 rows read / written per request`, found.map((m) => (m ? rows(m) : "–"))));
-      out.push(row(`${who}D1 statements per request`, found.map((m) => (m?.d1 ? round(m.d1.queries) : m ? "n/a" : "–"))));
+      out.push(row(`${who}D1 round trips per request`, found.map((m) => (m?.d1 ? round(m.d1.queries) : m ? "n/a" : "–"))));
       if (target === "api") out.push(row(`${who}bytes per response`, found.map((m) => (m ? m.responseBytes.toLocaleString("en-US") : "–"))));
     }
   }

@@ -1,5 +1,5 @@
-// D1's own accounting of a request: statements run and rows read and written, summed from
-// each result's `meta`. The twins report it in their answer; the bench compares it with the API's.
+// D1's own accounting of a request: round trips, and rows read and written summed from each
+// result's `meta` (the API's request log counts the same way). The twins report it in their answer.
 
 import type { D1Usage } from "./wire";
 
@@ -8,10 +8,13 @@ export function emptyUsage(): D1Usage {
   return { queries: 0, rows_read: 0, rows_written: 0 };
 }
 
-export function addResult(usage: D1Usage, result: { meta?: Partial<D1Meta> }): void {
+/** One round trip (a single statement, or a whole batch) and its results. */
+export function addRoundTrip(usage: D1Usage, results: { meta?: Partial<D1Meta> }[]): void {
   usage.queries++;
-  usage.rows_read += result.meta?.rows_read ?? 0;
-  usage.rows_written += result.meta?.rows_written ?? 0;
+  for (const { meta } of results) {
+    usage.rows_read += meta?.rows_read ?? 0;
+    usage.rows_written += meta?.rows_written ?? 0;
+  }
 }
 
 /**
@@ -23,7 +26,7 @@ export function meteredD1(db: D1Database, usage: D1Usage): D1Database {
     prepare: (query: string) => meteredStatement(db.prepare(query), usage),
     async batch(statements: D1PreparedStatement[]) {
       const results = await db.batch(statements.map(unwrap));
-      for (const result of results) addResult(usage, result);
+      addRoundTrip(usage, results);
       return results;
     },
     exec: (query: string) => db.exec(query),
@@ -42,7 +45,7 @@ function unwrap(statement: D1PreparedStatement): D1PreparedStatement {
 function meteredStatement(inner: D1PreparedStatement, usage: D1Usage): D1PreparedStatement {
   async function all() {
     const result = await inner.all<Record<string, unknown>>();
-    addResult(usage, result);
+    addRoundTrip(usage, [result]);
     return result;
   }
   const statement = {
@@ -51,7 +54,7 @@ function meteredStatement(inner: D1PreparedStatement, usage: D1Usage): D1Prepare
     all,
     async run() {
       const result = await inner.run();
-      addResult(usage, result);
+      addRoundTrip(usage, [result]);
       return result;
     },
     async first(column?: string) {

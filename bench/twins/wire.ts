@@ -22,7 +22,7 @@ export interface CatalogItem {
 
 /** D1's own accounting of one request, summed from each result's `meta`. */
 export interface D1Usage {
-  /** Statements run. */
+  /** Round trips to D1: a batch is one, however many statements it holds. */
   queries: number;
   rows_read: number;
   rows_written: number;

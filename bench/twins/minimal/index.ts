@@ -1,6 +1,6 @@
 // The minimal twin: stores a group as one row plus one row per member in a single D1 batch,
 // with no checks at all. The floor the API's create is measured against.
-import { addResult, emptyUsage } from "../d1-usage";
+import { addRoundTrip, emptyUsage } from "../d1-usage";
 import type { GroupBody } from "../wire";
 
 export default {
@@ -30,6 +30,6 @@ async function createGroup(db: D1Database, body: GroupBody): Promise<Response> {
       .bind(id, JSON.stringify(members)),
   ]);
   const usage = emptyUsage();
-  for (const result of results) addResult(usage, result);
+  addRoundTrip(usage, results);
   return Response.json({ id, d1: usage }, { status: 201 });
 }
