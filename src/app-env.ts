@@ -1,6 +1,7 @@
 import type { RequestIdVariables } from "hono/request-id";
 import type { Caller } from "./auth/caller";
 import type { AuthConfig } from "./config";
+import type { Database, D1Usage } from "./db/database";
 import type { ErrorCode } from "./errors/codes";
 
 /** The Worker's bindings, as declared in wrangler.toml. */
@@ -19,5 +20,8 @@ export interface AppEnv {
     caller: Caller;
     /** The first error code of an error response, set by errorResponse for the request log. */
     errorCode: ErrorCode;
+    /** The request's database (src/db/context.ts) and what it has asked of D1 so far. */
+    database: Database;
+    d1Usage: D1Usage;
   };
 }

@@ -1,21 +1,15 @@
 import { sql } from "drizzle-orm";
-import {
-  check,
-  foreignKey,
-  index,
-  integer,
-  primaryKey,
-  sqliteTable,
-  text,
-  unique,
-} from "drizzle-orm/sqlite-core";
+import { check, foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+import { GROUP_TYPES, SEGMENT_TYPES } from "./enums";
 
 // The table contract. `npm run db:generate` turns changes here into a new SQL file in
-// migrations/, which both `wrangler d1 migrations apply` and the tests apply.
+// migrations/, which both `wrangler d1 migrations apply` and the tests apply. The Worker only
+// imports types from here (its statements are plain SQL in src/db/*/), so drizzle's builders
+// stay out of the bundle. docs/storage.md explains the design and what drizzle-kit cannot
+// express (WITHOUT ROWID, the member triggers), which the migrations add by hand.
 
-export const SEGMENT_TYPES = ["CONTEXTUAL", "3P"] as const;
-export const GROUP_TYPES = ["CONTEXTUAL", "AUDIENCE"] as const;
-export const SEGMENT_OPERATORS = ["AND", "OR"] as const;
+export { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "./enums";
 
 /** The catalog group members must reference. `organization_id` NULL = visible to every organization. */
 export const segments = sqliteTable(
@@ -54,6 +48,11 @@ export const segmentGroups = sqliteTable(
     nameFolded: text("name_folded").notNull().default(""),
     // Opaque version, a new random value on every write: the ETag, and the If-Match guard.
     etag: text("etag").notNull().default(""),
+    // The subgroups with their members, as every read returns them (`segment_subgroup`): a
+    // read is one row whatever the group's size.
+    subgroups: text("subgroups").notNull().default("[]"),
+    // Members over all subgroups, for bounded list pages.
+    memberCount: integer("member_count").notNull().default(0),
   },
   (t) => [
     // Listing is per organization, newest first.
@@ -63,50 +62,26 @@ export const segmentGroups = sqliteTable(
   ],
 );
 
-export const segmentSubgroups = sqliteTable(
-  "segment_subgroups",
+/**
+ * The reverse index of group membership: one row per distinct catalog segment of a group
+ * (a segment in two subgroups is one row). The group's JSON document is the source; triggers
+ * on segment_groups keep these rows in step (migrations/0002), and the foreign key means a
+ * catalog segment cannot disappear while a group uses it. WITHOUT ROWID and keyed segment
+ * first, it is its own index for "which groups use segment X" and for that foreign key
+ * check: one B-tree write per member.
+ */
+export const segmentGroupMembers = sqliteTable(
+  "segment_group_members",
   {
-    groupId: text("group_id")
-      .notNull()
-      .references(() => segmentGroups.id, { onDelete: "cascade" }),
-    // 0-based place in the request's `segment_subgroup` array; order is part of the data.
-    position: integer("position").notNull(),
-    segmentOperator: text("segment_operator", { enum: SEGMENT_OPERATORS }).notNull(),
+    segmentType: text("segment_type", { enum: SEGMENT_TYPES }).notNull(),
+    segmentId: integer("segment_id").notNull(),
+    groupId: text("group_id").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.groupId, t.position] }),
-    check("segment_subgroups_operator_check", sql`${t.segmentOperator} IN ('AND', 'OR')`),
+    primaryKey({ columns: [t.segmentType, t.segmentId, t.groupId] }),
+    foreignKey({ columns: [t.segmentType, t.segmentId], foreignColumns: [segments.segmentType, segments.segmentId] }),
   ],
 );
 
-export const segmentSubgroupMembers = sqliteTable(
-  "segment_subgroup_members",
-  {
-    groupId: text("group_id").notNull(),
-    subgroupPosition: integer("subgroup_position").notNull(),
-    position: integer("position").notNull(),
-    segmentType: text("segment_type", { enum: SEGMENT_TYPES }).notNull(),
-    segmentId: integer("segment_id").notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.groupId, t.subgroupPosition, t.position] }),
-    foreignKey({
-      columns: [t.groupId, t.subgroupPosition],
-      foreignColumns: [segmentSubgroups.groupId, segmentSubgroups.position],
-    }).onDelete("cascade"),
-    // No cascade: a catalog segment cannot disappear while a group uses it.
-    foreignKey({
-      columns: [t.segmentType, t.segmentId],
-      foreignColumns: [segments.segmentType, segments.segmentId],
-    }),
-    unique("segment_subgroup_members_once_per_subgroup").on(
-      t.groupId,
-      t.subgroupPosition,
-      t.segmentType,
-      t.segmentId,
-    ),
-    // "Which groups use segment X" (the `segment` filter, DELETE /segments' in-use count) and
-    // the foreign key check on delete, answered from the index alone (it holds group_id).
-    index("segment_subgroup_members_segment_group_idx").on(t.segmentType, t.segmentId, t.groupId),
-  ],
-);
+export type SegmentGroupRecord = typeof segmentGroups.$inferSelect;
+export type SegmentRecord = typeof segments.$inferSelect;

@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   too_small: 400,
   too_large: 400,
   blank: 400,
+  invalid_unicode: 400,
   unknown_field: 400,
   duplicate_segment: 400,
   immutable_field: 400,

@@ -6,7 +6,8 @@ import type { AppEnv } from "../app-env";
 /**
  * One JSON line per request, written after the response is decided (errors included):
  * request id, method, the matched route pattern, status, duration, the caller's organizations
- * and the first error code. It never logs headers, tokens, the raw URL (path ids, query
+ * the first error code, and what the request asked of D1 (round trips, rows read and written,
+ * summed from D1's result meta; zeros when it never reached the database). It never logs headers, tokens, the raw URL (path ids, query
  * strings) or bodies. Level: "error" for 5xx, "warn" for 4xx, "info" otherwise.
  *
  * @example app.use(requestId()); app.use(requestLog);
@@ -27,6 +28,9 @@ export const requestLog = createMiddleware<AppEnv>(async function logRequest(c, 
       duration_ms: Date.now() - started,
       organization_ids: c.var.caller ? [...c.var.caller.organizationIds].sort((a, b) => a - b) : null,
       error_code: c.var.errorCode ?? null,
+      d1_queries: c.var.d1Usage?.queries ?? 0,
+      d1_rows_read: c.var.d1Usage?.rowsRead ?? 0,
+      d1_rows_written: c.var.d1Usage?.rowsWritten ?? 0,
     }),
   );
 });

@@ -29,7 +29,9 @@ const DESCRIPTION = `Named, per-organization combinations of audience segments.
 
 **Envelopes.** Success: \`{"data": ..., "meta": {"status": "success", "request_id": ...}}\`.
 Failure: \`{"errors": [{"code", "field"?, "message"}], "meta": {"status": "error", "request_id": ...}}\`,
-every problem at once; the status is the first problem's. Each operation lists its codes per status. Every response carries
+every problem at once; the status is the first problem's. One bound: an array over its maximum length is reported as
+\`too_long\`, followed by the problems of its first maximum elements; elements past the maximum are never read.
+Each operation lists its codes per status. Every response carries
 \`X-Request-Id\` (yours is reused when it is a plain token of at most 255 characters).
 
 **Authentication.** \`Authorization: Bearer <Auth0 access token>\`. Each operation names the

@@ -16,6 +16,7 @@ export const ERROR_MEANINGS: Record<ErrorCode, string> = {
   too_small: "A number below its minimum.",
   too_large: "A number above its maximum.",
   blank: "A name made only of whitespace.",
+  invalid_unicode: "Text that is not well-formed Unicode: an unpaired UTF-16 surrogate (e.g. the JSON escape \\ud800 alone), which cannot be stored as written.",
   unknown_field: "A field or query parameter the contract does not define.",
   duplicate_segment: "The same segment twice in one subgroup; points at the repeat.",
   immutable_field: "A field that cannot change after creation.",

@@ -1,5 +1,5 @@
-// Namespace import: lets the bundler drop the parts of zod we never use.
-import * as z from "zod";
+import * as z from "zod/mini";
+import { integerParam } from "../validation/integer-param";
 import { encodeCursor } from "./cursor";
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -7,21 +7,15 @@ export const MAX_PAGE_SIZE = 100;
 
 /** The `limit` query parameter: a canonical integer from 1 to 100, 25 when absent. */
 export const limitParam = z
-  .string()
-  .transform(function parseLimit(raw, ctx) {
-    const n = /^[0-9]{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
-    if (Number.isNaN(n)) ctx.addIssue({ code: "custom", message: "must be an integer", params: { code: "invalid_type" } });
-    else if (n < 1) ctx.addIssue({ code: "custom", message: "must be at least 1", params: { code: "too_small" } });
-    else if (n > MAX_PAGE_SIZE) ctx.addIssue({ code: "custom", message: `must be at most ${MAX_PAGE_SIZE}`, params: { code: "too_large" } });
-    return n;
-  })
-  .optional()
-  .transform((n) => n ?? DEFAULT_PAGE_SIZE)
-  .meta({ description: `Items per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` });
+  .pipe(
+    z.optional(integerParam({ min: 1, max: MAX_PAGE_SIZE, malformed: { code: "invalid_type", message: "must be an integer" } })),
+    z.transform((n: number | undefined) => n ?? DEFAULT_PAGE_SIZE),
+  )
+  .register(z.globalRegistry, { description: `Items per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` });
 
 /** The extra `meta` of a page, for the docs (`describeRoute({ success: { meta: pageMetaSchema } })`). */
 export const pageMetaSchema = z.object({
-  next_cursor: z.string().nullable().meta({ description: "Send it as `cursor` for the next page; null on the last page." }),
+  next_cursor: z.nullable(z.string()).register(z.globalRegistry, { description: "Send it as `cursor` for the next page; null on the last page." }),
   has_more: z.boolean(),
 });
 
@@ -37,7 +31,11 @@ export interface Page<Item> {
  */
 export function pageOf<Row, Item>(rows: Row[], limit: number, keyOf: (row: Row) => readonly unknown[], toItem: (row: Row) => Item): Page<Item> {
   const hasMore = rows.length > limit;
-  const kept = hasMore ? rows.slice(0, limit) : rows;
+  return pageFrom(hasMore ? rows.slice(0, limit) : rows, hasMore, keyOf, toItem);
+}
+
+/** A page from the rows it keeps and whether more follow; the cursor is the key of the last row kept. */
+export function pageFrom<Row, Item>(kept: Row[], hasMore: boolean, keyOf: (row: Row) => readonly unknown[], toItem: (row: Row) => Item): Page<Item> {
   const last = kept.at(-1);
   return {
     items: kept.map(toItem),

@@ -42,8 +42,13 @@ describe("request log: one JSON line per request", () => {
         duration_ms: expect.any(Number),
         organization_ids: [42, ORG],
         error_code: null,
+        // One round trip; the create wrote its row and one reverse-index row per member.
+        d1_queries: 1,
+        d1_rows_read: expect.any(Number),
+        d1_rows_written: expect.any(Number),
       },
     ]);
+    expect(requests[0]!.d1_rows_written).toBeGreaterThanOrEqual(4);
     expect(requests[0]!.duration_ms).toBeGreaterThanOrEqual(0);
   });
 

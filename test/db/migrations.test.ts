@@ -32,14 +32,72 @@ describe("migrations over existing data", () => {
     expect(groups[0]!.etag).not.toBe(groups[1]!.etag);
   });
 
-  it("leaves the indexes the queries rely on", async () => {
-    await applyD1Migrations(db, env.TEST_MIGRATIONS);
-    const rows = (await db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all()).results;
-    expect(rows.map((r) => r.name)).toEqual([
-      "segment_groups_organization_created_idx",
-      "segment_subgroup_members_once_per_subgroup",
-      "segment_subgroup_members_segment_group_idx",
-      "segments_organization_key_idx",
+  it("0002_storage_floor moves every group into its document and the reverse index, with foreign keys on", async () => {
+    await applyD1Migrations(db, [migration("0000_"), migration("0001_")]);
+    // D1 always enforces foreign keys (it ignores PRAGMA foreign_keys=OFF); so does this test.
+    expect(await db.prepare("PRAGMA foreign_keys").first()).toEqual({ foreign_keys: 1 });
+    const now = "2026-01-01T00:00:00.000Z";
+    const [a, b, empty] = ["d", "e", "f"].map((s) => `00000000-0000-7000-8000-00000000000${s}`);
+    await db.batch([
+      db.prepare(
+        `INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, created_at, updated_at)
+         VALUES ('CONTEXTUAL', 101, 'x', 'x', NULL, ?1, ?1), ('3P', 201, 'y', 'y', NULL, ?1, ?1), ('3P', 301, 'z', 'z', 1234, ?1, ?1)`,
+      ).bind(now),
+      db.prepare(
+        `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag)
+         VALUES (?1, 1234, 'A', 'AUDIENCE', 1, ?4, ?4, 'a', 'e1'), (?2, 1234, 'B', 'CONTEXTUAL', 0, ?4, ?4, 'b', 'e2'), (?3, 1234, 'C', 'CONTEXTUAL', 1, ?4, ?4, 'c', 'e3')`,
+      ).bind(a, b, empty, now),
+      // Inserted out of position order, and 101 twice in group a: both must survive as the API showed them.
+      db.prepare("INSERT INTO segment_subgroups (group_id, position, segment_operator) VALUES (?1, 1, 'OR'), (?1, 0, 'AND'), (?2, 0, 'OR')").bind(a, b),
+      db.prepare(
+        `INSERT INTO segment_subgroup_members (group_id, subgroup_position, position, segment_type, segment_id) VALUES
+         (?1, 0, 1, 'CONTEXTUAL', 101), (?1, 0, 0, '3P', 301), (?1, 1, 0, 'CONTEXTUAL', 101), (?2, 0, 0, '3P', 201)`,
+      ).bind(a, b),
     ]);
+
+    await applyD1Migrations(db, [migration("0000_"), migration("0001_"), migration("0002_")]);
+
+    const groups = (await db.prepare("SELECT id, name, status, etag, subgroups, member_count FROM segment_groups WHERE id IN (?1, ?2, ?3) ORDER BY id").bind(a, b, empty).all()).results;
+    expect(groups).toEqual([
+      {
+        id: a, name: "A", status: 1, etag: "e1", member_count: 3,
+        subgroups: JSON.stringify([
+          { segment_operator: "AND", segment_members: [{ segment_id: 301, segment_type: "3P" }, { segment_id: 101, segment_type: "CONTEXTUAL" }] },
+          { segment_operator: "OR", segment_members: [{ segment_id: 101, segment_type: "CONTEXTUAL" }] },
+        ]),
+      },
+      { id: b, name: "B", status: 0, etag: "e2", member_count: 1, subgroups: JSON.stringify([{ segment_operator: "OR", segment_members: [{ segment_id: 201, segment_type: "3P" }] }]) },
+      { id: empty, name: "C", status: 1, etag: "e3", member_count: 0, subgroups: "[]" },
+    ]);
+    const index = (await db.prepare("SELECT segment_type, segment_id, group_id FROM segment_group_members ORDER BY 1, 2, 3").all()).results;
+    expect(index).toEqual([
+      { segment_type: "3P", segment_id: 201, group_id: b },
+      { segment_type: "3P", segment_id: 301, group_id: a },
+      { segment_type: "CONTEXTUAL", segment_id: 101, group_id: a },
+    ]);
+    const tables = (await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'segment%' ORDER BY name").all()).results;
+    expect(tables.map((t) => t.name)).toEqual(["segment_group_members", "segment_groups", "segments"]);
+    // The catalog is untouched, and still guarded: a used segment cannot go.
+    expect(await db.prepare("SELECT count(*) AS n FROM segments WHERE segment_id IN (101, 201, 301)").first()).toEqual({ n: 3 });
+    await expect(db.prepare("DELETE FROM segments WHERE segment_type = '3P' AND segment_id = 201").run()).rejects.toThrow(/FOREIGN KEY/);
+    // The triggers follow later writes: deleting a migrated group frees its segments.
+    await db.prepare("DELETE FROM segment_groups WHERE id = ?").bind(b).run();
+    expect(await db.prepare("SELECT count(*) AS n FROM segment_group_members WHERE group_id = ?").bind(b).first()).toEqual({ n: 0 });
+    await db.prepare("DELETE FROM segments WHERE segment_type = '3P' AND segment_id = 201").run();
+  });
+
+  it("leaves the indexes and triggers the queries rely on", async () => {
+    await applyD1Migrations(db, env.TEST_MIGRATIONS);
+    const rows = (await db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_%' ORDER BY type, name").all()).results;
+    expect(rows.map((r) => `${r.type} ${r.name}`)).toEqual([
+      "index segment_groups_organization_created_idx",
+      "index segments_organization_key_idx",
+      "trigger segment_groups_members_delete",
+      "trigger segment_groups_members_insert",
+      "trigger segment_groups_members_update",
+    ]);
+    // The reverse index is its own primary key: no rowid table behind it.
+    const ddl = await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'segment_group_members'").first<{ sql: string }>();
+    expect(ddl!.sql).toMatch(/WITHOUT ROWID\s*$/);
   });
 });

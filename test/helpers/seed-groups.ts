@@ -22,9 +22,10 @@ export interface SeedGroup {
 export type ApiGroup = Required<Omit<SeedGroup, "created_at">> & { created_at: string; updated_at: string };
 
 /**
- * Writes groups straight into the tables in one batch of three statements (rows travel as
- * JSON), for listings that need hundreds of them with chosen creation times. Names are folded
- * as the API folds them. Returns each group as the API shows it.
+ * Writes groups straight into segment_groups in one statement (rows travel as JSON; the
+ * table's triggers fill the reverse index), for listings that need hundreds of them with
+ * chosen creation times. Names are folded as the API folds them. Returns each group as the
+ * API shows it.
  */
 export async function seedGroups(groups: SeedGroup[]): Promise<ApiGroup[]> {
   const full: ApiGroup[] = groups.map((g, i) => ({
@@ -37,24 +38,25 @@ export async function seedGroups(groups: SeedGroup[]): Promise<ApiGroup[]> {
     created_at: g.created_at,
     updated_at: g.created_at,
   }));
-  const groupRows = full.map((g) => [g.id, g.organization_id, g.name, g.type, g.status ? 1 : 0, g.created_at, foldName(g.name), newEtag()]);
-  const subgroupRows = full.flatMap((g) => g.segment_subgroup.map((s, sp) => [g.id, sp, s.segment_operator]));
-  const memberRows = full.flatMap((g) =>
-    g.segment_subgroup.flatMap((s, sp) => s.segment_members.map((m, mp) => [g.id, sp, mp, m.segment_type, m.segment_id])),
-  );
-  await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag)
-       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 5, value ->> 6, value ->> 7 FROM json_each(?)`,
-    ).bind(JSON.stringify(groupRows)),
-    env.DB.prepare(
-      "INSERT INTO segment_subgroups (group_id, position, segment_operator) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)",
-    ).bind(JSON.stringify(subgroupRows)),
-    env.DB.prepare(
-      `INSERT INTO segment_subgroup_members (group_id, subgroup_position, position, segment_type, segment_id)
-       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)`,
-    ).bind(JSON.stringify(memberRows)),
+  const groupRows = full.map((g) => [
+    g.id,
+    g.organization_id,
+    g.name,
+    g.type,
+    g.status ? 1 : 0,
+    g.created_at,
+    foldName(g.name),
+    newEtag(),
+    JSON.stringify(g.segment_subgroup),
+    g.segment_subgroup.reduce((n, s) => n + s.segment_members.length, 0),
   ]);
+  await env.DB.prepare(
+    `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9
+     FROM json_each(?)`,
+  )
+    .bind(JSON.stringify(groupRows))
+    .run();
   return full;
 }
 

@@ -16,12 +16,15 @@ export async function readGroup(id: string): Promise<ApiResponse> {
   return call("GET", `/segment_groups/${id}`, { token: await tokenFor([ORG]) });
 }
 
-/** How many rows group `id` has in each of its tables. */
+/**
+ * What is stored of group `id`: its row, the subgroups in its document, and its rows in the
+ * reverse index (one per distinct segment).
+ */
 export async function rowsOfGroup(id: string) {
   const [groups, subgroups, members] = await env.DB.batch<{ n: number }>([
     env.DB.prepare("SELECT count(*) AS n FROM segment_groups WHERE id = ?").bind(id),
-    env.DB.prepare("SELECT count(*) AS n FROM segment_subgroups WHERE group_id = ?").bind(id),
-    env.DB.prepare("SELECT count(*) AS n FROM segment_subgroup_members WHERE group_id = ?").bind(id),
+    env.DB.prepare("SELECT coalesce(sum(json_array_length(subgroups)), 0) AS n FROM segment_groups WHERE id = ?").bind(id),
+    env.DB.prepare("SELECT count(*) AS n FROM segment_group_members WHERE group_id = ?").bind(id),
   ]);
   return { groups: groups!.results[0]!.n, subgroups: subgroups!.results[0]!.n, members: members!.results[0]!.n };
 }

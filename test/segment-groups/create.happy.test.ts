@@ -43,26 +43,23 @@ describe("POST /segment_groups — success", () => {
     expect(res.body.data.segment_subgroup).toEqual(body.segment_subgroup);
 
     const id = res.body.data.id;
-    const group = await env.DB.prepare("SELECT organization_id, name, type, status FROM segment_groups WHERE id = ?").bind(id).first();
-    expect(group).toEqual({ organization_id: ORG, name: body.name, type: "CONTEXTUAL", status: 1 });
-    const { results: subgroups } = await env.DB.prepare(
-      "SELECT position, segment_operator FROM segment_subgroups WHERE group_id = ? ORDER BY position",
-    ).bind(id).all();
-    expect(subgroups).toEqual([
-      { position: 0, segment_operator: "OR" },
-      { position: 1, segment_operator: "AND" },
-      { position: 2, segment_operator: "OR" },
-    ]);
+    const group = await env.DB.prepare("SELECT organization_id, name, type, status, subgroups, member_count FROM segment_groups WHERE id = ?")
+      .bind(id)
+      .first<Record<string, unknown>>();
+    const { subgroups, ...columns } = group!;
+    expect(columns).toEqual({ organization_id: ORG, name: body.name, type: "CONTEXTUAL", status: 1, member_count: 6 });
+    // The document keeps subgroup and member order, and every member, repeats across subgroups included.
+    expect(JSON.parse(subgroups as string)).toEqual(body.segment_subgroup);
+    // The reverse index holds each distinct segment once (101 is in two subgroups).
     const { results: members } = await env.DB.prepare(
-      "SELECT subgroup_position AS s, position AS p, segment_type AS t, segment_id AS id FROM segment_subgroup_members WHERE group_id = ? ORDER BY s, p",
+      "SELECT segment_type AS t, segment_id AS id FROM segment_group_members WHERE group_id = ? ORDER BY t, id",
     ).bind(id).all();
     expect(members).toEqual([
-      { s: 0, p: 0, t: "3P", id: 202 },
-      { s: 0, p: 1, t: "CONTEXTUAL", id: 103 },
-      { s: 0, p: 2, t: "CONTEXTUAL", id: 101 },
-      { s: 1, p: 0, t: "CONTEXTUAL", id: 102 },
-      { s: 2, p: 0, t: "3P", id: 201 },
-      { s: 2, p: 1, t: "CONTEXTUAL", id: 101 },
+      { t: "3P", id: 201 },
+      { t: "3P", id: 202 },
+      { t: "CONTEXTUAL", id: 101 },
+      { t: "CONTEXTUAL", id: 102 },
+      { t: "CONTEXTUAL", id: 103 },
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
-import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { findSegmentPage, type SegmentListQuery } from "../../src/db/segment-reads";
+import { Database, emptyUsage } from "../../src/db/database";
+import { findSegmentPage, type SegmentListQuery } from "../../src/db/segments/list";
 import { seedSegments } from "../helpers/db";
 import { ORG, OTHER_ORG } from "../helpers/fixtures";
 
@@ -15,15 +15,13 @@ beforeAll(async () => {
   for (let i = 0; i < all.length; i += 1000) await seedSegments(all.slice(i, i + 1000));
 });
 
-/** Runs the page query, then replays its SQL to read D1's own count of rows read. */
+/** Runs the page query and returns D1's own count of rows read (from its result meta). */
 async function rowsRead(query: SegmentListQuery): Promise<number> {
-  const statements: { sql: string; params: unknown[] }[] = [];
-  const db = drizzle(env.DB, { logger: { logQuery: (sql, params) => statements.push({ sql, params }) } });
-  const rows = await findSegmentPage(db, query);
+  const usage = emptyUsage();
+  const rows = await findSegmentPage(new Database(env.DB, usage), query);
   expect(rows).toHaveLength(query.limit);
-  expect(statements).toHaveLength(1);
-  const replay = await env.DB.prepare(statements[0]!.sql).bind(...statements[0]!.params).all();
-  return replay.meta.rows_read;
+  expect(usage.queries).toBe(1);
+  return usage.rowsRead;
 }
 
 describe("GET /segments — rows read per page", () => {

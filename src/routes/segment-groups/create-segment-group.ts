@@ -1,16 +1,18 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
+import { database } from "../../db/context";
 import { newEtag, newSegmentGroupId } from "../../db/ids";
-import { insertSegmentGroup } from "../../db/segment-groups";
+import { subgroupsDocument } from "../../db/segment-groups/document";
+import { insertSegmentGroup } from "../../db/segment-groups/insert";
+import { toSegmentGroup } from "../../db/segment-groups/row";
 import { etagHeader } from "../../http/conditional";
 import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { createSegmentGroupSchema, segmentGroupSchema } from "./schemas";
-import { segmentsNotFound, toSubgroupRows } from "./segment-subgroups";
+import { segmentsNotFound } from "./segment-subgroups";
 
 /**
  * POST /segment_groups. Checks run in the contract's order: token (401), permission (403),
@@ -28,7 +30,7 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       data: segmentGroupSchema,
       headers: { Location: "The new group's URL.", ETag: "Its version; send it back in If-Match." },
     },
-    errors: ["blank", "duplicate_segment", "organization_forbidden", "segment_not_found"],
+    errors: ["blank", "invalid_unicode", "duplicate_segment", "organization_forbidden", "segment_not_found"],
     requestExample: {
       name: "Sports fans who run",
       type: "CONTEXTUAL",
@@ -58,21 +60,20 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
     const id = newSegmentGroupId(now.getTime());
     const createdAt = now.toISOString();
     const etag = newEtag();
-    const outcome = await withDatabase(c.var.requestId, () =>
-      insertSegmentGroup(database(c.env.DB), {
-        id,
-        organizationId: input.organization_id,
-        name: input.name,
-        type: input.type,
-        status: input.status,
-        subgroups: toSubgroupRows(input.segment_subgroup),
-        now: createdAt,
-        etag,
-      }),
-    );
-    if (!outcome.inserted) throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);
+    const outcome = await insertSegmentGroup(database(c), {
+      id,
+      organizationId: input.organization_id,
+      name: input.name,
+      type: input.type,
+      status: input.status,
+      subgroups: subgroupsDocument(input.segment_subgroup),
+      now: createdAt,
+      etag,
+    });
+    if (outcome.outcome === "segments_not_found") throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);
 
-    const data = { id, ...input, created_at: createdAt, updated_at: createdAt };
-    return success(c, data, 201, { Location: `/segment_groups/${id}`, ETag: etagHeader(etag) });
+    // The row as the database returned it, not the request echoed back.
+    const group = outcome.group;
+    return success(c, toSegmentGroup(group), 201, { Location: `/segment_groups/${group.id}`, ETag: etagHeader(group.etag) });
   },
 );

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
-import { deleteStoredSegmentGroup } from "../../db/delete-segment-group";
+import { database } from "../../db/context";
+import { deleteSegmentGroup as deleteStoredSegmentGroup } from "../../db/segment-groups/delete";
 import { acceptedVersions, preconditionFailed } from "../../http/conditional";
 import { describeRoute } from "../../openapi/describe-route";
 import { validate } from "../../validation/validate";
@@ -30,11 +30,9 @@ export const deleteSegmentGroup = new Hono<AppEnv>().delete(
   async function deleteSegmentGroupHandler(c) {
     const { id } = c.req.valid("param");
     const accepted = acceptedVersions(c.req.header("If-Match"));
-    const outcome = await withDatabase(c.var.requestId, () =>
-      deleteStoredSegmentGroup(database(c.env.DB), { id, organizationIds: c.var.caller.organizationIds, acceptedVersions: accepted }),
-    );
-    if (outcome === "not_found") throw segmentGroupNotFound(id);
-    if (outcome === "version_mismatch") throw preconditionFailed();
+    const result = await deleteStoredSegmentGroup(database(c), { id, organizationIds: c.var.caller.organizationIds, acceptedVersions: accepted });
+    if (result.outcome === "not_found") throw segmentGroupNotFound(id);
+    if (result.outcome === "version_mismatch") throw preconditionFailed();
     return c.body(null, 204);
   },
 );

@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
-import { findSegmentGroup, toSegmentGroup } from "../../db/segment-group-reads";
+import { database } from "../../db/context";
+import { toSegmentGroup } from "../../db/segment-groups/row";
+import { findSegmentGroup } from "../../db/segment-groups/select";
 import { etagHeader, notModified } from "../../http/conditional";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
@@ -41,7 +42,7 @@ export const getSegmentGroup = new Hono<AppEnv>().get(
   validate("param", segmentGroupParamsSchema),
   async function getSegmentGroupHandler(c) {
     const { id } = c.req.valid("param");
-    const row = await withDatabase(c.var.requestId, () => findSegmentGroup(database(c.env.DB), id, c.var.caller.organizationIds));
+    const row = await findSegmentGroup(database(c), id, c.var.caller.organizationIds);
     if (!row) throw segmentGroupNotFound(id);
 
     const headers = { ETag: etagHeader(row.etag), "Cache-Control": "private, no-cache" };

@@ -1,17 +1,16 @@
 import { Hono } from "hono";
-// Namespace import: lets the bundler drop the parts of zod we never use.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
-import { listSegmentGroupRows, segmentGroupKey } from "../../db/list-segment-groups";
-import { toSegmentGroup } from "../../db/segment-group-reads";
+import { database } from "../../db/context";
+import { listSegmentGroups as listStoredSegmentGroups, segmentGroupKey } from "../../db/segment-groups/list";
+import { toSegmentGroup, toSegmentGroupSummary, type SegmentGroupRow } from "../../db/segment-groups/row";
 import { describeRoute } from "../../openapi/describe-route";
-import { pageMetaSchema, pageOf } from "../../pagination";
+import { pageFrom, pageMetaSchema } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { listSegmentGroupsQuerySchema } from "./list-query";
-import { segmentGroupSchema } from "./schemas";
+import { segmentGroupSchema, segmentGroupSummarySchema } from "./schemas";
 
 /**
  * GET /segment_groups: the groups of the token's organizations, newest first, a page at a time,
@@ -28,11 +27,11 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
     success: {
       status: 200,
       description: "One page of segment groups; an empty array when none match.",
-      data: z.array(segmentGroupSchema),
+      data: z.array(z.union([segmentGroupSchema, segmentGroupSummarySchema])),
       meta: pageMetaSchema,
       headers: { "Cache-Control": "private, no-cache" },
     },
-    errors: ["blank", "organization_forbidden"],
+    errors: ["blank", "invalid_unicode", "organization_forbidden"],
   }),
   requireAuth,
   requirePermission("read:segment_groups"),
@@ -49,10 +48,10 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       nameQuery: query.q,
       segment: query.segment,
     };
-    const rows = await withDatabase(c.var.requestId, () =>
-      listSegmentGroupRows(database(c.env.DB), filters, { limit: query.limit, after: query.cursor }),
-    );
-    const page = pageOf(rows, query.limit, segmentGroupKey, toSegmentGroup);
+    const view = query.view ?? "full";
+    const { rows, hasMore } = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after: query.cursor, view });
+    const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
+    const page = pageFrom(rows as SegmentGroupRow[], hasMore, segmentGroupKey, toItem);
     // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
     return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, page.meta);
   },

@@ -1,4 +1,4 @@
-// `segment_subgroup` as a request sends it: the rows the writes take, and the 404 for members the catalog lacks.
+// The 404 for members of a request's `segment_subgroup` that the catalog lacks.
 import { ApiError } from "../../errors";
 import { fieldPath } from "../../validation/field-path";
 import type { SegmentSubgroupInput } from "./schemas";
@@ -22,12 +22,4 @@ export function segmentsNotFound(subgroups: SegmentSubgroupInput[], missing: num
       };
     }),
   );
-}
-
-/** The write shape of `segment_subgroup`. */
-export function toSubgroupRows(subgroups: SegmentSubgroupInput[]) {
-  return subgroups.map((s) => ({
-    operator: s.segment_operator,
-    members: s.segment_members.map((m) => ({ segmentType: m.segment_type, segmentId: m.segment_id })),
-  }));
 }

@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
+import { database } from "../../db/context";
 import { newEtag } from "../../db/ids";
-import { toSegmentGroup } from "../../db/segment-group-reads";
-import { updateStoredSegmentGroup } from "../../db/update-segment-group";
+import { subgroupsDocument } from "../../db/segment-groups/document";
+import { toSegmentGroup } from "../../db/segment-groups/row";
+import { updateSegmentGroup as updateStoredSegmentGroup } from "../../db/segment-groups/update";
 import { ApiError } from "../../errors";
 import { acceptedVersions, etagHeader, preconditionFailed } from "../../http/conditional";
 import { requireJsonPatchBody } from "../../middleware/json-body";
@@ -13,7 +14,7 @@ import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { segmentGroupNotFound } from "./not-found";
 import { segmentGroupParamsSchema, segmentGroupSchema, updateSegmentGroupSchema } from "./schemas";
-import { segmentsNotFound, toSubgroupRows } from "./segment-subgroups";
+import { segmentsNotFound } from "./segment-subgroups";
 
 /**
  * PATCH /segment_groups/{id}: changes any of name, type, status and segment_subgroup (replaced
@@ -30,7 +31,7 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
       "sent only as it is. With If-Match, the change happens only at that version (else 412).",
     tags: ["Segment groups"],
     success: { status: 200, description: "The segment group as now stored.", data: segmentGroupSchema, headers: { ETag: "Its new version." } },
-    errors: ["blank", "duplicate_segment", "segment_group_not_found", "immutable_field", "precondition_failed", "segment_not_found"],
+    errors: ["blank", "invalid_unicode", "duplicate_segment", "segment_group_not_found", "immutable_field", "precondition_failed", "segment_not_found"],
     headers: { "If-Match": "ETags from an earlier read: change the group only if it is still at one of them." },
     requestExample: { name: "Sports fans who run daily", status: false },
   }),
@@ -44,30 +45,31 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
     const input = c.req.valid("json");
     const accepted = acceptedVersions(c.req.header("If-Match"));
 
-    const etag = newEtag();
-    const { group, missingMembers } = await withDatabase(c.var.requestId, () =>
-      updateStoredSegmentGroup(database(c.env.DB), {
-        id,
-        organizationIds: c.var.caller.organizationIds,
-        acceptedVersions: accepted,
-        organizationId: input.organization_id,
-        name: input.name,
-        type: input.type,
-        status: input.status,
-        subgroups: input.segment_subgroup && toSubgroupRows(input.segment_subgroup),
-        now: new Date().toISOString(),
-        etag,
-      }),
-    );
+    const result = await updateStoredSegmentGroup(database(c), {
+      id,
+      organizationIds: c.var.caller.organizationIds,
+      acceptedVersions: accepted,
+      organizationId: input.organization_id,
+      name: input.name,
+      type: input.type,
+      status: input.status,
+      subgroups: input.segment_subgroup && subgroupsDocument(input.segment_subgroup),
+      now: new Date().toISOString(),
+      etag: newEtag(),
+    });
 
-    if (!group) throw segmentGroupNotFound(id);
-    if (group.etag === etag) return success(c, toSegmentGroup(group), 200, { ETag: etagHeader(etag) });
-    // Not written: report the first reason in the documented order.
-    if (input.organization_id !== undefined && input.organization_id !== group.organizationId) {
-      throw ApiError.of("immutable_field", `A segment group cannot move to another organization; it belongs to ${group.organizationId}.`, "organization_id");
+    // The write decided; the outcomes come in the documented order of checks.
+    switch (result.outcome) {
+      case "updated":
+        return success(c, toSegmentGroup(result.group), 200, { ETag: etagHeader(result.group.etag) });
+      case "not_found":
+        throw segmentGroupNotFound(id);
+      case "organization_mismatch":
+        throw ApiError.of("immutable_field", `A segment group cannot move to another organization; it belongs to ${result.organizationId}.`, "organization_id");
+      case "version_mismatch":
+        throw preconditionFailed();
+      case "segments_not_found":
+        throw segmentsNotFound(input.segment_subgroup ?? [], result.missingMembers);
     }
-    if (accepted !== null && !accepted.includes(group.etag)) throw preconditionFailed();
-    if (input.segment_subgroup && missingMembers.length > 0) throw segmentsNotFound(input.segment_subgroup, missingMembers);
-    throw new Error(`segment group ${id} was not updated for no known reason`);
   },
 );

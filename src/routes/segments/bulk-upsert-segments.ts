@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
-import { toSegment } from "../../db/segment-reads";
-import { upsertSegments, type BulkUpsertOutcome } from "../../db/segments-bulk";
+import { database } from "../../db/context";
+import { upsertSegments, type BulkUpsertOutcome } from "../../db/segments/bulk-upsert";
+import { toSegment } from "../../db/segments/row";
 import { ApiError, type ErrorDetail } from "../../errors";
 import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
@@ -28,7 +28,7 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     description: "All or nothing: if any item is refused, no segment changes and every refused item is reported.",
     tags: ["Segment catalog"],
     success: { status: 200, description: "The stored segments, in request order.", data: z.array(segmentSchema), meta: bulkUpsertMetaSchema },
-    errors: ["blank", "duplicate_segment", "organization_forbidden", "segment_not_found", "segment_owner_conflict", "payload_too_large"],
+    errors: ["blank", "invalid_unicode", "duplicate_segment", "organization_forbidden", "segment_not_found", "segment_owner_conflict", "payload_too_large"],
     // Every refused item at once: the hidden ones (404) first, then the owner conflicts (409).
     errorsFollowing: { segment_not_found: ["segment_owner_conflict"] },
     requestExample: {
@@ -51,13 +51,11 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     );
     if (forbidden.length > 0) throw new ApiError(forbidden);
 
-    const result = await withDatabase(c.var.requestId, () =>
-      upsertSegments(
-        database(c.env.DB),
-        items.map((item) => ({ segmentType: item.segment_type, segmentId: item.segment_id, name: item.name, organizationId: item.organization_id ?? null })),
-        [...c.var.caller.organizationIds],
-        new Date().toISOString(),
-      ),
+    const result = await upsertSegments(
+      database(c),
+      items.map((item) => ({ segmentType: item.segment_type, segmentId: item.segment_id, name: item.name, organizationId: item.organization_id ?? null })),
+      [...c.var.caller.organizationIds],
+      new Date().toISOString(),
     );
     if (result.outcome === "refused") throw refusedItems(items, result);
     if (result.outcome === "too_large") {

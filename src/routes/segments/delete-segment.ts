@@ -1,10 +1,9 @@
 import { Hono } from "hono";
-// Namespace import: lets the bundler drop the parts of zod we never use.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
-import { deleteUnusedSegment } from "../../db/segment-delete";
+import { database } from "../../db/context";
+import { deleteUnusedSegment } from "../../db/segments/delete";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi/describe-route";
 import { validate } from "../../validation/validate";
@@ -24,7 +23,7 @@ export const deleteSegment = new Hono<AppEnv>().delete(
     success: { status: 204, description: "Deleted." },
     errors: ["segment_not_found", "segment_in_use"],
     errorMeta: {
-      segment_in_use: z.object({ group_count: z.int().min(1).meta({ description: "How many segment groups use the segment (never which).", example: 2 }) }),
+      segment_in_use: z.object({ group_count: z.int().check(z.minimum(1)).register(z.globalRegistry, { description: "How many segment groups use the segment (never which).", example: 2 }) }),
     },
   }),
   requireAuth,
@@ -32,9 +31,7 @@ export const deleteSegment = new Hono<AppEnv>().delete(
   validate("param", segmentParamsSchema),
   async function deleteSegmentHandler(c) {
     const { segment_type, segment_id } = c.req.valid("param");
-    const result = await withDatabase(c.var.requestId, () =>
-      deleteUnusedSegment(database(c.env.DB), { segmentType: segment_type, segmentId: segment_id }, c.var.caller.organizationIds),
-    );
+    const result = await deleteUnusedSegment(database(c), { segmentType: segment_type, segmentId: segment_id }, c.var.caller.organizationIds);
     if (result.outcome === "not_found") throw segmentNotFound(segment_type, segment_id);
     if (result.outcome === "in_use") {
       const groups = result.groupCount === 1 ? "1 segment group uses" : `${result.groupCount} segment groups use`;

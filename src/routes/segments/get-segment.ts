@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
-import { findSegment, toSegment } from "../../db/segment-reads";
+import { database } from "../../db/context";
+import { toSegment } from "../../db/segments/row";
+import { findSegment } from "../../db/segments/select";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
@@ -27,9 +28,7 @@ export const getSegment = new Hono<AppEnv>().get(
   validate("param", segmentParamsSchema),
   async function getSegmentHandler(c) {
     const { segment_type, segment_id } = c.req.valid("param");
-    const row = await withDatabase(c.var.requestId, () =>
-      findSegment(database(c.env.DB), { segmentType: segment_type, segmentId: segment_id }, c.var.caller.organizationIds),
-    );
+    const row = await findSegment(database(c), { segmentType: segment_type, segmentId: segment_id }, c.var.caller.organizationIds);
     if (!row) throw segmentNotFound(segment_type, segment_id);
     return success(c, toSegment(row));
   },

@@ -1,9 +1,10 @@
 import { Hono } from "hono";
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
-import { findSegmentPage, toSegment } from "../../db/segment-reads";
+import { database } from "../../db/context";
+import { findSegmentPage } from "../../db/segments/list";
+import { toSegment } from "../../db/segments/row";
 import { describeRoute } from "../../openapi/describe-route";
 import { pageMetaSchema, pageOf } from "../../pagination";
 import { success } from "../../responses";
@@ -23,7 +24,7 @@ export const listSegments = new Hono<AppEnv>().get(
       "Ordered by segment_type, then segment_id. Page with `limit` and the previous page's `meta.next_cursor`; segments created or deleted meanwhile never make a page skip or repeat one.",
     tags: ["Segment catalog"],
     success: { status: 200, description: "One page of segments.", data: z.array(segmentSchema), meta: pageMetaSchema },
-    errors: ["blank", "organization_forbidden"],
+    errors: ["blank", "invalid_unicode", "organization_forbidden"],
   }),
   requireAuth,
   requirePermission("read:segments"),
@@ -32,17 +33,15 @@ export const listSegments = new Hono<AppEnv>().get(
     const query = c.req.valid("query");
     if (query.organization_id !== undefined) assertOrganizationAccess(c.var.caller, query.organization_id);
 
-    const rows = await withDatabase(c.var.requestId, () =>
-      findSegmentPage(database(c.env.DB), {
-        callerOrganizationIds: c.var.caller.organizationIds,
-        organizationId: query.organization_id,
-        type: query.type,
-        q: query.q,
-        after: query.cursor,
-        limit: query.limit + 1,
-      }),
-    );
-    const page = pageOf(rows, query.limit, (row) => [row.segmentType, row.segmentId], toSegment);
+    const rows = await findSegmentPage(database(c), {
+      callerOrganizationIds: c.var.caller.organizationIds,
+      organizationId: query.organization_id,
+      type: query.type,
+      q: query.q,
+      after: query.cursor,
+      limit: query.limit + 1,
+    });
+    const page = pageOf(rows, query.limit, (row) => [row.segment_type, row.segment_id], toSegment);
     return success(c, page.items, 200, {}, page.meta);
   },
 );

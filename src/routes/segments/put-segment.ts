@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
-import { database, withDatabase } from "../../db/client";
-import { toSegment } from "../../db/segment-reads";
-import { upsertSegment } from "../../db/segments";
+import { database } from "../../db/context";
+import { toSegment } from "../../db/segments/row";
+import { upsertSegment } from "../../db/segments/upsert";
 import { ApiError } from "../../errors";
 import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
@@ -25,7 +25,7 @@ export const putSegment = new Hono<AppEnv>().put(
     tags: ["Segment catalog"],
     success: { status: 200, description: "Replaced: the segment existed.", data: segmentSchema },
     otherResponses: [{ status: 201, description: "Created: the segment did not exist.", data: segmentSchema }],
-    errors: ["blank", "organization_forbidden", "segment_not_found", "segment_owner_conflict"],
+    errors: ["blank", "invalid_unicode", "organization_forbidden", "segment_not_found", "segment_owner_conflict"],
     requestExample: { name: "Cyclists", organization_id: 1234 },
   }),
   requireAuth,
@@ -39,13 +39,11 @@ export const putSegment = new Hono<AppEnv>().put(
     const organizationId = body.organization_id ?? null;
     if (organizationId !== null) assertOrganizationAccess(c.var.caller, organizationId);
 
-    const result = await withDatabase(c.var.requestId, () =>
-      upsertSegment(
-        database(c.env.DB),
-        { segmentType: segment_type, segmentId: segment_id, name: body.name, organizationId },
-        [...c.var.caller.organizationIds],
-        new Date().toISOString(),
-      ),
+    const result = await upsertSegment(
+      database(c),
+      { segmentType: segment_type, segmentId: segment_id, name: body.name, organizationId },
+      [...c.var.caller.organizationIds],
+      new Date().toISOString(),
     );
     if (result.outcome === "hidden") {
       throw segmentNotFound(segment_type, segment_id);
@@ -58,7 +56,6 @@ export const putSegment = new Hono<AppEnv>().put(
         "organization_id",
       );
     }
-    const stored = result.segment;
-    return success(c, toSegment(stored), stored.revision === 1 ? 201 : 200);
+    return success(c, toSegment(result.segment), result.created ? 201 : 200);
   },
 );

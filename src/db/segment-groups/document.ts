@@ -1,0 +1,38 @@
+import type { SegmentOperator, SegmentType } from "../enums";
+
+/** A subgroup as stored in the group's document and returned by every read (`segment_subgroup[i]`). */
+export interface StoredSubgroup {
+  segment_operator: SegmentOperator;
+  segment_members: { segment_id: number; segment_type: SegmentType }[];
+}
+
+/** What a write stores for `segment_subgroup`: the document, its size, and the members' keys in request order. */
+export interface SubgroupsDocument {
+  /** JSON text, keys in the API's order: read back and returned as it is. */
+  json: string;
+  memberCount: number;
+  /** `[[segment_type, segment_id], ...]`, subgroup by subgroup: the catalog check's input, whose indexes name members in errors. */
+  memberKeys: string;
+}
+
+/** Builds the stored form of `segment_subgroup` from validated input (extra keys dropped, order kept). */
+export function subgroupsDocument(subgroups: readonly StoredSubgroup[]): SubgroupsDocument {
+  const stored: StoredSubgroup[] = subgroups.map((s) => ({
+    segment_operator: s.segment_operator,
+    segment_members: s.segment_members.map((m) => ({ segment_id: m.segment_id, segment_type: m.segment_type })),
+  }));
+  const keys = stored.flatMap((s) => s.segment_members.map((m) => [m.segment_type, m.segment_id]));
+  return { json: JSON.stringify(stored), memberCount: keys.length, memberKeys: JSON.stringify(keys) };
+}
+
+/**
+ * The members (`member_index`: indexes into the member keys, in order) that name no catalog
+ * segment visible to `organization` (an SQL expression): neither global nor its own.
+ * `keys` is the SQL placeholder of the member keys parameter.
+ */
+export function missingMembersSql(keys: string, organization: string): string {
+  return `SELECT m.key AS member_index FROM json_each(${keys}) AS m
+    LEFT JOIN segments AS s ON s.segment_type = m.value ->> 0 AND s.segment_id = m.value ->> 1
+      AND (s.organization_id IS NULL OR s.organization_id = ${organization})
+    WHERE s.segment_id IS NULL`;
+}

@@ -1,0 +1,55 @@
+import type { GroupType } from "../enums";
+import type { StoredSubgroup } from "./document";
+
+/** The columns every read of whole groups selects, in `SegmentGroupRow`'s shape. */
+export const GROUP_COLUMNS = "id, name, type, organization_id, status, subgroups, member_count, created_at, updated_at, etag";
+
+export interface SegmentGroupRow {
+  id: string;
+  name: string;
+  type: GroupType;
+  organization_id: number;
+  /** 0 or 1. */
+  status: number;
+  /** The `segment_subgroup` document, JSON text. */
+  subgroups: string;
+  member_count: number;
+  created_at: string;
+  updated_at: string;
+  etag: string;
+}
+
+/** The API's shape of a segment group: the 201's `data`, and every read's. */
+export function toSegmentGroup(row: SegmentGroupRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    organization_id: row.organization_id,
+    status: row.status === 1,
+    segment_subgroup: JSON.parse(row.subgroups) as StoredSubgroup[],
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+export type SegmentGroup = ReturnType<typeof toSegmentGroup>;
+
+/** A listed group with `view=summary`: no subgroups, their member count instead. */
+export function toSegmentGroupSummary(row: Omit<SegmentGroupRow, "subgroups">) {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    organization_id: row.organization_id,
+    status: row.status === 1,
+    member_count: row.member_count,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+/** `column IN (the caller's organizations)`, the list travelling as ONE JSON parameter at `placeholder`. */
+export function inOrganizationsSql(column: string, placeholder: string): string {
+  return `${column} IN (SELECT value FROM json_each(${placeholder}))`;
+}

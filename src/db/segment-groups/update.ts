@@ -1,0 +1,100 @@
+import type { GroupType } from "../enums";
+import { jsonParam, type Database } from "../database";
+import { foldName } from "../name-search";
+import { missingMembersSql, type SubgroupsDocument } from "./document";
+import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
+
+export interface SegmentGroupChange {
+  id: string;
+  /** The caller's organizations: a group outside them is neither changed nor shown. */
+  organizationIds: Iterable<number>;
+  /** The versions If-Match accepts; null for an unconditional write. */
+  acceptedVersions: string[] | null;
+  /** `organization_id` as sent: the write only happens when it is the group's own. */
+  organizationId?: number;
+  name?: string;
+  type?: GroupType;
+  status?: boolean;
+  /** Replaces every subgroup and member when given. */
+  subgroups?: SubgroupsDocument;
+  now: string;
+  /** The version tag the group gets if the write happens. */
+  etag: string;
+}
+
+export type UpdateOutcome =
+  | { outcome: "updated"; group: SegmentGroupRow }
+  /** Absent, or another organization's: the two look alike to the caller. */
+  | { outcome: "not_found" }
+  /** `organization_id` was sent and is not the group's (`organizationId`). */
+  | { outcome: "organization_mismatch"; organizationId: number }
+  /** If-Match named none of the group's versions. */
+  | { outcome: "version_mismatch" }
+  /** Indexes into the new member keys that name no catalog segment visible to the group's organization. */
+  | { outcome: "segments_not_found"; missingMembers: number[] };
+
+// Every condition a change must meet, in the WHERE of one UPDATE: the caller's group, at an
+// accepted version, not moved to another organization, every new member visible to the
+// group's organization. Unsent fields (NULL) keep their value. `updated_at` always moves
+// forward: `now`, or one millisecond past the stored value (same millisecond, or a clock
+// behind another isolate's). The update trigger re-indexes members only if the document changed.
+const UPDATE = `UPDATE segment_groups SET
+    name = coalesce(?3, name), name_folded = coalesce(?4, name_folded), type = coalesce(?5, type),
+    status = coalesce(?6, status), subgroups = coalesce(?7, subgroups), member_count = coalesce(?8, member_count),
+    updated_at = CASE WHEN ?9 > updated_at THEN ?9 ELSE strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds') END,
+    etag = ?10
+  WHERE id = ?1 AND ${inOrganizationsSql("organization_id", "?2")}
+    AND (?11 IS NULL OR etag IN (SELECT value FROM json_each(?11)))
+    AND (?12 IS NULL OR organization_id = ?12)
+    AND NOT EXISTS (${missingMembersSql("?13", "segment_groups.organization_id")})
+  RETURNING ${GROUP_COLUMNS}`;
+
+// Read after the UPDATE in the same transaction: when the group did not take the new version,
+// why. The catalog check only runs in that case (CASE evaluates one branch).
+const DIAGNOSE = `SELECT g.organization_id, g.etag,
+    CASE WHEN g.etag = ?3 THEN '[]' ELSE (
+      SELECT json_group_array(x.member_index ORDER BY x.member_index) FROM (${missingMembersSql("?4", "g.organization_id")}) AS x
+    ) END AS missing
+  FROM segment_groups AS g WHERE g.id = ?1 AND ${inOrganizationsSql("g.organization_id", "?2")}`;
+
+/**
+ * Applies a PATCH in ONE D1 batch of two statements, whatever is sent and however many
+ * members: the guarded UPDATE (returning the row as stored), then what the group looks like
+ * if it was refused. The batch is one transaction, so two writers with the same If-Match
+ * cannot both win, and the outcome is decided on exactly what the UPDATE saw.
+ */
+export async function updateSegmentGroup(db: Database, change: SegmentGroupChange): Promise<UpdateOutcome> {
+  const organizations = jsonParam(change.organizationIds);
+  const memberKeys = change.subgroups?.memberKeys ?? null;
+  const [updated, diagnosed] = await db.batch([
+    db.statement(
+      UPDATE,
+      change.id,
+      organizations,
+      change.name ?? null,
+      change.name === undefined ? null : foldName(change.name),
+      change.type ?? null,
+      change.status === undefined ? null : change.status ? 1 : 0,
+      change.subgroups?.json ?? null,
+      change.subgroups?.memberCount ?? null,
+      change.now,
+      change.etag,
+      change.acceptedVersions === null ? null : jsonParam(change.acceptedVersions),
+      change.organizationId ?? null,
+      memberKeys,
+    ),
+    db.statement(DIAGNOSE, change.id, organizations, change.etag, memberKeys),
+  ]);
+  const group = updated![0] as SegmentGroupRow | undefined;
+  if (group) return { outcome: "updated", group };
+
+  const current = diagnosed![0] as { organization_id: number; etag: string; missing: string } | undefined;
+  if (!current) return { outcome: "not_found" };
+  if (change.organizationId !== undefined && change.organizationId !== current.organization_id) {
+    return { outcome: "organization_mismatch", organizationId: current.organization_id };
+  }
+  if (change.acceptedVersions !== null && !change.acceptedVersions.includes(current.etag)) return { outcome: "version_mismatch" };
+  const missingMembers = JSON.parse(current.missing) as number[];
+  if (missingMembers.length > 0) return { outcome: "segments_not_found", missingMembers };
+  throw new Error(`segment group ${change.id} was not updated for no known reason`);
+}
