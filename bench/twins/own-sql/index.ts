@@ -2,11 +2,12 @@
 // insertSegmentGroup (src/db) on the API's migrations, for a fixed organization, with no auth,
 // validation, envelope or catalog-error mapping, so "API / own-SQL" is the framework's share.
 import { drizzle } from "drizzle-orm/d1";
+import { Database, emptyUsage } from "../../../src/db/database";
 import { newEtag, newSegmentGroupId } from "../../../src/db/ids";
 import { segments } from "../../../src/db/schema";
-import { insertSegmentGroup } from "../../../src/db/segment-groups";
-import { emptyUsage, meteredD1 } from "../d1-usage";
-import type { CatalogItem, GroupBody } from "../wire";
+import { subgroupsDocument } from "../../../src/db/segment-groups/document";
+import { insertSegmentGroup } from "../../../src/db/segment-groups/insert";
+import type { CatalogItem, D1Usage, GroupBody } from "../wire";
 
 const ORGANIZATION_ID = 1234;
 // D1 allows 100 bound parameters per statement; drizzle binds a value for each of the 9 columns.
@@ -28,20 +29,19 @@ async function createGroup(d1: D1Database, body: GroupBody): Promise<Response> {
   const usage = emptyUsage();
   const now = new Date();
   const id = newSegmentGroupId(now.getTime());
-  await insertSegmentGroup(drizzle(meteredD1(d1, usage)), {
+  // The API's Database counts D1's round trips and rows into `usage`, as for its request log.
+  await insertSegmentGroup(new Database(d1, usage), {
     id,
     organizationId: ORGANIZATION_ID,
     name: body.name,
     type: body.type,
     status: body.status,
-    subgroups: body.segment_subgroup.map((s) => ({
-      operator: s.segment_operator,
-      members: s.segment_members.map((m) => ({ segmentType: m.segment_type, segmentId: m.segment_id })),
-    })),
+    subgroups: subgroupsDocument(body.segment_subgroup),
     now: now.toISOString(),
     etag: newEtag(),
   });
-  return Response.json({ id, d1: usage }, { status: 201 });
+  const d1Usage: D1Usage = { queries: usage.queries, rows_read: usage.rowsRead, rows_written: usage.rowsWritten };
+  return Response.json({ id, d1: d1Usage }, { status: 201 });
 }
 
 /** Global catalog segments, written through the API's table contract (not a copy of its SQL). */
