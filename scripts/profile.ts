@@ -17,6 +17,8 @@ const INSPECTOR_PORT = Number(process.env.PROFILE_INSPECTOR_PORT ?? 9239);
 const scenario = process.argv[2] ?? "create3";
 const total = Number(process.argv[3] ?? 2000);
 const API = `http://127.0.0.1:${PORT}`;
+// Samples where the isolate ran no JavaScript of its own.
+const IDLE = new Set(["(idle)", "(program)"]);
 
 const state = mkdtempSync(join(tmpdir(), "profile-d1-"));
 const issuer = await startLocalIssuer({ port: Number(process.env.PROFILE_ISSUER_PORT ?? 8909) });
@@ -33,7 +35,8 @@ const exited = (p: ReturnType<typeof spawn>) => new Promise<number | null>((reso
 await exited(run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]));
 await exited(run(["d1", "execute", "DB", "--local", "--persist-to", state, "--file", "scripts/demo-catalog.sql"]));
 const dev = run([
-  "dev", "--ip", "127.0.0.1", "--port", String(PORT), "--inspector-port", String(INSPECTOR_PORT), "--persist-to", state,
+  // Not minified, so the profile names functions and files.
+  "dev", "--ip", "127.0.0.1", "--port", String(PORT), "--inspector-port", String(INSPECTOR_PORT), "--persist-to", state, "--minify=false",
   "--var", `AUTH0_ISSUER_BASE_URL:${issuer.url}`,
 ]);
 const stop = async () => {
@@ -148,22 +151,24 @@ function report(profile: CpuProfile, seconds: number) {
     const key = `${functionName || "(anonymous)"} ${url.split("/").slice(-2).join("/")}:${lineNumber + 1}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
   }
-  const busy = sampled - (byPackage.get("(idle)") ?? 0) - (byPackage.get("(program)") ?? 0);
+  const busy = sampled - [...IDLE].reduce((n, name) => n + (byPackage.get(name) ?? 0), 0);
   console.log(`\n${scenario}: ${total} requests in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)} req/s), 16 at a time`);
   console.log(`Worker JS CPU: ${(busy / 1000).toFixed(0)} ms = ${(busy / total / 1000).toFixed(3)} ms per request\n`);
   const line = ([name, us]: [string, number]) =>
     `${(us / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / Math.max(busy, 1)).toFixed(1).padStart(5)} %  ${name}`;
   console.log("By package (self time, % of busy):");
-  for (const entry of [...byPackage].sort((a, b) => b[1] - a[1])) console.log(line(entry));
+  for (const entry of [...byPackage].sort((a, b) => b[1] - a[1])) if (!IDLE.has(entry[0])) console.log(line(entry));
   console.log("\nTop functions:");
-  for (const entry of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(line(entry));
+  const top = [...byFunction].filter(([name]) => !IDLE.has(name.split(" ")[0]!)).sort((a, b) => b[1] - a[1]);
+  for (const entry of top.slice(0, 30)) console.log(line(entry));
 }
 
 function packageOf(functionName: string, url: string): string {
   if (functionName === "(idle)" || functionName === "(program)" || functionName === "(garbage collector)") return functionName;
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (match) return match[1]!;
-  if (url.includes("/src/")) return "src";
+  const source = /\/src\/([^/]+)/.exec(url);
+  if (source) return `src/${source[1]}`;
   if (url === "") return "(native: runtime, crypto, JSON, D1 binding)";
   return url.split("/").slice(-1)[0] ?? url;
 }
