@@ -32,8 +32,11 @@ export async function portsTakenMessage(ports: DevPort[]): Promise<string | unde
   if (free.every(Boolean)) return undefined;
 
   const status = ports.map((p, i) => `  ${p.variable}=${p.port} (${p.what}): ${free[i] ? "free" : "taken"}`);
-  const suggested: number[] = [];
-  for (const p of ports) suggested.push(await nextFreePort(p.port, [...ports.map((q) => q.port), ...suggested]));
+  // A free port stays as it is; each taken one moves to the next port nobody else uses.
+  const suggested = ports.map((p) => p.port);
+  for (const [i, p] of ports.entries()) {
+    if (!free[i]) suggested[i] = await nextFreePort(p.port, [...ports.map((q) => q.port), ...suggested]);
+  }
   const assignments = ports.map((p, i) => `${p.variable}=${suggested[i]}`).join(" ");
   const issuer = ports.findIndex((p) => p.variable === "LOCAL_ISSUER_PORT");
   return [

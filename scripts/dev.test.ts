@@ -48,8 +48,12 @@ for (const taken of ["PORT", "LOCAL_ISSUER_PORT"] as const) {
       assert.match(run.stderr, new RegExp(`LOCAL_ISSUER_PORT=${issuerPort} \\(the local issuer\\): ${taken === "PORT" ? "free" : "taken"}`), output);
       const suggestion = /^ {2}PORT=(\d+) LOCAL_ISSUER_PORT=(\d+) npm run dev$/m.exec(run.stderr);
       assert.ok(suggestion, output);
-      assert.notEqual(suggestion[1], suggestion[2]);
-      assert.ok(![apiPort, issuerPort].includes(Number(suggestion[1])) && ![apiPort, issuerPort].includes(Number(suggestion[2])), output);
+      const [suggestedApi, suggestedIssuer] = [Number(suggestion[1]), Number(suggestion[2])];
+      assert.notEqual(suggestedApi, suggestedIssuer, output);
+      // The taken port moves to one that is neither of the two; the free one stays.
+      const [moved, kept, keptPort] = taken === "PORT" ? [suggestedApi, suggestedIssuer, issuerPort] : [suggestedIssuer, suggestedApi, apiPort];
+      assert.ok(![apiPort, issuerPort].includes(moved), output);
+      assert.equal(kept, keptPort, output);
       assert.match(run.stderr, new RegExp(`LOCAL_ISSUER_PORT=${suggestion[2]} npm run -s token`), output);
       assert.doesNotMatch(output, /\bready\b|Applying D1 migrations|stand-in for Auth0/, output);
     });
