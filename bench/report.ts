@@ -1,9 +1,8 @@
 // BENCHMARKS.md (every stored run side by side, one column per run) and the console summary.
 import { SCENARIOS } from "./workload.ts";
-import { TARGET_TITLES, type Target } from "./servers.ts";
+import { TARGET_TITLES } from "./servers.ts";
 import { createRatios, type BenchRun, type Measurement } from "./results.ts";
 
-const TARGETS: Target[] = ["api", "own-sql", "minimal"];
 
 export function benchmarksMarkdown(runs: BenchRun[]): string {
   const header = (first: string) => [`| ${first} | ${runs.map(runTitle).join(" | ")} |`, `| --- | ${runs.map(() => "---:").join(" | ")} |`];
@@ -56,7 +55,7 @@ export function benchmarksMarkdown(runs: BenchRun[]): string {
     }
   }
   out.push("", METHOD);
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 export function consoleSummary(run: BenchRun): string {

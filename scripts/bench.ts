@@ -118,7 +118,7 @@ async function bench(): Promise<BenchRun> {
   return {
     label: args.label!,
     note: args.note!,
-    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     commit: describeCommit(),
     machine,
     method: { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS },

@@ -138,7 +138,9 @@ async function connectInspector() {
 /** Self time per function and per package, in ms and % of sampled time. */
 function report(profile: CpuProfile, seconds: number) {
   const self = new Map<number, number>();
-  profile.samples.forEach((node, i) => self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((node, i) => {
+    self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
   let sampled = 0;

@@ -2,10 +2,10 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
 import { countingD1 } from "../helpers/counting-d1";
-import { countRows, seedSegments, snapshotTables } from "../helpers/db";
+import { countRows, snapshotTables } from "../helpers/db";
 import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
-import { groupWithMembers, seedBulkCatalog, subgroupsWith } from "../helpers/large-groups";
+import { groupWithMembers, seedBulkCatalog } from "../helpers/large-groups";
 
 beforeEach(seedCatalog);
 

@@ -2,11 +2,11 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
 import { countingD1 } from "../helpers/counting-d1";
-import { seedSegments, snapshotTables } from "../helpers/db";
+import { snapshotTables } from "../helpers/db";
 import { ORG, seedCatalog } from "../helpers/fixtures";
 import { createGroup, readGroup, rowsOfGroup } from "../helpers/segment-groups";
 import { tokenFor } from "../helpers/tokens";
-import { groupWithMembers, seedBulkCatalog, subgroupsWith } from "../helpers/large-groups";
+import { seedBulkCatalog, subgroupsWith } from "../helpers/large-groups";
 
 beforeEach(seedCatalog);
 
