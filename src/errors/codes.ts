@@ -26,7 +26,7 @@ export const ERROR_STATUS = {
   invalid_token: 401,
   insufficient_permissions: 403,
   organization_forbidden: 403,
-  // 404 / 405 / 409 / 412 / 413 / 415: routing, state and transport.
+  // 404 / 405 / 409 / 412 / 413 / 415 / 422: routing, state and transport.
   not_found: 404,
   segment_not_found: 404,
   segment_group_not_found: 404,
@@ -36,6 +36,7 @@ export const ERROR_STATUS = {
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  idempotency_key_reused: 422,
   // 5xx: our side; messages never carry internals.
   internal_error: 500,
   configuration_error: 500,

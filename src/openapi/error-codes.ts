@@ -33,6 +33,7 @@ export const ERROR_MEANINGS: Record<ErrorCode, string> = {
   precondition_failed: "If-Match does not match the current ETag.",
   payload_too_large: "The body is over 1 MiB.",
   unsupported_media_type: "The body is not sent with an accepted Content-Type.",
+  idempotency_key_reused: "The Idempotency-Key was already used by this caller on this route for a different request (another body); nothing was written.",
   internal_error: "An unexpected failure; logged with the request id.",
   configuration_error: "The Worker's Auth0 settings are missing or invalid.",
   database_unavailable: "The database failed; retry after Retry-After seconds.",
