@@ -72,6 +72,39 @@ describe("POST /segment_groups — Idempotency-Key", () => {
     expect(retry.body.data.id).toBe(first.body.data.id);
   });
 
+  it("refuses a malformed key with 400 invalid_value on the header before any other check of the request, writing nothing", async () => {
+    const subject = newSubject();
+    const token = await tokenOf(subject);
+    const before = await snapshotTables();
+    for (const key of ["", "x".repeat(256), "del\u007f", "tab\there", '"unterminated']) {
+      const res = await create(token, key);
+      expect(errorsOf(res), JSON.stringify(key)).toEqual([{ code: "invalid_value", field: "Idempotency-Key" }]);
+      // A 400 like the body's problems: before the organization check (403).
+      const forbidden = await create(token, key, validGroup({ organization_id: OTHER_ORG }));
+      expect(errorsOf(forbidden), JSON.stringify(key)).toEqual([{ code: "invalid_value", field: "Idempotency-Key" }]);
+    }
+    expect(await snapshotTables()).toEqual(before);
+    const longest = await create(token, "x".repeat(255));
+    expect(longest.status, describeResponse(longest)).toBe(201);
+  });
+
+  it("takes the draft's quoted form as the same key as the bare one", async () => {
+    const token = await tokenOf(newSubject());
+    const key = newKey();
+    const first = await create(token, key);
+    const quoted = await create(token, `"${key}"`);
+    expect(quoted.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(quoted.body.data.id).toBe(first.body.data.id);
+  });
+
+  it("refuses a key from a token without sub, which could not keep it apart from other callers' keys", async () => {
+    const token = await mintToken({ claims: { sub: undefined } });
+    const res = await create(token, newKey());
+    expect(errorsOf(res)).toEqual([{ code: "invalid_value", field: "Idempotency-Key" }]);
+    const withoutKey = await create(token, undefined);
+    expect(withoutKey.status, describeResponse(withoutKey)).toBe(201);
+  });
+
   it("refuses the same key with a different body: 422 idempotency_key_reused, writing nothing", async () => {
     const token = await tokenOf(newSubject());
     const key = newKey();
