@@ -16,7 +16,7 @@ export async function callWithD1Usage(method: string, path: string, options: Cal
   try {
     const res = await call(method, path, options);
     const line = spy.mock.calls
-      .map((args) => JSON.parse(String(args[0])) as Record<string, number | string>)
+      .map((args) => JSON.parse(String(args[0])) as { event: string; d1_queries: number; d1_rows_read: number; d1_rows_written: number })
       .find((entry) => entry.event === "request")!;
     return { res, queries: line.d1_queries, rowsRead: line.d1_rows_read, rowsWritten: line.d1_rows_written };
   } finally {

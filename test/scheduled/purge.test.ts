@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import worker from "../../src/index";
@@ -24,9 +24,7 @@ afterEach(() => logSpy.mockRestore());
 /** Runs the Worker's scheduled handler as the Cron Trigger would, at `scheduledTime`. */
 async function runCron(scheduledTime: number) {
   logSpy.mockClear();
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: CRON }), env, ctx);
-  await waitOnExecutionContext(ctx);
+  await worker.scheduled(createScheduledController({ scheduledTime, cron: CRON }), env);
   return logSpy.mock.calls.map((args) => JSON.parse(String(args[0]))).filter((entry) => entry.event === "purge");
 }
 
