@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { call, describeResponse, errorsOf } from "../helpers/api";
 import { countingD1 } from "../helpers/counting-d1";
 import { snapshotTables } from "../helpers/db";
@@ -166,10 +166,14 @@ describe("POST /segment_groups — Idempotency-Key", () => {
     const token = await tokenOf(subject);
     const key = newKey();
     await env.DB.exec("CREATE TRIGGER fail_members BEFORE INSERT ON segment_group_members BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    // The expected database_error line is checked, not printed.
+    const errorSpy = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const failed = await create(token, key);
       expect(failed.status, describeResponse(failed)).toBe(503);
+      expect(errorSpy.mock.calls.map((args) => JSON.parse(String(args[0])).event)).toEqual(["database_error"]);
     } finally {
+      errorSpy.mockRestore();
       await env.DB.exec("DROP TRIGGER fail_members");
     }
     expect(await idempotencyKeysOf(subject)).toEqual([]);

@@ -95,6 +95,17 @@ describe("POST /segments/bulk — Idempotency-Key", () => {
     expect(calls.map(({ kind, statements }) => ({ kind, statements }))).toEqual([{ kind: "batch", statements: 5 }]);
   });
 
+  it("stores the answer to the largest request: 1,000 names of 255 three-byte characters", async () => {
+    const token = await tokenOf(newSubject());
+    const key = newKey();
+    const body = { items: items(1000).map((item) => ({ ...item, name: "語".repeat(255) })) };
+    const first = await bulk(token, key, body);
+    expect(first.status, describeResponse(first)).toBe(200);
+    const retry = await bulk(token, key, body);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(withoutRequestId(retry)).toBe(withoutRequestId(first));
+  });
+
   it("writes once for 20 concurrent requests with one key; every answer is that write's 200", async () => {
     const token = await tokenOf(newSubject());
     const key = newKey();

@@ -52,7 +52,8 @@ export function priorAnswerStatement(db: Database, claim: IdempotencyClaim | nul
 /**
  * The batch's LAST statement: the key row, inserted only if this batch wrote. `snapshotSelect`
  * is the route's query yielding one row with one `snapshot` column (the JSON of the rows the
- * answer shows) exactly when the write happened; its own parameters start at ?5. A plain
+ * answer shows) exactly when the write happened; its own parameters start at ?5. It returns
+ * the snapshot, so a route may build its first answer from it as a replay would. A plain
  * INSERT: if the key were somehow taken, the primary key fails the whole batch, so one key
  * can never stand for two writes.
  */
@@ -64,8 +65,15 @@ export function storeAnswerStatement(
 ): D1PreparedStatement {
   const sql = `INSERT INTO idempotency_keys (subject, route, key, fingerprint, status, snapshot, expires_at)
     SELECT ?1 ->> 0, ?1 ->> 1, ?1 ->> 2, ?2, ?3, w.snapshot, ?4 FROM (${snapshotSelect}) AS w
-    WHERE ?1 IS NOT NULL AND NOT ${keyTakenSql("?1")}`;
+    WHERE ?1 IS NOT NULL AND NOT ${keyTakenSql("?1")}
+    RETURNING snapshot`;
   return db.statement(sql, scopeParam(claim), claim?.fingerprint ?? null, claim?.status ?? null, claim?.expiresAt ?? null, ...snapshotParams);
+}
+
+/** The snapshot the store statement just wrote, parsed; undefined when it wrote none. */
+export function storedSnapshot<Snapshot>(rows: unknown[] | undefined): Snapshot | undefined {
+  const row = rows?.[0] as { snapshot: string } | undefined;
+  return row && (JSON.parse(row.snapshot) as Snapshot);
 }
 
 /** The prior answer's verdict for this request, from priorAnswerStatement's rows; undefined when the key is new. */

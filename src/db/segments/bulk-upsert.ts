@@ -1,5 +1,5 @@
 import { jsonParam, type Database } from "../database";
-import { keyTakenSql, priorAnswerOutcome, priorAnswerStatement, scopeParam, storeAnswerStatement, type IdempotencyClaim, type PriorAnswerOutcome } from "../idempotency/keys";
+import { keyTakenSql, priorAnswerOutcome, priorAnswerStatement, scopeParam, storeAnswerStatement, storedSnapshot, type IdempotencyClaim, type PriorAnswerOutcome } from "../idempotency/keys";
 import { foldName } from "../name-search";
 import type { CatalogSegment, SegmentRow } from "./row";
 
@@ -44,13 +44,14 @@ const UPSERT = `INSERT INTO segments (segment_type, segment_id, name, name_folde
   ON CONFLICT (segment_type, segment_id) DO UPDATE SET
     name = excluded.name, name_folded = excluded.name_folded, revision = revision + 1, updated_at = excluded.updated_at`;
 
-// The stored rows, in request order; `revision` 1 = created by this batch.
+// The stored rows, in request order; `revision` 1 = created by this batch. Without a key (?2
+// NULL) read here; with one, the key's snapshot below carries them.
 const STORED_COLUMNS = ["segment_type", "segment_id", "name", "organization_id", "created_at", "updated_at", "revision"];
 function storedFromSql(keys: string): string {
   return `FROM json_each(${keys}) AS i JOIN segments AS s ON s.segment_type = i.value ->> 0 AND s.segment_id = i.value ->> 1`;
 }
 const STORED = `SELECT ${STORED_COLUMNS.map((column) => `s.${column}`).join(", ")} ${storedFromSql("?1")}
-  WHERE NOT ${keyTakenSql("?2")} ORDER BY i.key`;
+  WHERE ?2 IS NULL ORDER BY i.key`;
 
 // What the idempotency key stores: the same rows as JSON, only if the write happened (once
 // written, no item is refused: the upsert never changes an owner). ?5: keys, ?6: organizations.
@@ -80,7 +81,7 @@ export async function upsertSegments(
 
   const scope = scopeParam(claim);
 
-  const [prior, refused, , stored] = await db.batch([
+  const [prior, refused, , stored, snapshot] = await db.batch([
     priorAnswerStatement(db, claim),
     db.statement(REFUSED, keys, organizations, scope),
     db.statement(UPSERT, keys, organizations, rows, now, scope),
@@ -97,5 +98,6 @@ export async function upsertSegments(
       ownerConflicts: refusedRows.filter((r) => !r.hidden).map((r) => ({ index: r.item_index, currentOrganizationId: r.current_organization_id })),
     };
   }
-  return { outcome: "stored", segments: stored as StoredSegmentRow[] };
+  // With a key, the answer is built from what the key stored, exactly as its replays will be.
+  return { outcome: "stored", segments: storedSnapshot<StoredSegmentRow[]>(snapshot) ?? (stored as StoredSegmentRow[]) };
 }
