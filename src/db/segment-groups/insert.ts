@@ -48,8 +48,8 @@ const SNAPSHOT = `SELECT json_object(${GROUP_COLUMNS.split(", ").map((column) =>
  * already stored under the idempotency key (if any), the guarded insert (returning the row as
  * stored), the missing members if it was refused, and the key with this answer if it was not.
  * The batch is one transaction, so a refused create leaves nothing behind, and a key never
- * exists without its group or the reverse. Without a key the idempotency statements read
- * and write nothing.
+ * exists without its group or the reverse. Without a key the idempotency statements write
+ * nothing and read next to nothing (one or two rows).
  */
 export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, claim: IdempotencyClaim | null = null): Promise<InsertOutcome> {
   const scope = scopeParam(claim);

@@ -65,7 +65,7 @@ const SNAPSHOT = `SELECT (SELECT json_group_array(json_object(${STORED_COLUMNS.m
  * /segments' (an existing segment must be visible to the caller and keeps its owner), applied
  * all or nothing. Items must be unique by key (the route rejects repeats). The first and last
  * statements read and write the idempotency key (src/db/idempotency/keys.ts); without one
- * they touch no row.
+ * they write nothing and read one or two rows.
  */
 export async function upsertSegments(
   db: Database,
