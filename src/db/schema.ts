@@ -85,3 +85,27 @@ export const segmentGroupMembers = sqliteTable(
 
 export type SegmentGroupRecord = typeof segmentGroups.$inferSelect;
 export type SegmentRecord = typeof segments.$inferSelect;
+
+/**
+ * Idempotency keys of POST /segment_groups and POST /segments/bulk: one row per (caller, route,
+ * key), written in the same batch as the write it answers (src/db/idempotency/). `snapshot` is
+ * the JSON of the rows that answer returned, so a replay is built by the same code as the
+ * original. WITHOUT ROWID (migrations/0005): the scope is the only key the table needs.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    // The token's `sub`.
+    subject: text("subject").notNull(),
+    // "POST /segment_groups", "POST /segments/bulk".
+    route: text("route").notNull(),
+    key: text("key").notNull(),
+    // SHA-256 (hex) of the validated request body as canonical JSON.
+    fingerprint: text("fingerprint").notNull(),
+    status: integer("status").notNull(),
+    snapshot: text("snapshot").notNull(),
+    // Kept at least until then; the Cron Trigger purges it after (src/scheduled/).
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.route, t.key] }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
+);

@@ -62,6 +62,10 @@ export const ERROR_CODES = {
   precondition_failed: { status: 412, meaning: "If-Match holds none of the group's current ETag; nothing was written." },
   payload_too_large: { status: 413, meaning: "The body is over 1 MiB, or a bulk request's names exceed 1.9 MB once folded for search." },
   unsupported_media_type: { status: 415, meaning: "The body is not sent with an accepted Content-Type." },
+  idempotency_key_reused: {
+    status: 422,
+    meaning: "The Idempotency-Key was already used by this caller on this route for a different request (another body); nothing was written.",
+  },
   // 5xx: our side; messages never carry internals.
   internal_error: { status: 500, meaning: "An unexpected failure; logged with the request id, never described to the client." },
   configuration_error: { status: 500, meaning: "The Worker's Auth0 settings are missing or invalid; the log names the variable." },

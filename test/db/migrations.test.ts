@@ -86,10 +86,32 @@ describe("migrations over existing data", () => {
     await db.prepare("DELETE FROM segments WHERE segment_type = '3P' AND segment_id = 201").run();
   });
 
+  it("0005_idempotency adds the key table beside existing groups, with foreign keys on", async () => {
+    const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0005_");
+    await applyD1Migrations(db, before);
+    expect(await db.prepare("PRAGMA foreign_keys").first()).toEqual({ foreign_keys: 1 });
+    const id = "00000000-0000-7000-8000-000000000005";
+    await db.prepare(
+      `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag)
+       VALUES (?1, 1234, 'Kept', 'AUDIENCE', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'kept', 'e5')`,
+    ).bind(id).run();
+
+    await applyD1Migrations(db, [...before, migration("0005_")]);
+
+    expect(await db.prepare("SELECT name, etag FROM segment_groups WHERE id = ?").bind(id).first()).toEqual({ name: "Kept", etag: "e5" });
+    const key = db.prepare("INSERT INTO idempotency_keys VALUES ('auth0|a', 'POST /segment_groups', 'k', 'f', 201, '{}', '2026-01-02T00:00:00.000Z')");
+    await key.run();
+    // The scope is the primary key: one key, one answer.
+    await expect(key.run()).rejects.toThrow(/UNIQUE/);
+    const ddl = await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'idempotency_keys'").first<{ sql: string }>();
+    expect(ddl!.sql).toMatch(/WITHOUT ROWID\s*$/);
+  });
+
   it("leaves the indexes and triggers the queries rely on", async () => {
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
     const rows = (await db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_%' ORDER BY type, name").all()).results;
     expect(rows.map((r) => `${r.type} ${r.name}`)).toEqual([
+      "index idempotency_keys_expires_idx",
       "index segment_groups_organization_created_idx",
       "index segments_organization_key_idx",
       "trigger segment_groups_members_delete",

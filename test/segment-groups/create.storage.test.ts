@@ -25,7 +25,7 @@ describe("POST /segment_groups — storage", () => {
         .first<{ n: number }>();
       expect(stored!.n).toBe(members);
     }
-    expect(costs[1]).toEqual([{ kind: "batch", statements: 2 }]);
+    expect(costs[1]).toEqual([{ kind: "batch", statements: 4 }]);
     expect(costs[1000]).toEqual(costs[1]);
     expect(costs[5000]).toEqual(costs[1]);
   });

@@ -1,14 +1,16 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { newEtag, newSegmentGroupId } from "../../db/ids";
 import { subgroupsDocument } from "../../db/segment-groups/document";
 import { insertSegmentGroup } from "../../db/segment-groups/insert";
-import { toSegmentGroup } from "../../db/segment-groups/row";
+import { toSegmentGroup, type SegmentGroupRow } from "../../db/segment-groups/row";
 import { etagHeader } from "../../http/conditional";
+import { idempotencyClaim, idempotencyKeyReused, replayedHeaders } from "../../idempotency";
 import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
+import { IDEMPOTENCY_DOCS } from "../../openapi/idempotency";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { createSegmentGroupSchema, segmentGroupSchema } from "./schemas";
@@ -16,7 +18,8 @@ import { segmentsNotFound } from "./segment-subgroups";
 
 /**
  * POST /segment_groups. Checks run in the contract's order: token (401), permission (403),
- * media type and size (415/413), body (400), organization (403), catalog (404), then 201.
+ * media type and size (415/413), body and Idempotency-Key syntax (400), organization (403),
+ * then, in the write's one batch, the key's earlier use (replay or 422), catalog (404), 201.
  */
 export const createSegmentGroup = new Hono<AppEnv>().post(
   "/segment_groups",
@@ -28,9 +31,10 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       status: 201,
       description: "The segment group as stored, with its id and timestamps.",
       data: segmentGroupSchema,
-      headers: { Location: "The new group's URL.", ETag: "Its version; send it back in If-Match." },
+      headers: { Location: "The new group's URL.", ETag: "Its version; send it back in If-Match.", ...IDEMPOTENCY_DOCS.responseHeaders },
     },
-    errors: ["blank", "invalid_unicode", "duplicate_segment", "organization_forbidden", "segment_not_found"],
+    errors: ["blank", "invalid_unicode", "duplicate_segment", "organization_forbidden", "segment_not_found", ...IDEMPOTENCY_DOCS.errors],
+    headers: IDEMPOTENCY_DOCS.requestHeaders,
     requestExample: {
       name: "Sports fans who run",
       type: "CONTEXTUAL",
@@ -54,9 +58,10 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
   validate("json", createSegmentGroupSchema),
   async function createSegmentGroupHandler(c) {
     const input = c.req.valid("json");
+    const now = new Date();
+    const claim = await idempotencyClaim(c, "POST /segment_groups", 201, input, now);
     assertOrganizationAccess(c.var.caller, input.organization_id);
 
-    const now = new Date();
     const id = newSegmentGroupId(now.getTime());
     const createdAt = now.toISOString();
     const etag = newEtag();
@@ -69,11 +74,22 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       subgroups: subgroupsDocument(input.segment_subgroup),
       now: createdAt,
       etag,
-    });
-    if (outcome.outcome === "segments_not_found") throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);
-
-    // The row as the database returned it, not the request echoed back.
-    const group = outcome.group;
-    return success(c, toSegmentGroup(group), 201, { Location: `/segment_groups/${group.id}`, ETag: etagHeader(group.etag) });
+    }, claim);
+    switch (outcome.outcome) {
+      case "segments_not_found":
+        throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);
+      case "key_reused":
+        throw idempotencyKeyReused();
+      case "created":
+        return created(c, outcome.group, 201, false);
+      case "replayed":
+        return created(c, outcome.snapshot, outcome.status as 201, true);
+    }
   },
 );
+
+// The row as the database returned it (then, or when the key was first used), never the request echoed back.
+function created(c: Context<AppEnv>, group: SegmentGroupRow, status: 201, replayed: boolean) {
+  const headers = { Location: `/segment_groups/${group.id}`, ETag: etagHeader(group.etag), ...replayedHeaders(replayed) };
+  return success(c, toSegmentGroup(group), status, headers);
+}
