@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   unknown_field: 400,
   duplicate_segment: 400,
   immutable_field: 400,
+  only_exclusions: 400,
   // 401 / 403: who is calling and what they may do.
   missing_token: 401,
   invalid_token: 401,

@@ -20,6 +20,7 @@ export const ERROR_MEANINGS: Record<ErrorCode, string> = {
   unknown_field: "A field or query parameter the contract does not define.",
   duplicate_segment: "The same segment twice in one subgroup; points at the repeat.",
   immutable_field: "A field that cannot change after creation.",
+  only_exclusions: "Every subgroup of segment_subgroup is excluded: the group would match almost everyone.",
   missing_token: "No Authorization header, or not the Bearer scheme.",
   invalid_token: "The token is malformed, expired, not yet valid, from another issuer or audience, or signed with an unknown key.",
   insufficient_permissions: "The token lacks the operation's permission.",

@@ -4,6 +4,7 @@ import { assertOrganizationAccess, requireAuth, requirePermission } from "../../
 import { database } from "../../db/context";
 import { newEtag, newSegmentGroupId } from "../../db/ids";
 import { subgroupsDocument } from "../../db/segment-groups/document";
+import { dryRunInsertSegmentGroup } from "../../db/segment-groups/dry-run";
 import { insertSegmentGroup } from "../../db/segment-groups/insert";
 import { toSegmentGroup } from "../../db/segment-groups/row";
 import { etagHeader } from "../../http/conditional";
@@ -11,12 +12,14 @@ import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
+import { dryRunQuerySchema, isDryRun, segmentGroupDraftSchema } from "./dry-run";
 import { createSegmentGroupSchema, segmentGroupSchema } from "./schemas";
 import { segmentsNotFound } from "./segment-subgroups";
 
 /**
  * POST /segment_groups. Checks run in the contract's order: token (401), permission (403),
  * media type and size (415/413), body (400), organization (403), catalog (404), then 201.
+ * `?dry_run=true` runs the same checks and answers 200 with the group it would store.
  */
 export const createSegmentGroup = new Hono<AppEnv>().post(
   "/segment_groups",
@@ -30,7 +33,10 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       data: segmentGroupSchema,
       headers: { Location: "The new group's URL.", ETag: "Its version; send it back in If-Match." },
     },
-    errors: ["blank", "invalid_unicode", "duplicate_segment", "organization_forbidden", "segment_not_found"],
+    otherResponses: [
+      { status: 200, description: "Dry run (`dry_run=true`): the group as it would be stored, without an id; nothing was written.", data: segmentGroupDraftSchema },
+    ],
+    errors: ["blank", "invalid_unicode", "duplicate_segment", "only_exclusions", "organization_forbidden", "segment_not_found"],
     requestExample: {
       name: "Sports fans who run",
       type: "CONTEXTUAL",
@@ -51,26 +57,34 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
   requireAuth,
   requirePermission("create:segment_groups"),
   requireJsonBody,
+  validate("query", dryRunQuerySchema),
   validate("json", createSegmentGroupSchema),
   async function createSegmentGroupHandler(c) {
     const input = c.req.valid("json");
+    const dryRun = isDryRun(c.req.valid("query"));
     assertOrganizationAccess(c.var.caller, input.organization_id);
 
     const now = new Date();
     const id = newSegmentGroupId(now.getTime());
     const createdAt = now.toISOString();
     const etag = newEtag();
-    const outcome = await insertSegmentGroup(database(c), {
+    const newGroup = {
       id,
       organizationId: input.organization_id,
       name: input.name,
       type: input.type,
       status: input.status,
+      subgroupOperator: input.subgroup_operator,
       subgroups: subgroupsDocument(input.segment_subgroup),
       now: createdAt,
       etag,
-    });
+    };
+    const outcome = await (dryRun ? dryRunInsertSegmentGroup : insertSegmentGroup)(database(c), newGroup);
     if (outcome.outcome === "segments_not_found") throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);
+    if (dryRun) {
+      const { id: _, ...draft } = toSegmentGroup(outcome.group);
+      return success(c, draft, 200);
+    }
 
     // The row as the database returned it, not the request echoed back.
     const group = outcome.group;
