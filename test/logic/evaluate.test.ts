@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluateGroup, userSegmentSet } from "../../src/logic/evaluate";
+import { evaluateGroup, indexUserSegments } from "../../src/logic/evaluate";
 import type { GroupLogic } from "../../src/logic/group-logic";
 import { groupLogic, SEED, userSegments } from "./arbitraries";
 
@@ -39,7 +39,7 @@ const group = (subgroup_operator: "AND" | "OR", ...subgroups: [op: "AND" | "OR",
     segment_members: members.map(seg) as GroupLogic["segment_subgroup"][number]["segment_members"],
   })),
 });
-const evaluate = (g: GroupLogic, user: string[]) => evaluateGroup(g, userSegmentSet(user.map(seg)));
+const evaluate = (g: GroupLogic, user: string[]) => evaluateGroup(g, indexUserSegments(user.map(seg)));
 
 describe("evaluateGroup", () => {
   // README "Group logic", example 1: (CONTEXTUAL:101 AND 3P:201) AND NOT (3P:301)
@@ -72,7 +72,7 @@ describe("evaluateGroup", () => {
   it("agrees with an independent reference evaluator on random groups and users (fast-check)", () => {
     fc.assert(
       fc.property(groupLogic, userSegments, (g, user) => {
-        expect(evaluateGroup(g, userSegmentSet(user))).toEqual(referenceEvaluate(g, user));
+        expect(evaluateGroup(g, indexUserSegments(user))).toEqual(referenceEvaluate(g, user));
       }),
       { seed: SEED, numRuns: 2000 },
     );

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluateGroup, userSegmentSet } from "../../src/logic/evaluate";
+import { evaluateGroup, indexUserSegments } from "../../src/logic/evaluate";
 import { groupExpression } from "../../src/logic/expression";
 import type { GroupLogic, SubgroupLogic } from "../../src/logic/group-logic";
 import { groupLogic, SEED, userSegments } from "./arbitraries";
@@ -91,7 +91,7 @@ describe("groupExpression", () => {
       fc.property(groupLogic, userSegments, (group, user) => {
         const parsed = parseExpression(groupExpression(group));
         expect(parsed).toEqual(normalized(group));
-        expect(evaluateGroup(parsed, userSegmentSet(user))).toEqual(evaluateGroup(group, userSegmentSet(user)));
+        expect(evaluateGroup(parsed, indexUserSegments(user))).toEqual(evaluateGroup(group, indexUserSegments(user)));
       }),
       { seed: SEED, numRuns: 1000 },
     );

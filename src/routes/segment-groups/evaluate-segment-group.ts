@@ -4,7 +4,7 @@ import { requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { findSegmentGroup } from "../../db/segment-groups/select";
 import { groupLogicOf } from "../../db/segment-groups/row";
-import { evaluateGroup, userSegmentSet } from "../../logic/evaluate";
+import { evaluateGroup, indexUserSegments } from "../../logic/evaluate";
 import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
@@ -47,6 +47,6 @@ export const evaluateSegmentGroup = new Hono<AppEnv>().post(
     const { segments } = c.req.valid("json");
     const row = await findSegmentGroup(database(c), id, c.var.caller.organizationIds);
     if (!row) throw segmentGroupNotFound(id);
-    return success(c, evaluateGroup(groupLogicOf(row), userSegmentSet(segments)), 200);
+    return success(c, evaluateGroup(groupLogicOf(row), indexUserSegments(segments)), 200);
   },
 );
