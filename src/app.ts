@@ -7,6 +7,7 @@ import { ApiError, errorResponse, handleError } from "./errors";
 import { health } from "./routes/health";
 import { createSegmentGroup } from "./routes/segment-groups/create-segment-group";
 import { deleteSegmentGroup } from "./routes/segment-groups/delete-segment-group";
+import { evaluateSegmentGroup } from "./routes/segment-groups/evaluate-segment-group";
 import { getSegmentGroup } from "./routes/segment-groups/get-segment-group";
 import { listSegmentGroups } from "./routes/segment-groups/list-segment-groups";
 import { updateSegmentGroup } from "./routes/segment-groups/update-segment-group";
@@ -51,6 +52,7 @@ export function createApp() {
     .route("/", listSegmentGroups)
     .route("/", updateSegmentGroup)
     .route("/", deleteSegmentGroup)
+    .route("/", evaluateSegmentGroup)
     .route("/", listSegments)
     .route("/", getSegment)
     .route("/", bulkUpsertSegments)

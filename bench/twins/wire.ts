@@ -8,8 +8,10 @@ export interface GroupBody {
   type: "CONTEXTUAL" | "AUDIENCE";
   organization_id: number;
   status: boolean;
+  subgroup_operator?: "AND" | "OR";
   segment_subgroup: {
     segment_operator: "AND" | "OR";
+    exclude?: boolean;
     segment_members: { segment_id: number; segment_type: SegmentType }[];
   }[];
 }

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-import { GROUP_TYPES, SEGMENT_TYPES } from "./enums";
+import { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "./enums";
 
 // The table contract. `npm run db:generate` turns changes here into a new SQL file in
 // migrations/, which both `wrangler d1 migrations apply` and the tests apply. The Worker only
@@ -53,6 +53,9 @@ export const segmentGroups = sqliteTable(
     subgroups: text("subgroups").notNull().default("[]"),
     // Members over all subgroups, for bounded list pages.
     memberCount: integer("member_count").notNull().default(0),
+    // How the subgroups combine. Its CHECK (AND/OR) is a column constraint added by hand in
+    // migrations/0003: drizzle-kit would add a table-level one by rebuilding the table.
+    subgroupOperator: text("subgroup_operator", { enum: SEGMENT_OPERATORS }).notNull().default("AND"),
   },
   (t) => [
     // Listing is per organization, newest first.

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   unknown_field: { status: 400, meaning: "A field or query parameter the contract does not define." },
   duplicate_segment: { status: 400, meaning: "The same segment twice in one subgroup or one bulk request; points at the repeat." },
   immutable_field: { status: 400, meaning: "A field that cannot change after creation (a group's organization_id)." },
+  only_exclusions: { status: 400, meaning: "Every subgroup is excluded: the group would match almost everyone. Include at least one subgroup." },
   // 401 / 403: who is calling and what they may do.
   missing_token: {
     status: 401,

@@ -1,6 +1,7 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { subgroupsDocument } from "../../src/db/segment-groups/document";
 
 const db = env.MIGRATION_CHECK_DB;
 const migration = (name: string) => {
@@ -84,6 +85,46 @@ describe("migrations over existing data", () => {
     await db.prepare("DELETE FROM segment_groups WHERE id = ?").bind(b).run();
     expect(await db.prepare("SELECT count(*) AS n FROM segment_group_members WHERE group_id = ?").bind(b).first()).toEqual({ n: 0 });
     await db.prepare("DELETE FROM segments WHERE segment_type = '3P' AND segment_id = 201").run();
+  });
+
+  it("0003_group_logic makes every group AND and every subgroup explicitly included, as new writes store them", async () => {
+    const before = [migration("0000_"), migration("0001_"), migration("0002_")];
+    await applyD1Migrations(db, before);
+    const now = "2026-01-01T00:00:00.000Z";
+    const [a, empty] = ["a1", "a2"].map((s) => `00000000-0000-7000-8000-0000000000${s}`);
+    // Documents exactly as 0002 and the code before it wrote them: no `exclude` key.
+    const old = [
+      { segment_operator: "OR", segment_members: [{ segment_id: 301, segment_type: "3P" }, { segment_id: 101, segment_type: "CONTEXTUAL" }] },
+      { segment_operator: "AND", segment_members: [{ segment_id: 101, segment_type: "CONTEXTUAL" }] },
+    ];
+    await db.batch([
+      db.prepare(
+        `INSERT OR IGNORE INTO segments (segment_type, segment_id, name, name_folded, organization_id, created_at, updated_at)
+         VALUES ('CONTEXTUAL', 101, 'x', 'x', NULL, ?1, ?1), ('3P', 301, 'z', 'z', 1234, ?1, ?1)`,
+      ).bind(now),
+      db.prepare(
+        `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
+         VALUES (?1, 1234, 'A', 'AUDIENCE', 1, ?3, ?3, 'a', 'e1', ?4, 3), (?2, 1234, 'B', 'CONTEXTUAL', 0, ?3, ?3, 'b', 'e2', '[]', 0)`,
+      ).bind(a, empty, now, JSON.stringify(old)),
+    ]);
+
+    await applyD1Migrations(db, [...before, migration("0003_")]);
+
+    const groups = (await db.prepare("SELECT id, subgroup_operator, subgroups, member_count, etag FROM segment_groups WHERE id IN (?1, ?2) ORDER BY id").bind(a, empty).all()).results;
+    // Byte for byte what a write of the same subgroups stores now (key order included).
+    const written = subgroupsDocument(old.map((s) => ({ ...s, exclude: false })) as Parameters<typeof subgroupsDocument>[0]).json;
+    expect(groups.map(({ etag: _, ...g }) => g)).toEqual([
+      { id: a, subgroup_operator: "AND", subgroups: written, member_count: 3 },
+      { id: empty, subgroup_operator: "AND", subgroups: "[]", member_count: 0 },
+    ]);
+    expect(written).toContain('{"segment_operator":"OR","exclude":false,"segment_members":[{"segment_id":301,');
+    // A new version for each: its representation changed, so an old ETag must not earn a 304.
+    expect(groups.map((g) => g.etag)).not.toContain("e1");
+    expect(groups.map((g) => g.etag)).not.toContain("e2");
+    // The reverse index is unchanged, and only AND and OR fit the new column.
+    const index = (await db.prepare("SELECT segment_type, segment_id FROM segment_group_members WHERE group_id = ? ORDER BY 1, 2").bind(a).all()).results;
+    expect(index).toEqual([{ segment_type: "3P", segment_id: 301 }, { segment_type: "CONTEXTUAL", segment_id: 101 }]);
+    await expect(db.prepare("UPDATE segment_groups SET subgroup_operator = 'XOR' WHERE id = ?").bind(a).run()).rejects.toThrow(/CHECK constraint/);
   });
 
   it("0005_idempotency adds the key table beside existing groups, with foreign keys on", async () => {

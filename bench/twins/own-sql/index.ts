@@ -36,7 +36,9 @@ async function createGroup(d1: D1Database, body: GroupBody): Promise<Response> {
     name: body.name,
     type: body.type,
     status: body.status,
-    subgroups: subgroupsDocument(body.segment_subgroup),
+    // What the API's validation fills in for fields the body leaves out.
+    subgroupOperator: body.subgroup_operator ?? "AND",
+    subgroups: subgroupsDocument(body.segment_subgroup.map((s) => ({ ...s, exclude: s.exclude ?? false }))),
     now: now.toISOString(),
     etag: newEtag(),
   });

@@ -1,4 +1,4 @@
-import type { GroupType } from "../enums";
+import type { GroupType, SegmentOperator } from "../enums";
 import type { Database } from "../database";
 import { keyTakenSql, priorAnswerOutcome, scopeParam, priorAnswerStatement, storeAnswerStatement, type IdempotencyClaim, type PriorAnswerOutcome } from "../idempotency/keys";
 import { foldName } from "../name-search";
@@ -11,6 +11,7 @@ export interface NewSegmentGroup {
   name: string;
   type: GroupType;
   status: boolean;
+  subgroupOperator: SegmentOperator;
   subgroups: SubgroupsDocument;
   now: string;
   /** The first version tag (ETag). */
@@ -28,8 +29,8 @@ export type InsertOutcome =
 // segment visible to the organization; the insert trigger then writes the reverse index,
 // whose foreign key holds the same line.
 const INSERT = `INSERT INTO segment_groups
-    (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag)
-  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10
+    (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator)
+  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?13
   WHERE NOT ${keyTakenSql("?12")} AND NOT EXISTS (${missingMembersSql("?11", "?2")})
   RETURNING ${GROUP_COLUMNS}`;
 
@@ -69,6 +70,7 @@ export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, c
       group.etag,
       group.subgroups.memberKeys,
       scope,
+      group.subgroupOperator,
     ),
     db.statement(MISSING, group.id, group.subgroups.memberKeys, group.organizationId, scope),
     storeAnswerStatement(db, claim, SNAPSHOT, group.id),

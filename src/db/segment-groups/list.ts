@@ -29,7 +29,7 @@ export type ListView = "full" | "summary";
 
 export type SummaryRow = Omit<SegmentGroupRow, "subgroups">;
 
-const SUMMARY_COLUMNS = "id, name, type, organization_id, status, member_count, created_at, updated_at, etag";
+const SUMMARY_COLUMNS = "id, name, type, organization_id, status, subgroup_operator, member_count, created_at, updated_at, etag";
 
 /**
  * One page of the caller's groups, newest first, strictly after `after`, in ONE query, and

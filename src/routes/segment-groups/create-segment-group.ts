@@ -4,6 +4,7 @@ import { assertOrganizationAccess, requireAuth, requirePermission } from "../../
 import { database } from "../../db/context";
 import { newEtag, newSegmentGroupId } from "../../db/ids";
 import { subgroupsDocument } from "../../db/segment-groups/document";
+import { dryRunInsertSegmentGroup } from "../../db/segment-groups/dry-run";
 import { insertSegmentGroup } from "../../db/segment-groups/insert";
 import { toSegmentGroup, type SegmentGroupRow } from "../../db/segment-groups/row";
 import { etagHeader } from "../../http/conditional";
@@ -13,6 +14,7 @@ import { describeRoute } from "../../openapi/describe-route";
 import { IDEMPOTENCY_DOCS } from "../../openapi/idempotency";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
+import { dryRunQuerySchema, isDryRun, segmentGroupDraftSchema } from "./dry-run";
 import { createSegmentGroupSchema, segmentGroupSchema } from "./schemas";
 import { segmentsNotFound } from "./segment-subgroups";
 
@@ -20,6 +22,7 @@ import { segmentsNotFound } from "./segment-subgroups";
  * POST /segment_groups. Checks run in the contract's order: token (401), permission (403),
  * media type and size (415/413), body and Idempotency-Key syntax (400), organization (403),
  * then, in the write's one batch, the key's earlier use (replay or 422), catalog (404), 201.
+ * `?dry_run=true` runs the same checks and answers 200 with the group it would store.
  */
 export const createSegmentGroup = new Hono<AppEnv>().post(
   "/segment_groups",
@@ -33,7 +36,10 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       data: segmentGroupSchema,
       headers: { Location: "The new group's URL.", ETag: "Its version; send it back in If-Match.", ...IDEMPOTENCY_DOCS.responseHeaders },
     },
-    errors: ["blank", "invalid_unicode", "duplicate_segment", "organization_forbidden", "segment_not_found", ...IDEMPOTENCY_DOCS.errors],
+    otherResponses: [
+      { status: 200, description: "Dry run (`dry_run=true`): the group as it would be stored, without an id; nothing was written.", data: segmentGroupDraftSchema },
+    ],
+    errors: ["blank", "invalid_unicode", "duplicate_segment", "only_exclusions", "organization_forbidden", "segment_not_found", ...IDEMPOTENCY_DOCS.errors],
     headers: IDEMPOTENCY_DOCS.requestHeaders,
     requestExample: {
       name: "Sports fans who run",
@@ -55,26 +61,37 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
   requireAuth,
   requirePermission("create:segment_groups"),
   requireJsonBody,
+  validate("query", dryRunQuerySchema),
   validate("json", createSegmentGroupSchema),
   async function createSegmentGroupHandler(c) {
     const input = c.req.valid("json");
+    const dryRun = isDryRun(c.req.valid("query"));
     const now = new Date();
+    // Checked on a dry run too (its syntax), though a dry run stores no answer under it.
     const claim = await idempotencyClaim(c, "POST /segment_groups", 201, input, now);
     assertOrganizationAccess(c.var.caller, input.organization_id);
 
     const id = newSegmentGroupId(now.getTime());
     const createdAt = now.toISOString();
     const etag = newEtag();
-    const outcome = await insertSegmentGroup(database(c), {
+    const newGroup = {
       id,
       organizationId: input.organization_id,
       name: input.name,
       type: input.type,
       status: input.status,
+      subgroupOperator: input.subgroup_operator,
       subgroups: subgroupsDocument(input.segment_subgroup),
       now: createdAt,
       etag,
-    }, claim);
+    };
+    if (dryRun) {
+      const draft = await dryRunInsertSegmentGroup(database(c), newGroup);
+      if (draft.outcome === "segments_not_found") throw segmentsNotFound(input.segment_subgroup, draft.missingMembers);
+      const { id: _, ...wouldBeStored } = toSegmentGroup(draft.group);
+      return success(c, wouldBeStored, 200);
+    }
+    const outcome = await insertSegmentGroup(database(c), newGroup, claim);
     switch (outcome.outcome) {
       case "segments_not_found":
         throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);

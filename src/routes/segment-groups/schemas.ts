@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "../../db/enums";
 import { fieldPath } from "../../validation/field-path";
+import { rejectOnlyExclusions } from "../../validation/only-exclusions";
 import { rejectRepeatedSegments } from "../../validation/unique-segments";
 
 // Documented limits (README, "Limits"). They keep one create inside a single D1 batch and
@@ -46,6 +47,8 @@ const whenArray = { when: (payload: z.core.ParsePayload) => Array.isArray(payloa
 
 export const segmentSubgroupSchema = z.strictObject({
   segment_operator: z.enum(SEGMENT_OPERATORS),
+  // Group logic: an excluded subgroup contributes the negation of its match.
+  exclude: z._default(z.boolean(), false),
   segment_members: z
     .array(segmentMemberSchema)
     .check(
@@ -57,7 +60,7 @@ export const segmentSubgroupSchema = z.strictObject({
 
 export const segmentSubgroupsSchema = z
   .array(segmentSubgroupSchema)
-  .check(z.minLength(1), z.maxLength(MAX_SUBGROUPS), z.superRefine(limitTotalMembers, whenArray));
+  .check(z.minLength(1), z.maxLength(MAX_SUBGROUPS), z.superRefine(limitTotalMembers, whenArray), z.superRefine(rejectOnlyExclusions, whenArray));
 
 /** The body of POST /segment_groups, exactly the spec's request fields. */
 export const createSegmentGroupSchema = z.strictObject({
@@ -66,10 +69,12 @@ export const createSegmentGroupSchema = z.strictObject({
   organization_id: positiveId,
   status: z.boolean(),
   segment_subgroup: segmentSubgroupsSchema,
+  // Group logic: how the subgroups combine.
+  subgroup_operator: z._default(z.enum(SEGMENT_OPERATORS), "AND"),
 });
 
 /** The fields a PATCH may change; `organization_id` may be sent too, but only as it already is. */
-export const UPDATABLE_FIELDS = ["name", "type", "status", "segment_subgroup"] as const;
+export const UPDATABLE_FIELDS = ["name", "type", "status", "segment_subgroup", "subgroup_operator"] as const;
 
 /**
  * The body of PATCH /segment_groups/{id}: any non-empty subset of the changeable fields, each
@@ -83,6 +88,7 @@ export const updateSegmentGroupSchema = z
     organization_id: z.optional(positiveId),
     status: z.optional(z.boolean()),
     segment_subgroup: z.optional(segmentSubgroupsSchema),
+    subgroup_operator: z.optional(z.enum(SEGMENT_OPERATORS)),
   })
   .check(
     z.refine((body) => UPDATABLE_FIELDS.some((field) => body[field] !== undefined), {
@@ -133,15 +139,26 @@ export const segmentGroupSchema = z
     type: z.enum(GROUP_TYPES),
     organization_id: z.int().register(z.globalRegistry, { example: 1234 }),
     status: z.boolean(),
-    segment_subgroup: z.array(z.object({ segment_operator: z.enum(SEGMENT_OPERATORS), segment_members: z.array(segmentMemberOutput) })),
+    subgroup_operator: z.enum(SEGMENT_OPERATORS),
+    segment_subgroup: z.array(
+      z.object({ segment_operator: z.enum(SEGMENT_OPERATORS), exclude: z.boolean(), segment_members: z.array(segmentMemberOutput) }),
+    ),
+    expression: z.string().register(z.globalRegistry, {
+      readOnly: true,
+      description: "The group's logic as one canonical line (grammar: see the API description, \"Group logic\").",
+      example: "(CONTEXTUAL:101 AND 3P:201) AND NOT (3P:301)",
+    }),
     created_at: z.string().register(z.globalRegistry, { format: "date-time" }),
     updated_at: z.string().register(z.globalRegistry, { format: "date-time" }),
   })
   .register(z.globalRegistry, { id: "SegmentGroup" });
 
-/** A listed group with `view=summary`: everything but its subgroups, and how many members they hold. */
+/**
+ * A listed group with `view=summary`: everything but its subgroups (and the expression written
+ * from them), and how many members they hold.
+ */
 export const segmentGroupSummarySchema = z
-  .extend(z.omit(segmentGroupSchema, { segment_subgroup: true }), {
+  .extend(z.omit(segmentGroupSchema, { segment_subgroup: true, expression: true }), {
     member_count: z.int().register(z.globalRegistry, { description: "Members over all subgroups." }),
   })
   .register(z.globalRegistry, { id: "SegmentGroupSummary" });
