@@ -30,7 +30,7 @@ export const deleteSegmentGroup = new Hono<AppEnv>().delete(
   async function deleteSegmentGroupHandler(c) {
     const { id } = c.req.valid("param");
     const accepted = acceptedVersions(c.req.header("If-Match"));
-    const result = await deleteStoredSegmentGroup(database(c), { id, organizationIds: c.var.caller.organizationIds, acceptedVersions: accepted });
+    const result = await deleteStoredSegmentGroup(database(c), { id, organizationIds: c.get("caller").organizationIds, acceptedVersions: accepted });
     if (result.outcome === "not_found") throw segmentGroupNotFound(id);
     if (result.outcome === "version_mismatch") throw preconditionFailed();
     return c.body(null, 204);

@@ -53,7 +53,7 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
 
     const result = await (dryRun ? dryRunUpdateSegmentGroup : updateStoredSegmentGroup)(database(c), {
       id,
-      organizationIds: c.var.caller.organizationIds,
+      organizationIds: c.get("caller").organizationIds,
       acceptedVersions: accepted,
       organizationId: input.organization_id,
       name: input.name,
