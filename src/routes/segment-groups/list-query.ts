@@ -1,10 +1,9 @@
 import * as z from "zod/mini";
 import { GROUP_TYPES, SEGMENT_TYPES } from "../../db/enums";
 import { cursorParam, limitParam } from "../../pagination";
-import { positiveIdParam } from "../segments/schemas";
+import { positiveIdParam, segmentName } from "../../validation/primitives";
 import { queryEnum } from "../../validation/query-enum";
 import { addTransformIssue } from "../../validation/transform-issue";
-import { segmentName } from "./schemas";
 
 const SEGMENT_REFERENCE = new RegExp(`^(${SEGMENT_TYPES.join("|")}):([1-9][0-9]{0,15})$`);
 

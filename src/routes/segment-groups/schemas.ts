@@ -2,41 +2,14 @@ import * as z from "zod/mini";
 import { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "../../db/enums";
 import { fieldPath } from "../../validation/field-path";
 import { rejectOnlyExclusions } from "../../validation/only-exclusions";
+import { positiveId, segmentName } from "../../validation/primitives";
 import { rejectRepeatedSegments } from "../../validation/unique-segments";
 
 // Documented limits (README, "Limits"). They keep one create inside a single D1 batch and
 // far below D1's per-query limits.
-export const MAX_NAME_LENGTH = 255;
 export const MAX_SUBGROUPS = 100;
 export const MAX_MEMBERS_PER_SUBGROUP = 1_000;
 export const MAX_MEMBERS_PER_GROUP = 5_000;
-
-/**
- * A safe positive integer; JSON numbers only, never strings. Checked in one refinement rather
- * than with `z.int()`, whose failure aborts the parse and would hide the other problems in the
- * body (duplicates, totals); the metadata keeps its JSON Schema an integer.
- */
-export const positiveId = z
-  .number()
-  .check(
-    z.superRefine(function checkPositiveId(n, ctx) {
-      if (!Number.isInteger(n)) ctx.addIssue({ code: "custom", message: "must be an integer", params: { code: "invalid_type" } });
-      else if (n < 1) ctx.addIssue({ code: "custom", message: "must be at least 1", params: { code: "too_small" } });
-      else if (n > Number.MAX_SAFE_INTEGER) {
-        ctx.addIssue({ code: "custom", message: `must be at most ${Number.MAX_SAFE_INTEGER}`, params: { code: "too_large" } });
-      }
-    }),
-  )
-  .register(z.globalRegistry, { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
-
-export const segmentName = z.string().check(
-  z.minLength(1),
-  z.maxLength(MAX_NAME_LENGTH),
-  // An empty name is already "too_short"; only report "blank" for whitespace-only names.
-  z.refine((name) => name === "" || name.trim() !== "", { message: "must not be blank", params: { code: "blank" } }),
-  // A lone surrogate (JSON allows "\ud800") has no UTF-8 form: storing it would change the text.
-  z.refine((name) => name.isWellFormed(), { message: "must be well-formed Unicode (no unpaired surrogates)", params: { code: "invalid_unicode" } }),
-);
 
 export const segmentMemberSchema = z.strictObject({
   segment_id: positiveId,

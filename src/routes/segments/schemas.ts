@@ -1,21 +1,9 @@
 import * as z from "zod/mini";
 import { SEGMENT_TYPES } from "../../db/enums";
 import { cursorParam, limitParam } from "../../pagination";
-import { integerParam } from "../../validation/integer-param";
+import { positiveId, positiveIdParam, segmentName } from "../../validation/primitives";
 import { queryEnum } from "../../validation/query-enum";
 import { rejectRepeatedSegments } from "../../validation/unique-segments";
-import { positiveId, segmentName } from "../segment-groups/schemas";
-
-/**
- * A path or query parameter holding a positive id, written canonically (no sign, no leading
- * zero); `0`, `-1` or a number above 2^53 - 1 is out of range (`too_small` / `too_large`).
- */
-export const positiveIdParam = integerParam({
-  min: 1,
-  max: Number.MAX_SAFE_INTEGER,
-  malformed: { code: "invalid_value", message: "must be a positive integer" },
-  // The docs show the spelling of a valid id.
-}).register(z.globalRegistry, { type: "string", pattern: "^[1-9][0-9]{0,15}$" });
 
 export const segmentParamsSchema = z.object({
   segment_type: z.enum(SEGMENT_TYPES),

@@ -1,0 +1,46 @@
+import * as z from "zod/mini";
+import { integerParam } from "./integer-param";
+
+// Field and parameter shapes shared by more than one resource (segment groups, segments).
+// Resource folders import them from here, never from each other.
+
+/** Documented limit (README, "Limits"). */
+export const MAX_NAME_LENGTH = 255;
+
+/**
+ * A safe positive integer; JSON numbers only, never strings. Checked in one refinement rather
+ * than with `z.int()`, whose failure aborts the parse and would hide the other problems in the
+ * body (duplicates, totals); the metadata keeps its JSON Schema an integer.
+ */
+export const positiveId = z
+  .number()
+  .check(
+    z.superRefine(function checkPositiveId(n, ctx) {
+      if (!Number.isInteger(n)) ctx.addIssue({ code: "custom", message: "must be an integer", params: { code: "invalid_type" } });
+      else if (n < 1) ctx.addIssue({ code: "custom", message: "must be at least 1", params: { code: "too_small" } });
+      else if (n > Number.MAX_SAFE_INTEGER) {
+        ctx.addIssue({ code: "custom", message: `must be at most ${Number.MAX_SAFE_INTEGER}`, params: { code: "too_large" } });
+      }
+    }),
+  )
+  .register(z.globalRegistry, { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
+export const segmentName = z.string().check(
+  z.minLength(1),
+  z.maxLength(MAX_NAME_LENGTH),
+  // An empty name is already "too_short"; only report "blank" for whitespace-only names.
+  z.refine((name) => name === "" || name.trim() !== "", { message: "must not be blank", params: { code: "blank" } }),
+  // A lone surrogate (JSON allows "\ud800") has no UTF-8 form: storing it would change the text.
+  z.refine((name) => name.isWellFormed(), { message: "must be well-formed Unicode (no unpaired surrogates)", params: { code: "invalid_unicode" } }),
+);
+
+/**
+ * A path or query parameter holding a positive id, written canonically (no sign, no leading
+ * zero); `0`, `-1` or a number above 2^53 - 1 is out of range (`too_small` / `too_large`).
+ */
+export const positiveIdParam = integerParam({
+  min: 1,
+  max: Number.MAX_SAFE_INTEGER,
+  malformed: { code: "invalid_value", message: "must be a positive integer" },
+  // The docs show the spelling of a valid id.
+}).register(z.globalRegistry, { type: "string", pattern: "^[1-9][0-9]{0,15}$" });
