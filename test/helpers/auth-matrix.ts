@@ -16,45 +16,58 @@ export interface ProtectedRoute {
   foreignOrganization: { status: number; code: string };
 }
 
+const REALM = 'Bearer realm="segment-groups-api"';
+
 /**
- * The auth matrix every protected route must pass: no token (401), a bad token (401), every
- * permission but the one it needs (403), and another organization's token (route-specific:
- * 404 where existence must not leak, 403 where the caller named the organization). Each
- * rejection writes nothing.
+ * The auth matrix every protected route must pass: no token (401), a malformed or expired token
+ * (401), every permission but the one it needs (403), and another organization's token
+ * (route-specific: 404 where existence must not leak, 403 where the caller named the
+ * organization). Each rejection names the scheme in WWW-Authenticate and writes nothing.
+ * test/auth/protected-routes.test.ts runs it over every row of PROTECTED_ROUTES.
  */
-export function describeAuthMatrix(route: ProtectedRoute) {
-  const label = `${route.method} ${typeof route.path === "string" ? route.path : "(per test)"}`;
-  const send = async (token: string | undefined) => {
+export function describeAuthMatrix(route: ProtectedRoute, label = `${route.method} ${typeof route.path === "string" ? route.path : "(per test)"}`) {
+  const send = async (authorization: string | undefined) => {
     const path = typeof route.path === "string" ? route.path : await route.path();
+    const headers = { ...route.headers, ...(authorization === undefined ? {} : { Authorization: authorization }) };
     const before = await snapshotTables();
-    const res = await call(route.method, path, { token, json: route.json, headers: route.headers });
+    const res = await call(route.method, path, { json: route.json, headers });
     expect(await snapshotTables(), `${label} changed rows: ${describeResponse(res)}`).toEqual(before);
+    expect(res.body.meta, describeResponse(res)).toMatchObject({ status: "error", request_id: expect.any(String) });
     return res;
   };
+  const bearer = async (token: Promise<string>) => `Bearer ${await token}`;
 
   describe(`${label} — auth matrix`, () => {
     it("401 missing_token without a token", async () => {
       const res = await send(undefined);
       expect(res.status, describeResponse(res)).toBe(401);
       expect(res.body.errors[0].code).toBe("missing_token");
-      expect(res.headers.get("WWW-Authenticate")).toMatch(/^Bearer /);
+      expect(res.headers.get("WWW-Authenticate")).toBe(REALM);
+    });
+
+    it("401 invalid_token with a token that is not a JWT", async () => {
+      const res = await send("Bearer not-a-jwt");
+      expect(res.status, describeResponse(res)).toBe(401);
+      expect(res.body.errors[0].code).toBe("invalid_token");
+      expect(res.headers.get("WWW-Authenticate")).toMatch(new RegExp(`^${REALM}, error="invalid_token"`));
     });
 
     it("401 invalid_token with an expired token", async () => {
-      const res = await send(await mintToken({ claims: { exp: Math.floor(Date.now() / 1000) - 60 } }));
+      const res = await send(await bearer(mintToken({ claims: { exp: Math.floor(Date.now() / 1000) - 60 } })));
       expect(res.status, describeResponse(res)).toBe(401);
       expect(res.body.errors[0].code).toBe("invalid_token");
+      expect(res.headers.get("WWW-Authenticate")).toMatch(new RegExp(`^${REALM}, error="invalid_token"`));
     });
 
     it(`403 insufficient_permissions without '${route.permission}'`, async () => {
-      const res = await send(await tokenFor([ORG], PERMISSIONS.filter((p) => p !== route.permission)));
+      const res = await send(await bearer(tokenFor([ORG], PERMISSIONS.filter((p) => p !== route.permission))));
       expect(res.status, describeResponse(res)).toBe(403);
       expect(res.body.errors[0]).toMatchObject({ code: "insufficient_permissions" });
-      expect(res.headers.get("WWW-Authenticate")).toContain(`scope="${route.permission}"`);
+      expect(res.headers.get("WWW-Authenticate")).toBe(`${REALM}, error="insufficient_scope", scope="${route.permission}"`);
     });
 
     it(`${route.foreignOrganization.status} ${route.foreignOrganization.code} for another organization's token`, async () => {
-      const res = await send(await tokenFor([OTHER_ORG]));
+      const res = await send(await bearer(tokenFor([OTHER_ORG])));
       expect(res.status, describeResponse(res)).toBe(route.foreignOrganization.status);
       expect(res.body.errors[0].code).toBe(route.foreignOrganization.code);
     });

@@ -2,7 +2,6 @@ import { env } from "cloudflare:workers";
 import { base64url, SignJWT } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { snapshotTables } from "../helpers/db";
 import { ORG, OTHER_ORG, seedCatalog, validGroup } from "../helpers/fixtures";
 import { createTenant, newSigningKey } from "../helpers/tenants";
@@ -197,12 +196,4 @@ describe("POST /segment_groups — catalog references (404)", () => {
     });
     expect(own.status, describeResponse(own)).toBe(201);
   });
-});
-
-describeAuthMatrix({
-  method: "POST",
-  path: "/segment_groups",
-  permission: "create:segment_groups",
-  json: validGroup(),
-  foreignOrganization: { status: 403, code: "organization_forbidden" },
 });

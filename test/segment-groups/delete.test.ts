@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse, type ApiResponse } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { countingD1 } from "../helpers/counting-d1";
 import { snapshotTables } from "../helpers/db";
 import { ORG, seedCatalog } from "../helpers/fixtures";
@@ -124,11 +123,4 @@ describe("DELETE /segment_groups/{id} — storage", () => {
     const results = await Promise.all([remove(id), remove(id)]);
     expect(results.map((r) => r.status).sort(), results.map(describeResponse).join("\n")).toEqual([204, 404]);
   });
-});
-
-describeAuthMatrix({
-  method: "DELETE",
-  path: async () => `/segment_groups/${(await createGroup()).body.data.id}`,
-  permission: "delete:segment_groups",
-  foreignOrganization: { status: 404, code: "segment_group_not_found" },
 });

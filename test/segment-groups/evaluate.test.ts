@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse, errorsOf } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { countingD1 } from "../helpers/counting-d1";
 import { seedSegments } from "../helpers/db";
 import { member, ORG, OTHER_ORG, seedCatalog } from "../helpers/fixtures";
@@ -133,12 +132,4 @@ describe("POST /segment_groups/{id}/evaluate", () => {
     expect(errorsOf(await evaluate(id, tooMany))).toEqual([{ code: "too_long", field: "segments" }]);
     expect(errorsOf(await evaluate("not-a-uuid", segments()))).toEqual([{ code: "invalid_value", field: "id" }]);
   });
-});
-
-describeAuthMatrix({
-  method: "POST",
-  path: async () => `/segment_groups/${(await createGroup()).body.data.id}/evaluate`,
-  permission: "read:segment_groups",
-  json: { segments: [] },
-  foreignOrganization: { status: 404, code: "segment_group_not_found" },
 });

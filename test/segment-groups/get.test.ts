@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { asStated, ORG, seedCatalog } from "../helpers/fixtures";
 import { createGroup } from "../helpers/segment-groups";
 import { tokenFor } from "../helpers/tokens";
@@ -57,11 +56,4 @@ describe("GET /segment_groups/{id}", () => {
     expect(res.status, describeResponse(res)).toBe(404);
     expect(res.body.errors[0].code).toBe("segment_group_not_found");
   });
-});
-
-describeAuthMatrix({
-  method: "GET",
-  path: async () => `/segment_groups/${(await createGroup()).body.data.id}`,
-  permission: "read:segment_groups",
-  foreignOrganization: { status: 404, code: "segment_group_not_found" },
 });

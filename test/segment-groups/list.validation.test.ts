@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeCursor } from "../../src/pagination";
 import { call, describeResponse } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { ORG, OTHER_ORG } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
 
@@ -100,11 +99,4 @@ describe("GET /segment_groups — invalid parameters (400, field names the param
   it("checks the parameters (400) before the organization (403)", async () => {
     await expectOneError("limit", "too_small", [`organization_id=${OTHER_ORG}&limit=0`]);
   });
-});
-
-describeAuthMatrix({
-  method: "GET",
-  path: `/segment_groups?organization_id=${ORG}`,
-  permission: "read:segment_groups",
-  foreignOrganization: { status: 403, code: "organization_forbidden" },
 });

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse, errorsOf, type ApiResponse } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { snapshotTables } from "../helpers/db";
 import { member, ORG, OTHER_ORG, seedCatalog } from "../helpers/fixtures";
 import { createGroup } from "../helpers/segment-groups";
@@ -199,12 +198,4 @@ describe("PATCH /segment_groups/{id} — order of checks", () => {
     const res = await expectRejected(id, 412, { json: missingMember, headers: { "If-Match": `"stale"` } });
     expect(errorsOf(res)).toEqual([{ code: "precondition_failed", field: "If-Match" }]);
   });
-});
-
-describeAuthMatrix({
-  method: "PATCH",
-  path: async () => `/segment_groups/${(await createGroup()).body.data.id}`,
-  permission: "update:segment_groups",
-  json: { name: "x" },
-  foreignOrganization: { status: 404, code: "segment_group_not_found" },
 });

@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { seedSegments, snapshotTables } from "../helpers/db";
 import { ORG, OTHER_ORG, seedCatalog } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
@@ -202,12 +201,4 @@ describe("POST /segments/bulk", () => {
     const res = await call("POST", "/segments/bulk", { token: await tokenFor([ORG]), rawBody: "items=1", headers: { "Content-Type": "text/plain" } });
     expect(res.status, describeResponse(res)).toBe(415);
   });
-});
-
-describeAuthMatrix({
-  method: "POST",
-  path: "/segments/bulk",
-  permission: "write:segments",
-  json: { items: [{ segment_type: "3P", segment_id: 9601, name: "Matrix", organization_id: ORG }] },
-  foreignOrganization: { status: 403, code: "organization_forbidden" },
 });

@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { countingD1 } from "../helpers/counting-d1";
 import { seedSegments, snapshotTables } from "../helpers/db";
 import { ORG, OTHER_ORG, seedCatalog, validGroup } from "../helpers/fixtures";
@@ -114,11 +113,4 @@ describe("DELETE /segments/{segment_type}/{segment_id}", () => {
       expect(calls.map((c) => [c.kind, c.statements]), path).toEqual([["batch", 2]]);
     }
   });
-});
-
-describeAuthMatrix({
-  method: "DELETE",
-  path: "/segments/3P/301",
-  permission: "write:segments",
-  foreignOrganization: { status: 404, code: "segment_not_found" },
 });

@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { countingD1 } from "../helpers/counting-d1";
 import { ORG, OTHER_ORG, seedCatalog } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
@@ -59,11 +58,4 @@ describe("GET /segments/{segment_type}/{segment_id}", () => {
       expect(calls.map((c) => c.statements)).toEqual([1]);
     }
   });
-});
-
-describeAuthMatrix({
-  method: "GET",
-  path: "/segments/3P/301",
-  permission: "read:segments",
-  foreignOrganization: { status: 404, code: "segment_not_found" },
 });

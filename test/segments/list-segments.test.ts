@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { countingD1 } from "../helpers/counting-d1";
 import { seedSegments } from "../helpers/db";
 import { ORG, OTHER_ORG, seedCatalog } from "../helpers/fixtures";
@@ -117,11 +116,4 @@ describe("GET /segments", () => {
       expect(calls.map((c) => c.statements), query).toEqual([1]);
     }
   });
-});
-
-describeAuthMatrix({
-  method: "GET",
-  path: `/segments?organization_id=${ORG}`,
-  permission: "read:segments",
-  foreignOrganization: { status: 403, code: "organization_forbidden" },
 });

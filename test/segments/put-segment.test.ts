@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { countingD1 } from "../helpers/counting-d1";
 import { seedSegments, snapshotTables } from "../helpers/db";
 import { ORG, OTHER_ORG } from "../helpers/fixtures";
@@ -132,12 +131,4 @@ describe("PUT /segments/{segment_type}/{segment_id}", () => {
     expect(wrongType.status).toBe(415);
     expect(await snapshotTables()).toEqual(before);
   });
-});
-
-describeAuthMatrix({
-  method: "PUT",
-  path: "/segments/3P/777",
-  permission: "write:segments",
-  json: { name: "Owned by 1234", organization_id: ORG },
-  foreignOrganization: { status: 403, code: "organization_forbidden" },
 });

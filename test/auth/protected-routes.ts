@@ -1,0 +1,81 @@
+import type { ProtectedRoute } from "../helpers/auth-matrix";
+import { ORG, validGroup } from "../helpers/fixtures";
+import { createGroup } from "../helpers/segment-groups";
+
+/**
+ * Routes anyone may call. Everything else the app serves must be a row of PROTECTED_ROUTES
+ * (test/auth/protected-routes.test.ts checks both lists against `createApp().routes`). The
+ * static assets (/openapi.json, /docs) are served before the Worker and are no Hono routes.
+ */
+export const PUBLIC_ROUTES = ["GET /health"];
+
+const newGroupPath = async (suffix = "") => `/segment_groups/${(await createGroup()).body.data.id}${suffix}`;
+
+/**
+ * Every protected route, keyed "METHOD /openapi/{path}", with the permission it needs and a
+ * request that passes everything but authentication (a valid body, an existing resource), so
+ * the auth matrix (test/helpers/auth-matrix.ts) tests the auth layer and nothing else.
+ */
+export const PROTECTED_ROUTES: Record<string, Omit<ProtectedRoute, "method">> = {
+  "POST /segment_groups": {
+    path: "/segment_groups",
+    permission: "create:segment_groups",
+    json: validGroup(),
+    foreignOrganization: { status: 403, code: "organization_forbidden" },
+  },
+  "GET /segment_groups": {
+    path: `/segment_groups?organization_id=${ORG}`,
+    permission: "read:segment_groups",
+    foreignOrganization: { status: 403, code: "organization_forbidden" },
+  },
+  "GET /segment_groups/{id}": {
+    path: () => newGroupPath(),
+    permission: "read:segment_groups",
+    foreignOrganization: { status: 404, code: "segment_group_not_found" },
+  },
+  "PATCH /segment_groups/{id}": {
+    path: () => newGroupPath(),
+    permission: "update:segment_groups",
+    json: { name: "x" },
+    foreignOrganization: { status: 404, code: "segment_group_not_found" },
+  },
+  "DELETE /segment_groups/{id}": {
+    path: () => newGroupPath(),
+    permission: "delete:segment_groups",
+    foreignOrganization: { status: 404, code: "segment_group_not_found" },
+  },
+  "POST /segment_groups/{id}/evaluate": {
+    path: () => newGroupPath("/evaluate"),
+    permission: "read:segment_groups",
+    json: { segments: [] },
+    foreignOrganization: { status: 404, code: "segment_group_not_found" },
+  },
+  "GET /segments": {
+    path: `/segments?organization_id=${ORG}`,
+    permission: "read:segments",
+    foreignOrganization: { status: 403, code: "organization_forbidden" },
+  },
+  "GET /segments/{segment_type}/{segment_id}": {
+    // 3P:301 belongs to ORG (seedCatalog).
+    path: "/segments/3P/301",
+    permission: "read:segments",
+    foreignOrganization: { status: 404, code: "segment_not_found" },
+  },
+  "PUT /segments/{segment_type}/{segment_id}": {
+    path: "/segments/3P/777",
+    permission: "write:segments",
+    json: { name: "Owned by 1234", organization_id: ORG },
+    foreignOrganization: { status: 403, code: "organization_forbidden" },
+  },
+  "DELETE /segments/{segment_type}/{segment_id}": {
+    path: "/segments/3P/301",
+    permission: "write:segments",
+    foreignOrganization: { status: 404, code: "segment_not_found" },
+  },
+  "POST /segments/bulk": {
+    path: "/segments/bulk",
+    permission: "write:segments",
+    json: { items: [{ segment_type: "3P", segment_id: 9601, name: "Matrix", organization_id: ORG }] },
+    foreignOrganization: { status: 403, code: "organization_forbidden" },
+  },
+};
