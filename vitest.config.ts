@@ -24,7 +24,8 @@ export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
     setupFiles: ["./test/setup/apply-migrations.ts"],
-    include: ["test/**/*.test.ts"],
+    // Integration tests in test/, unit tests beside the pure modules they test (src/<folder>/<module>.test.ts).
+    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     // The Worker logs one JSON line per request (src/middleware/request-log.ts); keep them out
     // of the test output. test/app/request-log.test.ts checks them with a spy.
     onConsoleLog: (log) => !log.includes('"event":"request"'),
