@@ -34,3 +34,14 @@ export function integerParam({ min, max, malformed }: IntegerParamOptions) {
     }),
   );
 }
+
+/**
+ * A path or query parameter holding a positive id, written canonically (no sign, no leading
+ * zero); `0`, `-1` or a number above 2^53 - 1 is out of range (`too_small` / `too_large`).
+ */
+export const positiveIdParam = integerParam({
+  min: 1,
+  max: Number.MAX_SAFE_INTEGER,
+  malformed: { code: "invalid_value", message: "must be a positive integer" },
+  // The docs show the spelling of a valid id.
+}).register(z.globalRegistry, { type: "string", pattern: "^[1-9][0-9]{0,15}$" });

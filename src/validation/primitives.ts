@@ -1,8 +1,7 @@
 import * as z from "zod/mini";
-import { integerParam } from "./integer-param";
 
-// Field and parameter shapes shared by more than one resource (segment groups, segments).
-// Resource folders import them from here, never from each other.
+// Body fields shared by more than one resource (segment groups, segments); resource folders
+// import them from here, never from each other. The id parameter is `positiveIdParam` (./integer-param).
 
 /** Documented limit (README, "Limits"). */
 export const MAX_NAME_LENGTH = 255;
@@ -33,14 +32,3 @@ export const segmentName = z.string().check(
   // A lone surrogate (JSON allows "\ud800") has no UTF-8 form: storing it would change the text.
   z.refine((name) => name.isWellFormed(), { message: "must be well-formed Unicode (no unpaired surrogates)", params: { code: "invalid_unicode" } }),
 );
-
-/**
- * A path or query parameter holding a positive id, written canonically (no sign, no leading
- * zero); `0`, `-1` or a number above 2^53 - 1 is out of range (`too_small` / `too_large`).
- */
-export const positiveIdParam = integerParam({
-  min: 1,
-  max: Number.MAX_SAFE_INTEGER,
-  malformed: { code: "invalid_value", message: "must be a positive integer" },
-  // The docs show the spelling of a valid id.
-}).register(z.globalRegistry, { type: "string", pattern: "^[1-9][0-9]{0,15}$" });

@@ -1,7 +1,8 @@
 import * as z from "zod/mini";
 import { GROUP_TYPES, SEGMENT_TYPES } from "../../db/enums";
 import { cursorParam, limitParam } from "../../pagination";
-import { positiveIdParam, segmentName } from "../../validation/primitives";
+import { positiveIdParam } from "../../validation/integer-param";
+import { segmentName } from "../../validation/primitives";
 import { queryEnum } from "../../validation/query-enum";
 import { addTransformIssue } from "../../validation/transform-issue";
 

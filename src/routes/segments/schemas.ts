@@ -1,7 +1,8 @@
 import * as z from "zod/mini";
 import { SEGMENT_TYPES } from "../../db/enums";
 import { cursorParam, limitParam } from "../../pagination";
-import { positiveId, positiveIdParam, segmentName } from "../../validation/primitives";
+import { positiveIdParam } from "../../validation/integer-param";
+import { positiveId, segmentName } from "../../validation/primitives";
 import { queryEnum } from "../../validation/query-enum";
 import { rejectRepeatedSegments } from "../../validation/unique-segments";
 
