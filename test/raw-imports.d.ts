@@ -3,3 +3,9 @@ declare module "*?raw" {
   const text: string;
   export default text;
 }
+
+// Vite's `import.meta.glob`, eager and raw: every matching file's text by path
+// (test/app/resource-folders.test.ts reads the route modules so).
+interface ImportMeta {
+  glob<T>(pattern: string, options: { query: "?raw"; import: "default"; eager: true }): Record<string, T>;
+}
