@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { metadataOf } from "../../src/openapi/describe-route";
 import { toOpenApiPath } from "../../src/openapi/operations";
+import { call, describeResponse } from "../helpers/api";
 import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { seedCatalog } from "../helpers/fixtures";
 import { PROTECTED_ROUTES, PUBLIC_ROUTES } from "./protected-routes";
@@ -50,6 +51,14 @@ describe("route inventory", () => {
       if (!served.has(key)) problems.push(`${key} is in ${TABLE} but the app serves no such route: fix the key or remove the row.`);
     }
     expect(problems, problems.join("\n")).toEqual([]);
+  });
+});
+
+describe("public routes", () => {
+  it.each(PUBLIC_ROUTES)("%s answers without a token", async (key) => {
+    const [method, path] = key.split(" ") as [string, string];
+    const res = await call(method, path);
+    expect(res.status, describeResponse(res)).toBe(200);
   });
 });
 
