@@ -20,18 +20,21 @@ export const ERROR_STATUS = {
   unknown_field: 400,
   duplicate_segment: 400,
   immutable_field: 400,
+  invalid_bookmark: 400,
   // 401 / 403: who is calling and what they may do.
   missing_token: 401,
   invalid_token: 401,
   insufficient_permissions: 403,
   organization_forbidden: 403,
-  // 404 / 405 / 409 / 412 / 413 / 415: routing, state and transport.
+  // 404 / 405 / 409 / 410 / 412 / 413 / 415: routing, state and transport.
   not_found: 404,
   segment_not_found: 404,
   segment_group_not_found: 404,
+  version_not_found: 404,
   method_not_allowed: 405,
   segment_owner_conflict: 409,
   segment_in_use: 409,
+  cursor_expired: 410,
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,

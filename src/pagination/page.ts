@@ -5,19 +5,24 @@ import { encodeCursor } from "./cursor";
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
 
-/** The `limit` query parameter: a canonical integer from 1 to 100, 25 when absent. */
-export const limitParam = z
-  .string()
-  .transform(function parseLimit(raw, ctx) {
-    const n = /^[0-9]{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
-    if (Number.isNaN(n)) ctx.addIssue({ code: "custom", message: "must be an integer", params: { code: "invalid_type" } });
-    else if (n < 1) ctx.addIssue({ code: "custom", message: "must be at least 1", params: { code: "too_small" } });
-    else if (n > MAX_PAGE_SIZE) ctx.addIssue({ code: "custom", message: `must be at most ${MAX_PAGE_SIZE}`, params: { code: "too_large" } });
-    return n;
-  })
-  .optional()
-  .transform((n) => n ?? DEFAULT_PAGE_SIZE)
-  .meta({ description: `Items per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` });
+/** A `limit` query parameter: a canonical integer from 1 to `max`, `byDefault` when absent. */
+export function limitParamOf(max: number, byDefault: number) {
+  return z
+    .string()
+    .transform(function parseLimit(raw, ctx) {
+      const n = /^[0-9]{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
+      if (Number.isNaN(n)) ctx.addIssue({ code: "custom", message: "must be an integer", params: { code: "invalid_type" } });
+      else if (n < 1) ctx.addIssue({ code: "custom", message: "must be at least 1", params: { code: "too_small" } });
+      else if (n > max) ctx.addIssue({ code: "custom", message: `must be at most ${max}`, params: { code: "too_large" } });
+      return n;
+    })
+    .optional()
+    .transform((n) => n ?? byDefault)
+    .meta({ description: `Items per page, 1 to ${max} (default ${byDefault}).` });
+}
+
+/** The `limit` of the listings: 1 to 100, 25 when absent. */
+export const limitParam = limitParamOf(MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
 
 /** The extra `meta` of a page, for the docs (`describeRoute({ success: { meta: pageMetaSchema } })`). */
 export const pageMetaSchema = z.object({

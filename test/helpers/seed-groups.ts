@@ -19,13 +19,13 @@ export interface SeedGroup {
 }
 
 /** A group as the API returns it. */
-export type ApiGroup = Required<Omit<SeedGroup, "created_at">> & { created_at: string; updated_at: string };
+export type ApiGroup = Required<Omit<SeedGroup, "created_at">> & { created_at: string; updated_at: string; created_by: null; updated_by: null };
 
 /**
  * Writes groups straight into segment_groups in one statement (rows travel as JSON; the
  * table's triggers fill the reverse index), for listings that need hundreds of them with
- * chosen creation times. Names are folded as the API folds them. Returns each group as the
- * API shows it.
+ * chosen creation times. Names are folded as the API folds them; no one is recorded as their
+ * author, and they have no change events. Returns each group as the API shows it.
  */
 export async function seedGroups(groups: SeedGroup[]): Promise<ApiGroup[]> {
   const full: ApiGroup[] = groups.map((g, i) => ({
@@ -37,6 +37,8 @@ export async function seedGroups(groups: SeedGroup[]): Promise<ApiGroup[]> {
     segment_subgroup: g.segment_subgroup ?? [{ segment_operator: "AND", segment_members: [{ segment_id: 101, segment_type: "CONTEXTUAL" }] }],
     created_at: g.created_at,
     updated_at: g.created_at,
+    created_by: null,
+    updated_by: null,
   }));
   const groupRows = full.map((g) => [
     g.id,

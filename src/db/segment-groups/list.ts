@@ -1,6 +1,7 @@
 import type { GroupType, SegmentType } from "../enums";
 import { jsonParam, type Database } from "../database";
 import { foldName } from "../name-search";
+import { feedStateOf, feedStateStatement, type FeedState } from "./changes";
 import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
 
 export interface SegmentGroupFilters {
@@ -29,11 +30,12 @@ export type ListView = "full" | "summary";
 
 export type SummaryRow = Omit<SegmentGroupRow, "subgroups">;
 
-const SUMMARY_COLUMNS = "id, name, type, organization_id, status, member_count, created_at, updated_at, etag";
+const SUMMARY_COLUMNS = "id, name, type, organization_id, status, member_count, created_at, updated_at, etag, created_by, updated_by";
 
 /**
- * One page of the caller's groups, newest first, strictly after `after`, in ONE query, and
- * whether another page follows.
+ * One page of the caller's groups, newest first, strictly after `after`, whether another page
+ * follows, and the change feed's state at the same snapshot (where to follow the feed from),
+ * in ONE batch of two statements.
  *
  * Keyset rather than OFFSET, so groups created or deleted while a client pages never make it
  * skip or repeat one. With one organization, the index (organization_id, created_at, id) both
@@ -45,7 +47,7 @@ export async function listSegmentGroups(
   db: Database,
   filters: SegmentGroupFilters,
   page: { limit: number; after?: SegmentGroupKey; view: ListView },
-): Promise<{ rows: (SegmentGroupRow | SummaryRow)[]; hasMore: boolean }> {
+): Promise<{ rows: (SegmentGroupRow | SummaryRow)[]; hasMore: boolean; feed: FeedState }> {
   const where: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown) => {
@@ -72,15 +74,18 @@ export async function listSegmentGroups(
     WHERE ${where.join(" AND ")} ${order} LIMIT ${param(page.limit + 1)}`;
 
   if (page.view === "summary") {
-    const rows = await db.all<SummaryRow>(db.statement(candidates, ...params));
-    return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
+    const [rows, feed] = (await db.batch([db.statement(candidates, ...params), feedStateStatement(db)])) as [SummaryRow[], unknown[]];
+    return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit, feed: feedStateOf(feed) };
   }
   // Running member total over the candidates; a group past the budget keeps its key, not its document.
-  const budgeted = `SELECT id, name, type, organization_id, status, member_count, created_at, updated_at, etag,
+  const budgeted = `SELECT ${SUMMARY_COLUMNS},
       CASE WHEN members_through <= ${param(MAX_MEMBERS_PER_PAGE)} THEN subgroups END AS subgroups
     FROM (SELECT *, sum(member_count) OVER (${order}) AS members_through FROM (${candidates})) ${order}`;
-  const rows = await db.all<SegmentGroupRow & { subgroups: string | null }>(db.statement(budgeted, ...params));
+  const [rows, feed] = (await db.batch([db.statement(budgeted, ...params), feedStateStatement(db)])) as [
+    (SegmentGroupRow & { subgroups: string | null })[],
+    unknown[],
+  ];
   let kept = 0;
   while (kept < rows.length && kept < page.limit && rows[kept]!.subgroups !== null) kept++;
-  return { rows: rows.slice(0, kept) as SegmentGroupRow[], hasMore: rows.length > kept };
+  return { rows: rows.slice(0, kept) as SegmentGroupRow[], hasMore: rows.length > kept, feed: feedStateOf(feed) };
 }

@@ -69,6 +69,7 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       subgroups: subgroupsDocument(input.segment_subgroup),
       now: createdAt,
       etag,
+      createdBy: c.var.caller.subject ?? null,
     });
     if (outcome.outcome === "segments_not_found") throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);
 

@@ -11,6 +11,7 @@ import { pageFrom, pageMetaSchema } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { listSegmentGroupsQuerySchema } from "./list-query";
+import { feedCursor } from "./changes-schemas";
 import { segmentGroupSchema } from "./schemas";
 
 /**
@@ -29,7 +30,12 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       status: 200,
       description: "One page of segment groups; an empty array when none match.",
       data: z.array(segmentGroupSchema),
-      meta: pageMetaSchema,
+      meta: pageMetaSchema.extend({
+        changes_cursor: z.string().meta({
+          description:
+            "The change feed's position when this page was read: after loading every page, follow GET /segment_groups/changes with `after` = the first page's `changes_cursor`.",
+        }),
+      }),
       headers: { "Cache-Control": "private, no-cache" },
     },
     errors: ["blank", "organization_forbidden"],
@@ -49,9 +55,11 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       nameQuery: query.q,
       segment: query.segment,
     };
-    const { rows, hasMore } = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after: query.cursor, view: "full" });
+    const { rows, hasMore, feed } = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after: query.cursor, view: "full" });
     const page = pageFrom(rows as SegmentGroupRow[], hasMore, segmentGroupKey, toSegmentGroup);
+    // The change feed's position at this page's snapshot: a client that loads the list follows the feed from there.
+    const changesCursor = feedCursor(Math.max(feed.head, feed.purgedThrough), feed.purgedThrough);
     // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
-    return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, page.meta);
+    return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, { ...page.meta, changes_cursor: changesCursor });
   },
 );

@@ -130,5 +130,9 @@ export const segmentGroupSchema = z
     ),
     created_at: z.string().meta({ format: "date-time" }),
     updated_at: z.string().meta({ format: "date-time" }),
+    created_by: z.string().nullable().meta({
+      description: "The `sub` of the token that created the group (`<client id>@clients` for machine-to-machine tokens); null if created before this was recorded.",
+    }),
+    updated_by: z.string().nullable().meta({ description: "The `sub` of the token that last changed it; null if not recorded." }),
   })
   .meta({ id: "SegmentGroup" });
