@@ -1,7 +1,9 @@
 -- The change feed and version history (README, "How storage works"). Every write of a group
--- adds ONE row to segment_group_changes in its own batch: its position (AUTOINCREMENT, so
--- positions grow in commit order and are never reused, even after a purge), who and when, and
--- a copy of the group as stored (NULL for a deletion). The feed reads these rows by
+-- adds ONE row to segment_group_changes in its own batch: its position (the rowid: D1 runs one
+-- write at a time and SQLite gives a new row the largest rowid + 1, so positions grow in commit
+-- order; the purge never deletes the row with the largest rowid, so none is ever reused, without
+-- AUTOINCREMENT's extra write to sqlite_sequence per row), who and when, and a copy of the group
+-- as stored (NULL for a deletion). The feed reads these rows by
 -- organization, the history by group. Rows of a deleted group go when its tombstone is purged
 -- (src/db/segment-groups/purge-changes.ts), which moves change_feed_retention.purged_through.
 --
@@ -10,7 +12,7 @@
 ALTER TABLE `segment_groups` ADD `created_by` text;--> statement-breakpoint
 ALTER TABLE `segment_groups` ADD `updated_by` text;--> statement-breakpoint
 CREATE TABLE `segment_group_changes` (
-	`position` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`position` integer PRIMARY KEY NOT NULL,
 	`organization_id` integer NOT NULL,
 	`group_id` text NOT NULL,
 	`change` text NOT NULL,

@@ -88,14 +88,14 @@ export const segmentGroupMembers = sqliteTable(
 
 /**
  * The change feed and version history: ONE row per write of a group, added in the write's own
- * batch (src/db/segment-groups/changes.ts). `position` (AUTOINCREMENT: grows in commit order,
- * never reused) is the feed's cursor; `data` is the group as that write stored it (the
+ * batch (src/db/segment-groups/changes.ts). `position` (the rowid: largest + 1, so it grows in
+ * commit order; never reused, as the purge never deletes the largest) is the feed's cursor; `data` is the group as that write stored it (the
  * row as JSON), NULL for a deletion. A deleted group's rows go when its tombstone is purged.
  */
 export const segmentGroupChanges = sqliteTable(
   "segment_group_changes",
   {
-    position: integer("position").primaryKey({ autoIncrement: true }),
+    position: integer("position").primaryKey(),
     organizationId: integer("organization_id").notNull(),
     groupId: text("group_id").notNull(),
     change: text("change", { enum: ["created", "updated", "deleted"] }).notNull(),

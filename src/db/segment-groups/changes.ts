@@ -5,7 +5,7 @@ export type ChangeKind = "created" | "updated" | "deleted";
 
 /** One row of segment_group_changes: one write of one group. */
 export interface ChangeRow {
-  /** Its place in commit order (AUTOINCREMENT, assigned inside the write's own batch). */
+  /** Its place in commit order (the rowid, assigned inside the write's own batch). */
   position: number;
   change: ChangeKind;
   group_id: string;

@@ -10,10 +10,12 @@ const MAX_ROUNDS = 20;
 
 // The longest run of the oldest unpurged tombstones that are all older than the cutoff (?1),
 // in position order, so that purged_through only ever moves over expired tombstones. Read
-// through the partial index on tombstones.
+// through the partial index on tombstones. Never the newest row: SQLite gives a new row the
+// largest rowid + 1, so keeping it keeps positions from ever being reused.
 const EXPIRED_THROUGH = `WITH next AS (
     SELECT position, changed_at FROM segment_group_changes
     WHERE change = 'deleted' AND position > (SELECT purged_through FROM change_feed_retention)
+      AND position < (SELECT max(position) FROM segment_group_changes)
     ORDER BY position LIMIT ?2
   )
   SELECT max(position) AS through, count(*) AS tombstones, (SELECT purged_through FROM change_feed_retention) AS purgedThrough FROM next
