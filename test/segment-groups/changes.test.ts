@@ -152,10 +152,14 @@ describe("GET /segment_groups/changes — exactly once, in commit order", () => 
       if (i % 11 === 0) return call("DELETE", `/segment_groups/${target}`, { token });
       return call("PATCH", `/segment_groups/${target}`, { token, json: { name: `write ${i}` } });
     };
-    const consumer = consume();
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => write(i)));
-    writing = false;
-    await consumer;
+    // Six waves of ten concurrent writers, while the consumer pages.
+    const writeAll = async () => {
+      const all: ApiResponse[] = [];
+      for (let wave = 0; wave < 6; wave++) all.push(...(await Promise.all(Array.from({ length: 10 }, (_, i) => write(wave * 10 + i)))));
+      writing = false;
+      return all;
+    };
+    const [results] = await Promise.all([writeAll(), consume()]);
     expect(pagesWhileWriting).toBeGreaterThan(3);
 
     // Every successful write (its new ETag), and nothing else, exactly once.
