@@ -15,7 +15,7 @@ const groupFor = (org: number, name: string) =>
 async function runCron(at: Date) {
   const log = vi.spyOn(console, "log").mockImplementation(() => {});
   try {
-    await worker.scheduled!({ scheduledTime: at.getTime(), cron: "17 3 * * *", noRetry() {} } as ScheduledController, env, {} as ExecutionContext);
+    await worker.scheduled!({ scheduledTime: at.getTime(), cron: "17 3 * * *", noRetry() {} } as ScheduledController, env);
     return log.mock.calls.map((args) => JSON.parse(String(args[0])));
   } finally {
     log.mockRestore();
@@ -96,7 +96,7 @@ describe("purging expired tombstones (Cron Trigger)", () => {
     const broken = { ...env, DB: { prepare() { throw new Error("D1_ERROR: down"); }, batch() { throw new Error("D1_ERROR: down"); } } as unknown as D1Database };
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
-      await expect(worker.scheduled!({ scheduledTime: Date.now(), cron: "17 3 * * *", noRetry() {} } as ScheduledController, broken, {} as ExecutionContext)).rejects.toThrow(/purge job/);
+      await expect(worker.scheduled!({ scheduledTime: Date.now(), cron: "17 3 * * *", noRetry() {} } as ScheduledController, broken)).rejects.toThrow(/purge job/);
       expect(errors.mock.calls.map((args) => String(args[0])).join("\n")).toContain('"event":"purge_failed"');
     } finally {
       errors.mockRestore();

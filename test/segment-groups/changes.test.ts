@@ -131,7 +131,7 @@ describe("GET /segment_groups/changes — exactly once, in commit order", () => 
   it("gives a consumer paging during many concurrent writes every committed write once, in the order each group took them", async () => {
     const org = freshOrg();
     const token = await tokenFor([org]);
-    const seed = [];
+    const seed: string[] = [];
     for (let i = 0; i < 8; i++) seed.push((await call("POST", "/segment_groups", { token, json: groupFor(org, `seed ${i}`) })).body.data.id as string);
 
     const seen: any[] = [];
