@@ -45,6 +45,6 @@ INSERT INTO `change_feed_retention` (`id`, `purged_through`) VALUES (1, 0);--> s
 INSERT INTO `segment_group_changes` (`organization_id`, `group_id`, `change`, `version`, `changed_at`, `changed_by`, `data`)
 	SELECT `organization_id`, `id`, CASE WHEN `created_at` = `updated_at` THEN 'created' ELSE 'updated' END, `etag`, `updated_at`, NULL,
 		json_object('id', `id`, 'name', `name`, 'type', `type`, 'organization_id', `organization_id`, 'status', `status`,
-			'subgroups', `subgroups`, 'member_count', `member_count`, 'created_at', `created_at`, 'updated_at', `updated_at`,
+			'subgroup_operator', `subgroup_operator`, 'subgroups', `subgroups`, 'member_count', `member_count`, 'created_at', `created_at`, 'updated_at', `updated_at`,
 			'etag', `etag`, 'created_by', `created_by`, 'updated_by', `updated_by`)
 	FROM `segment_groups` ORDER BY `updated_at`, `id`;

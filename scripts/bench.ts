@@ -1,108 +1,185 @@
-// `npm run bench` (with `npm run dev` running): times the routes on this machine: POST
-// /segment_groups for groups of 1, 100 and 1,000 members, reads (one group, pages of 100),
-// PATCH, a 1,000-item bulk upsert, and GET /health as a floor. Timings on a shared
-// machine are only comparable within one run, so it prints ratios next to the numbers.
-// Only ever talks to 127.0.0.1.
-import { ALL_PERMISSIONS, DEFAULT_ISSUER_PORT } from "./local-issuer.ts";
+// `npm run bench`: a load benchmark of the API against two twin Workers (bench/twins/), all
+// started here on fresh local D1 state and stopped again however the run ends. Stores the run
+// in bench/results/<label>.json and rewrites BENCHMARKS.md from every stored run.
+//
+//   npm run bench                          full run, stored as label "after"
+//   npm run bench -- --label before --note "main before the redesign"
+//   npm run bench -- --quick               seconds-long smoke (CI): checks statuses, prints the
+//                                          ratios, writes nothing; never asserts a timing
+//   npm run bench -- --report              only rewrites BENCHMARKS.md from bench/results/
+//
+// Environment: BENCH_PORT_BASE (default 8810; uses base..base+13). Only talks to 127.0.0.1.
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { ApiRequestLog, averageUsage, type RequestLine } from "../bench/api-log.ts";
+import { runLoad, unexpectedStatuses, type LoadResult } from "../bench/load.ts";
+import { describeCommit, describeMachine } from "../bench/machine.ts";
+import { ROOT, sleep } from "../bench/processes.ts";
+import { benchmarksMarkdown, consoleSummary } from "../bench/report.ts";
+import type { BenchRun, Measurement } from "../bench/results.ts";
+import { seedCatalog, seedGroups } from "../bench/seed.ts";
+import { startServers, stopServers, TARGET_TITLES, type Servers, type Target } from "../bench/servers.ts";
+import type { D1Usage } from "../bench/twins/wire.ts";
+import { groupsToSeed, ORGANIZATION_ID, SCENARIOS, type Scenario, type SeededIds } from "../bench/workload.ts";
+import { ALL_PERMISSIONS } from "./local-issuer.ts";
 
-const API = `http://127.0.0.1:${process.env.PORT ?? 8787}`;
-const ISSUER = `http://127.0.0.1:${process.env.LOCAL_ISSUER_PORT ?? DEFAULT_ISSUER_PORT}`;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
-const ORG = 1234;
-const FIRST_ID = 900_000; // clear of the demo catalog's ids
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    report: { type: "boolean", default: false },
+    label: { type: "string", default: "after" },
+    note: { type: "string", default: "" },
+  },
+});
+const quick = args.quick!;
+const CONNECTIONS = 16;
+const SECONDS = quick ? 1 : 5;
+const ROUNDS = quick ? 1 : 2;
+// Time for answers still in flight when a load run stops, before the log window closes.
+const SETTLE_MS = quick ? 300 : 1_000;
+const RESULTS_DIR = join(ROOT, "bench/results");
 
-const token = await mintToken();
-await seedCatalog(1000);
-
-const results: [string, number[]][] = [];
-results.push(["GET /health", await time(() => request("GET", "/health"), 200)]);
-const groupIds: string[] = [];
-for (const members of [1, 100, 1000]) {
-  const body = JSON.stringify(group(members));
-  results.push([`POST /segment_groups, ${members} member(s)`, await time(() => request("POST", "/segment_groups", body, groupIds), 201)]);
+if (args.report) {
+  await writeReport();
+  process.exit(0);
 }
-const largest = groupIds.at(-1)!;
-results.push(["GET /segment_groups/{id}, 1000 members", await time(() => request("GET", `/segment_groups/${largest}`), 200)]);
-results.push(["GET /segment_groups?limit=100", await time(() => request("GET", "/segment_groups?limit=100"), 200)]);
-results.push(["GET /segment_groups?segment=…&limit=100", await time(() => request("GET", `/segment_groups?segment=CONTEXTUAL:${FIRST_ID}&limit=100`), 200)]);
-const small = groupIds[0]!;
-results.push(["PATCH /segment_groups/{id} name", await time(() => request("PATCH", `/segment_groups/${small}`, JSON.stringify({ name: "Renamed" })), 200)]);
-results.push(["GET /segments?limit=100", await time(() => request("GET", "/segments?limit=100"), 200)]);
-results.push(["POST /segments/bulk, 1000 items", await time(() => request("POST", "/segments/bulk", catalogBody(1000)), 200)]);
 
-const base = median(results[1]![1]);
-console.log(`\n${ROUNDS} sequential requests each, after 3 warm-up requests:`);
-for (const [name, samples] of results) {
-  const p50 = median(samples);
-  console.log(
-    `${name.padEnd(44)} p50 ${p50.toFixed(1).padStart(6)} ms   p95 ${percentile(samples, 0.95).toFixed(1).padStart(6)} ms   ×${(p50 / base).toFixed(2)} of POST with 1 member`,
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`\nbench: ${signal}, stopping the servers...`);
+    void stopServers().finally(() => process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const)[signal]));
+  });
+}
+
+const started = Date.now();
+const log = new ApiRequestLog();
+let exitCode = 0;
+try {
+  const run = await bench();
+  console.log(`\n${consoleSummary(run)}`);
+  if (!quick) await store(run);
+} catch (err) {
+  // After a signal, failures are the servers going away under us: not worth reporting.
+  if (!stopping) console.error(`\nbench: FAILED: ${err instanceof Error ? err.message : String(err)}`);
+  exitCode = 1;
+} finally {
+  if (!stopping) await stopServers();
+}
+if (!stopping) {
+  console.log(`bench: ${exitCode === 0 ? "done" : "failed"} in ${((Date.now() - started) / 1000).toFixed(0)} s; every server stopped`);
+  process.exit(exitCode);
+}
+
+async function bench(): Promise<BenchRun> {
+  const machine = describeMachine();
+  console.log(`bench: starting the API and both twins (${quick ? "quick" : "full"} run)...`);
+  const servers = await startServers((line) => log.read(line));
+  const token = await servers.issuer.mint({ organization_ids: [ORGANIZATION_ID], permissions: ALL_PERMISSIONS });
+  console.log(`bench: ready after ${((Date.now() - started) / 1000).toFixed(0)} s; seeding...`);
+  await seedCatalog(servers.urls.api, servers.urls["own-sql"], token);
+  const seeded = groupsToSeed(quick);
+  const [ids] = await Promise.all([
+    seedGroups(servers.urls.api, token, seeded),
+    seedGroups(servers.urls["own-sql"], undefined, seeded),
+    seedGroups(servers.urls.minimal, undefined, seeded),
+  ]);
+
+  const samples = new Map<string, { bytes: number; d1: D1Usage | null }>();
+  for (const scenario of SCENARIOS) {
+    for (const target of scenario.targets) samples.set(key(scenario, target), await sample(servers, token, ids, scenario, target));
+  }
+
+  const best = new Map<string, LoadResult>();
+  const apiLines = new Map<string, RequestLine[]>();
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const scenario of SCENARIOS) {
+      for (const target of scenario.targets) {
+        const { result, lines } = await measure(servers, token, ids, scenario, target);
+        console.log(`bench: round ${round}: ${scenario.title}, ${TARGET_TITLES[target]}: ${result.requestsPerSecond.toFixed(0)} req/s`);
+        const previous = best.get(key(scenario, target));
+        if (!previous || result.requestsPerSecond > previous.requestsPerSecond) best.set(key(scenario, target), result);
+        apiLines.set(scenario.id, [...(apiLines.get(scenario.id) ?? []), ...lines]);
+      }
+    }
+  }
+
+  const measurements: Measurement[] = SCENARIOS.flatMap((scenario) =>
+    scenario.targets.map((target) => {
+      const { bytes, d1 } = samples.get(key(scenario, target))!;
+      const { requests, requestsPerSecond, p50Ms, p99Ms } = best.get(key(scenario, target))!;
+      const usage = target === "api" ? (averageUsage(apiLines.get(scenario.id) ?? [], () => true) ?? null) : d1;
+      return { scenario: scenario.id, target, requests, requestsPerSecond, p50Ms, p99Ms, d1: usage, responseBytes: bytes };
+    }),
   );
-}
-
-async function mintToken(): Promise<string> {
-  const res = await fetch(`${ISSUER}/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ organization_ids: [ORG], permissions: ALL_PERMISSIONS }),
-  }).catch(() => undefined);
-  if (!res?.ok) throw new Error(`bench: no local issuer at ${ISSUER}; start it with npm run dev`);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
-async function seedCatalog(count: number) {
-  const res = await request("POST", "/segments/bulk", catalogBody(count));
-  if (res.status !== 200) throw new Error(`bench: POST /segments/bulk answered ${res.status}`);
-}
-
-function catalogBody(count: number): string {
-  const items = Array.from({ length: count }, (_, i) => ({ segment_type: "CONTEXTUAL", segment_id: FIRST_ID + i, name: `Bench segment ${FIRST_ID + i}` }));
-  return JSON.stringify({ items });
-}
-
-function group(members: number) {
   return {
-    name: `Bench ${members}`,
-    type: "CONTEXTUAL",
-    organization_id: ORG,
-    status: true,
-    segment_subgroup: [
-      {
-        segment_operator: "OR",
-        segment_members: Array.from({ length: members }, (_, i) => ({ segment_id: FIRST_ID + i, segment_type: "CONTEXTUAL" })),
-      },
-    ],
+    label: args.label!,
+    note: args.note!,
+    date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    commit: describeCommit(),
+    machine,
+    method: { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS },
+    measurements,
   };
 }
 
-/** Sends one request; `createdIds` collects the ids of groups it creates. */
-async function request(method: string, path: string, body?: string, createdIds?: string[]): Promise<Response> {
-  const res = await fetch(`${API}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
-    body,
-  });
+/**
+ * One load run; for the API also the request log lines its requests wrote, taken between two
+ * markers (answers still in flight when the run stops get SETTLE_MS to be logged).
+ */
+async function measure(servers: Servers, token: string, ids: SeededIds, scenario: Scenario, target: Target) {
+  const from = target === "api" ? await log.mark(servers.urls.api) : 0;
+  const result = await runLoad(
+    { ...request(servers, token, ids, scenario, target), expectedStatus: scenario.expectedStatus },
+    { connections: CONNECTIONS, seconds: SECONDS, minAnswers: quick ? CONNECTIONS : 2 * CONNECTIONS },
+  );
+  const unexpected = unexpectedStatuses(result, scenario.expectedStatus);
+  if (unexpected) throw new Error(`${scenario.title}, ${TARGET_TITLES[target]}: expected ${scenario.expectedStatus} every time, got ${unexpected}`);
+  if (target !== "api") return { result, lines: [] };
+  await sleep(SETTLE_MS);
+  const to = await log.mark(servers.urls.api);
+  return { result, lines: log.lines.slice(from, to).filter((line) => scenario.logged(line) && line.status === scenario.expectedStatus) };
+}
+
+function key(scenario: Scenario, target: Target): string {
+  return `${scenario.id}@${target}`;
+}
+
+function request(servers: Servers, token: string, ids: SeededIds, scenario: Scenario, target: Target) {
+  const headers: Record<string, string> = scenario.body ? { "Content-Type": "application/json" } : {};
+  if (target === "api") headers.Authorization = `Bearer ${token}`;
+  return { url: `${servers.urls[target]}${scenario.path(ids)}`, method: scenario.method, headers, body: scenario.body };
+}
+
+/** One request before the load: its status, its size and (twins) the D1 usage it reports. */
+async function sample(servers: Servers, token: string, ids: SeededIds, scenario: Scenario, target: Target) {
+  const { url, method, headers, body } = request(servers, token, ids, scenario, target);
+  const res = await fetch(url, { method, headers, body });
   const text = await res.text();
-  if (createdIds && res.status === 201) createdIds.push((JSON.parse(text) as { data: { id: string } }).data.id);
-  return res;
-}
-
-async function time(send: () => Promise<Response>, expected: number): Promise<number[]> {
-  for (let i = 0; i < 3; i++) await send();
-  const samples: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const start = performance.now();
-    const res = await send();
-    samples.push(performance.now() - start);
-    if (res.status !== expected) throw new Error(`bench: expected ${expected}, got ${res.status}`);
+  if (res.status !== scenario.expectedStatus) {
+    throw new Error(`${scenario.title}, ${TARGET_TITLES[target]}: expected ${scenario.expectedStatus}, got ${res.status}: ${text.slice(0, 500)}`);
   }
-  return samples;
+  const d1 = target === "api" ? null : ((JSON.parse(text) as { d1?: D1Usage }).d1 ?? null);
+  return { bytes: Buffer.byteLength(text), d1 };
 }
 
-function median(samples: number[]): number {
-  return percentile(samples, 0.5);
+async function store(run: BenchRun): Promise<void> {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  await writeFile(join(RESULTS_DIR, `${run.label}.json`), `${JSON.stringify(run, null, 2)}\n`);
+  console.log(`bench: stored bench/results/${run.label}.json`);
+  await writeReport();
 }
 
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+/** BENCHMARKS.md from every stored run, "before" first, then by date. */
+async function writeReport(): Promise<void> {
+  const runs: BenchRun[] = [];
+  for (const file of (await readdir(RESULTS_DIR)).filter((f) => f.endsWith(".json"))) {
+    runs.push(JSON.parse(await readFile(join(RESULTS_DIR, file), "utf8")) as BenchRun);
+  }
+  runs.sort((a, b) => Number(b.label === "before") - Number(a.label === "before") || a.date.localeCompare(b.date));
+  await writeFile(join(ROOT, "BENCHMARKS.md"), benchmarksMarkdown(runs));
+  console.log("bench: rewrote BENCHMARKS.md");
 }

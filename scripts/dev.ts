@@ -6,6 +6,7 @@
 // Environment: PORT (API, default 8787), LOCAL_ISSUER_PORT (issuer, default 8799).
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { portsTakenMessage } from "./dev-ports.ts";
 import { DEFAULT_ISSUER_PORT, startLocalIssuer, type LocalIssuer } from "./local-issuer.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -33,6 +34,15 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   });
 }
 
+const taken = await portsTakenMessage([
+  { variable: "PORT", what: "the API", port: apiPort },
+  { variable: "LOCAL_ISSUER_PORT", what: "the local issuer", port: issuerPort },
+]);
+if (taken) {
+  console.error(taken);
+  process.exit(1);
+}
+
 await wrangler("Applying D1 migrations to the local database", ["d1", "migrations", "apply", "DB", "--local"]);
 await wrangler(`Loading the demo catalog (${DEMO_CATALOG})`, ["d1", "execute", "DB", "--local", "--file", DEMO_CATALOG], { quiet: true });
 
@@ -42,14 +52,15 @@ try {
   const inUse = (err as NodeJS.ErrnoException).code === "EADDRINUSE";
   console.error(
     inUse
-      ? `dev: port ${issuerPort} is taken (another \`npm run dev\`?). Stop it, or set LOCAL_ISSUER_PORT to a free port.`
+      ? `dev: port ${issuerPort} (LOCAL_ISSUER_PORT) was taken just now; stop the other instance, or set PORT and LOCAL_ISSUER_PORT to free ports.`
       : `dev: the local issuer could not start: ${String(err)}`,
   );
   await exit(1);
 }
 log(`Local issuer (stand-in for Auth0) on ${issuer!.url}`);
 
-const devArgs = ["dev", "--ip", "127.0.0.1", "--port", String(apiPort), "--var", `AUTH0_ISSUER_BASE_URL:${issuer!.url}`];
+// --test-scheduled: GET /__scheduled runs the Cron Trigger's purge jobs by hand (local only).
+const devArgs = ["dev", "--ip", "127.0.0.1", "--port", String(apiPort), "--test-scheduled", "--var", `AUTH0_ISSUER_BASE_URL:${issuer!.url}`];
 const dev = start(devArgs, "inherit");
 void announceWhenReady(dev);
 const outcome = await exited(dev);
@@ -88,28 +99,37 @@ function exited(proc: ChildProcess): Promise<{ code: number | null; signal: Node
   });
 }
 
-// Polls GET /health so the "how to get a token" hint appears once the API really answers.
+// Polls the API until it answers, so the "how to get a token" hint appears once it really
+// does. A token from this run's issuer must be accepted: a server left over on the same port
+// (another `npm run dev`) would reject it, and must never be reported as ready.
 async function announceWhenReady(proc: ChildProcess): Promise<void> {
-  const url = `http://127.0.0.1:${apiPort}/health`;
+  const url = `http://127.0.0.1:${apiPort}/segments?limit=1`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (proc.exitCode === null && proc.signalCode === null && Date.now() < deadline) {
+    let status: number | undefined;
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) {
-        const tokenCommand = issuerPort === DEFAULT_ISSUER_PORT ? "npm run -s token -- --org 1234" : `npm run -s token -- --org 1234 --issuer-port ${issuerPort}`;
-        log(
-          [
-            `Segment Groups API ready on http://127.0.0.1:${apiPort} (demo catalog: CONTEXTUAL 101-103, 3P 201-202, 3P 301 of org 1234)`,
-            `  Get a token in another terminal:  TOKEN=$(${tokenCommand})`,
-            `  Then call it:                      curl -i -X POST http://127.0.0.1:${apiPort}/segment_groups -H "Authorization: Bearer $TOKEN" ...`,
-            `                                     (a complete request: README.md, "Try it")`,
-            `  Stop with Ctrl+C.`,
-          ].join("\n"),
-        );
-        return;
-      }
+      const token = await issuer!.mint();
+      status = (await fetch(url, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(2_000) })).status;
     } catch {
       // Not listening yet.
+    }
+    if (status === 200) {
+      const tokenCommand = issuerPort === DEFAULT_ISSUER_PORT ? "npm run -s token" : `LOCAL_ISSUER_PORT=${issuerPort} npm run -s token`;
+      log(
+        [
+          `Segment Groups API ready on http://127.0.0.1:${apiPort} (demo catalog: CONTEXTUAL 101-103, 3P 201-202, 3P 301 of org 1234)`,
+          `  Get a token in another terminal:  TOKEN=$(${tokenCommand})`,
+          `  Then call it:                      curl -i http://127.0.0.1:${apiPort}/segments -H "Authorization: Bearer $TOKEN"`,
+          `                                     (a walk-through: README.md, "Try it")`,
+          `  Stop with Ctrl+C.`,
+        ].join("\n"),
+      );
+      return;
+    }
+    if (status === 401) {
+      console.error(`dev: another server answers on port ${apiPort} and rejects this run's tokens; this one cannot listen there. Stopping.`);
+      proc.kill("SIGTERM");
+      return;
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

@@ -4,14 +4,13 @@ import type { AuthConfig } from "./config";
 import type { Database, D1Usage } from "./db/database";
 import type { ErrorCode } from "./errors/codes";
 
-/** The Worker's bindings, as declared in wrangler.toml. */
-export interface Bindings {
-  DB: D1Database;
-  AUTH0_ISSUER_BASE_URL?: string;
-  AUTH0_AUDIENCE?: string;
+/**
+ * The Worker's bindings: `Cloudflare.Env` is generated from wrangler.toml by `npm run types`
+ * (worker-configuration.d.ts), plus the optional vars wrangler.toml does not set.
+ */
+export type Bindings = Cloudflare.Env & {
   AUTH0_JWKS_URI?: string;
-  AUTH0_ORGANIZATIONS_CLAIM?: string;
-}
+};
 
 export interface AppEnv {
   Bindings: Bindings;

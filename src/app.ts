@@ -7,6 +7,7 @@ import { ApiError, errorResponse, handleError } from "./errors";
 import { health } from "./routes/health";
 import { createSegmentGroup } from "./routes/segment-groups/create-segment-group";
 import { deleteSegmentGroup } from "./routes/segment-groups/delete-segment-group";
+import { evaluateSegmentGroup } from "./routes/segment-groups/evaluate-segment-group";
 import { getSegmentGroup } from "./routes/segment-groups/get-segment-group";
 import { getVersion } from "./routes/segment-groups/get-version";
 import { listChanges } from "./routes/segment-groups/list-changes";
@@ -60,6 +61,7 @@ export function createApp() {
     .route("/", getVersion)
     .route("/", updateSegmentGroup)
     .route("/", deleteSegmentGroup)
+    .route("/", evaluateSegmentGroup)
     .route("/", listSegments)
     .route("/", getSegment)
     .route("/", bulkUpsertSegments)

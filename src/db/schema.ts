@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-import { GROUP_TYPES, SEGMENT_TYPES } from "./enums";
+import { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "./enums";
 
 // The table contract. `npm run db:generate` turns changes here into a new SQL file in
 // migrations/, which both `wrangler d1 migrations apply` and the tests apply. The Worker only
@@ -53,6 +53,9 @@ export const segmentGroups = sqliteTable(
     subgroups: text("subgroups").notNull().default("[]"),
     // Members over all subgroups, for bounded list pages.
     memberCount: integer("member_count").notNull().default(0),
+    // How the subgroups combine. Its CHECK (AND/OR) is a column constraint added by hand in
+    // migrations/0003: drizzle-kit would add a table-level one by rebuilding the table.
+    subgroupOperator: text("subgroup_operator", { enum: SEGMENT_OPERATORS }).notNull().default("AND"),
     // The token `sub` of the create and of the last write; NULL for rows written before 0004.
     createdBy: text("created_by"),
     updatedBy: text("updated_by"),
@@ -127,3 +130,27 @@ export const changeFeedRetention = sqliteTable(
 
 export type SegmentGroupRecord = typeof segmentGroups.$inferSelect;
 export type SegmentRecord = typeof segments.$inferSelect;
+
+/**
+ * Idempotency keys of POST /segment_groups and POST /segments/bulk: one row per (caller, route,
+ * key), written in the same batch as the write it answers (src/db/idempotency/). `snapshot` is
+ * the JSON of the rows that answer returned, so a replay is built by the same code as the
+ * original. WITHOUT ROWID (migrations/0005): the scope is the only key the table needs.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    // The token's `sub`.
+    subject: text("subject").notNull(),
+    // "POST /segment_groups", "POST /segments/bulk".
+    route: text("route").notNull(),
+    key: text("key").notNull(),
+    // SHA-256 (hex) of the validated request body as canonical JSON.
+    fingerprint: text("fingerprint").notNull(),
+    status: integer("status").notNull(),
+    snapshot: text("snapshot").notNull(),
+    // Kept at least until then; the Cron Trigger purges it after (src/scheduled/).
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.route, t.key] }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
+);

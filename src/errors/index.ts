@@ -1,3 +1,3 @@
 export { ApiError, type ErrorDetail } from "./api-error";
-export { ERROR_STATUS, statusForCode, type ErrorCode } from "./codes";
+export { ERROR_CODES, ERROR_STATUS, statusForCode, type ErrorCode, type ErrorCodeInfo } from "./codes";
 export { errorResponse, handleError } from "./handle-error";

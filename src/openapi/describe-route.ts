@@ -1,7 +1,15 @@
 import { createMiddleware } from "hono/factory";
-import type { ZodType } from "zod";
+import type { core } from "zod/mini";
 import type { AppEnv } from "../app-env";
 import type { ErrorCode } from "../errors";
+
+/** Any zod schema: zod/mini (what the Worker uses) or classic. */
+type ZodType = core.$ZodType;
+
+/** A zod schema `validate()` can run: zod/mini's and classic zod's both have `safeParse`. */
+export interface RequestSchema extends core.$ZodType {
+  safeParse(data: unknown): { success: boolean; data?: unknown; error?: core.$ZodError };
+}
 
 /** One non-error answer: its status, the `data` schema of its success envelope (omit `data` for a bodiless 204 or 304). */
 export interface SuccessResponse {
@@ -57,7 +65,7 @@ export type RouteMetadata =
   | { kind: "auth" }
   | { kind: "permission"; permission: string }
   | { kind: "json-body"; mediaTypes: readonly string[] }
-  | { kind: "validate"; target: "json" | "param" | "query"; schema: ZodType };
+  | { kind: "validate"; target: "json" | "param" | "query"; schema: RequestSchema };
 
 const metadata = new WeakMap<Function, RouteMetadata>();
 

@@ -38,12 +38,33 @@ const DESCRIPTION = `Named, per-organization combinations of audience segments.
 
 **Envelopes.** Success: \`{"data": ..., "meta": {"status": "success", "request_id": ...}}\`.
 Failure: \`{"errors": [{"code", "field"?, "message"}], "meta": {"status": "error", "request_id": ...}}\`,
-every problem at once; the status is the first problem's. Each operation lists its codes per status. Every response carries
+every problem at once; the status is the first problem's. One bound: an array over its maximum length is reported as
+\`too_long\`, followed by the problems of its first maximum elements; elements past the maximum are never read.
+Each operation lists its codes per status. Every response carries
 \`X-Request-Id\` (yours is reused when it is a plain token of at most 255 characters).
 
 **Authentication.** \`Authorization: Bearer <Auth0 access token>\`. Each operation names the
 permission it needs (in the token's \`permissions\` claim or \`scope\`). Running locally with
 \`npm run dev\`, get a token with \`npm run -s token\` and paste it into *Authorize*.
+
+**Group logic.** A group matches a user (the set of catalog segments the user is in) when its
+subgroups, combined with the group's \`subgroup_operator\` (\`AND\` or \`OR\`, default \`AND\`), match.
+A subgroup matches when its members, joined by its \`segment_operator\`, match (a member matches
+when the user is in that segment); a subgroup with \`exclude: true\` (default \`false\`)
+contributes the negation of that. A group whose subgroups are all excluded would match almost
+everyone: it is refused with 400 \`only_exclusions\` on \`segment_subgroup\`. Every group
+carries \`expression\`, the same logic as one read-only canonical line, e.g.
+\`(CONTEXTUAL:101 AND 3P:201) AND NOT (3P:301)\`: subgroups in order joined by \`subgroup_operator\`,
+each in parentheses with its members in order joined by its \`segment_operator\`, \`NOT \` before
+an excluded one. Grammar (ABNF):
+
+    expression = subgroup *( " " operator " " subgroup )
+    subgroup   = [ "NOT " ] "(" atom *( " " operator " " atom ) ")"
+    atom       = segment_type ":" segment_id
+    operator   = "AND" / "OR"
+
+\`POST /segment_groups/{id}/evaluate\` applies these rules to a user's segments;
+\`?dry_run=true\` on POST and PATCH shows the group a request would store, writing nothing.
 
 **Any path.** An unknown path answers 404 \`not_found\`; a known path with another method 405
 \`method_not_allowed\` with \`Allow\`; any operation may answer 500 \`internal_error\` or

@@ -1,6 +1,5 @@
-// Namespace import: lets the bundler drop the parts of zod we never use.
-import * as z from "zod";
-import type { ZodType } from "zod";
+// Build time only (scripts/openapi.ts, tests): the Worker never imports the JSON Schema converter.
+import { toJSONSchema, type $ZodType } from "zod/v4/core";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -13,8 +12,8 @@ export type JsonSchema = Record<string, unknown>;
 export class SchemaConverter {
   readonly components: Record<string, JsonSchema> = {};
 
-  convert(schema: ZodType, io: "input" | "output"): JsonSchema {
-    const { $schema: _dialect, $defs, ...json } = z.toJSONSchema(schema, {
+  convert(schema: $ZodType, io: "input" | "output"): JsonSchema {
+    const { $schema: _dialect, $defs, ...json } = toJSONSchema(schema, {
       target: "draft-2020-12",
       io,
       // Refinements and transforms have no JSON Schema form; they document as their base type.

@@ -1,5 +1,4 @@
-import type { ZodType } from "zod";
-import { metadataOf, type RouteDescription } from "./describe-route";
+import { metadataOf, type RequestSchema, type RouteDescription } from "./describe-route";
 
 /** One route as the OpenAPI generator sees it: everything read back from its middleware chain. */
 export interface Operation {
@@ -11,7 +10,7 @@ export interface Operation {
   permissions: string[];
   /** The media types `requireJsonBody` admits; undefined when the route reads no body. */
   bodyMediaTypes?: readonly string[];
-  schemas: { param?: ZodType; query?: ZodType; json?: ZodType };
+  schemas: { param?: RequestSchema; query?: RequestSchema; json?: RequestSchema };
 }
 
 export interface RouteInventory {

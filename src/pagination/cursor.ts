@@ -1,5 +1,5 @@
-// Namespace import: lets the bundler drop the parts of zod we never use.
-import * as z from "zod";
+import * as z from "zod/mini";
+import { addTransformIssue } from "../validation/transform-issue";
 
 /**
  * Keyset cursors: a cursor is the sort key of the last item of a page, base64url-encoded JSON.
@@ -26,16 +26,18 @@ function decodeCursor(cursor: string): unknown {
  * The `cursor` query parameter for a listing sorted by `key` (a zod tuple). Anything this API
  * did not issue for that listing is a 400 on `cursor`, never a 500 or an empty page.
  *
- * @example cursor: cursorParam(z.tuple([z.string(), z.string()])).optional()
+ * @example cursor: z.optional(cursorParam(z.tuple([z.string(), z.string()])))
  */
-export function cursorParam<Key extends z.ZodType>(key: Key) {
+export function cursorParam<Key extends z.core.$ZodType>(key: Key) {
   return z
-    .string()
-    .transform(function parseCursor(raw, ctx): z.output<Key> {
-      const parsed = key.safeParse(decodeCursor(raw));
-      if (parsed.success) return parsed.data;
-      ctx.addIssue({ code: "custom", message: "is not a cursor from this listing; start again without it", params: { code: "invalid_value" } });
-      return z.NEVER;
-    })
-    .meta({ description: "Opaque: the `meta.next_cursor` of the previous page." });
+    .pipe(
+      z.string(),
+      z.transform(function parseCursor(raw: string, payload): z.output<Key> {
+        const parsed = z.safeParse(key, decodeCursor(raw));
+        if (parsed.success) return parsed.data;
+        addTransformIssue(payload, "invalid_value", "is not a cursor from this listing; start again without it");
+        return z.NEVER;
+      }),
+    )
+    .register(z.globalRegistry, { description: "Opaque: the `meta.next_cursor` of the previous page." });
 }

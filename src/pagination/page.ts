@@ -1,5 +1,5 @@
-// Namespace import: lets the bundler drop the parts of zod we never use.
-import * as z from "zod";
+import * as z from "zod/mini";
+import { integerParam } from "../validation/integer-param";
 import { encodeCursor } from "./cursor";
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -8,25 +8,19 @@ export const MAX_PAGE_SIZE = 100;
 /** A `limit` query parameter: a canonical integer from 1 to `max`, `byDefault` when absent. */
 export function limitParamOf(max: number, byDefault: number) {
   return z
-    .string()
-    .transform(function parseLimit(raw, ctx) {
-      const n = /^[0-9]{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
-      if (Number.isNaN(n)) ctx.addIssue({ code: "custom", message: "must be an integer", params: { code: "invalid_type" } });
-      else if (n < 1) ctx.addIssue({ code: "custom", message: "must be at least 1", params: { code: "too_small" } });
-      else if (n > max) ctx.addIssue({ code: "custom", message: `must be at most ${max}`, params: { code: "too_large" } });
-      return n;
-    })
-    .optional()
-    .transform((n) => n ?? byDefault)
-    .meta({ description: `Items per page, 1 to ${max} (default ${byDefault}).` });
+    .pipe(
+      z.optional(integerParam({ min: 1, max, malformed: { code: "invalid_type", message: "must be an integer" } })),
+      z.transform((n: number | undefined) => n ?? byDefault),
+    )
+    .register(z.globalRegistry, { description: `Items per page, 1 to ${max} (default ${byDefault}).` });
 }
 
-/** The `limit` of the listings: 1 to 100, 25 when absent. */
+/** The `limit` query parameter of the listings: a canonical integer from 1 to 100, 25 when absent. */
 export const limitParam = limitParamOf(MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
 
 /** The extra `meta` of a page, for the docs (`describeRoute({ success: { meta: pageMetaSchema } })`). */
 export const pageMetaSchema = z.object({
-  next_cursor: z.string().nullable().meta({ description: "Send it as `cursor` for the next page; null on the last page." }),
+  next_cursor: z.nullable(z.string()).register(z.globalRegistry, { description: "Send it as `cursor` for the next page; null on the last page." }),
   has_more: z.boolean(),
 });
 

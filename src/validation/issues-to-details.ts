@@ -1,4 +1,4 @@
-import type { core } from "zod";
+import type { core } from "zod/mini";
 import type { ErrorCode, ErrorDetail } from "../errors";
 import { fieldPath } from "./field-path";
 

@@ -1,5 +1,4 @@
-// Namespace import: lets the bundler drop the parts of zod we never use.
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /**
  * A query parameter holding one of `values`. A string first, so a repeated parameter (which
@@ -7,5 +6,5 @@ import * as z from "zod";
  * enum in the docs.
  */
 export function queryEnum<const Values extends readonly [string, ...string[]]>(values: Values) {
-  return z.string().pipe(z.enum(values)).meta({ enum: [...values] });
+  return z.pipe(z.string(), z.enum(values)).register(z.globalRegistry, { enum: [...values] });
 }

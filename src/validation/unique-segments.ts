@@ -1,4 +1,4 @@
-import type * as z from "zod";
+import type { core } from "zod/mini";
 
 /**
  * A zod array refinement reporting each element that repeats an earlier element's
@@ -6,10 +6,10 @@ import type * as z from "zod";
  * words the message. Use it with `when`, so repeats are reported together with every other
  * problem in the body; malformed elements are skipped (their own issues describe them).
  *
- * @example z.array(member).superRefine(rejectRepeatedSegments((i) => `repeats items[${i}]`), { when })
+ * @example z.array(member).check(z.superRefine(rejectRepeatedSegments((i) => `repeats items[${i}]`), { when }))
  */
 export function rejectRepeatedSegments(repeats: (firstIndex: number) => string) {
-  return function checkRepeatedSegments(elements: unknown[], ctx: z.RefinementCtx) {
+  return function checkRepeatedSegments(elements: unknown[], ctx: core.$RefinementCtx<unknown[]>) {
     const firstSeen = new Map<string, number>();
     elements.forEach((element, index) => {
       const e = element as { segment_type?: unknown; segment_id?: unknown } | null;

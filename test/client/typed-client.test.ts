@@ -76,6 +76,7 @@ describe("the typed client (hono/client)", () => {
 
 // Checked by `npm run typecheck`, never run: the request contract reaches the client's types,
 // so each of these lines must fail to compile.
+// biome-ignore lint/suspicious/noExportsInTest: exported only so it counts as used; nothing imports this file.
 export function wrongRequestsDoNotCompile(client: Client) {
   const group = { name: "x", type: "CONTEXTUAL" as const, organization_id: ORG, status: true, segment_subgroup: [] };
   void client.segment_groups.$post({ json: group }); // the control: a well-formed request compiles

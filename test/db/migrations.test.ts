@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ChangeRow } from "../../src/db/segment-groups/changes";
 import { fromGroupSnapshot, GROUP_COLUMNS, toSegmentGroup, type SegmentGroupRow } from "../../src/db/segment-groups/row";
+import { subgroupsDocument } from "../../src/db/segment-groups/document";
 
 const db = env.MIGRATION_CHECK_DB;
 const migration = (name: string) => {
@@ -88,15 +89,55 @@ describe("migrations over existing data", () => {
     await db.prepare("DELETE FROM segments WHERE segment_type = '3P' AND segment_id = 201").run();
   });
 
+  it("0003_group_logic makes every group AND and every subgroup explicitly included, as new writes store them", async () => {
+    const before = [migration("0000_"), migration("0001_"), migration("0002_")];
+    await applyD1Migrations(db, before);
+    const now = "2026-01-01T00:00:00.000Z";
+    const [a, empty] = ["a1", "a2"].map((s) => `00000000-0000-7000-8000-0000000000${s}`);
+    // Documents exactly as 0002 and the code before it wrote them: no `exclude` key.
+    const old = [
+      { segment_operator: "OR", segment_members: [{ segment_id: 301, segment_type: "3P" }, { segment_id: 101, segment_type: "CONTEXTUAL" }] },
+      { segment_operator: "AND", segment_members: [{ segment_id: 101, segment_type: "CONTEXTUAL" }] },
+    ];
+    await db.batch([
+      db.prepare(
+        `INSERT OR IGNORE INTO segments (segment_type, segment_id, name, name_folded, organization_id, created_at, updated_at)
+         VALUES ('CONTEXTUAL', 101, 'x', 'x', NULL, ?1, ?1), ('3P', 301, 'z', 'z', 1234, ?1, ?1)`,
+      ).bind(now),
+      db.prepare(
+        `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
+         VALUES (?1, 1234, 'A', 'AUDIENCE', 1, ?3, ?3, 'a', 'e1', ?4, 3), (?2, 1234, 'B', 'CONTEXTUAL', 0, ?3, ?3, 'b', 'e2', '[]', 0)`,
+      ).bind(a, empty, now, JSON.stringify(old)),
+    ]);
+
+    await applyD1Migrations(db, [...before, migration("0003_")]);
+
+    const groups = (await db.prepare("SELECT id, subgroup_operator, subgroups, member_count, etag FROM segment_groups WHERE id IN (?1, ?2) ORDER BY id").bind(a, empty).all()).results;
+    // Byte for byte what a write of the same subgroups stores now (key order included).
+    const written = subgroupsDocument(old.map((s) => ({ ...s, exclude: false })) as Parameters<typeof subgroupsDocument>[0]).json;
+    expect(groups.map(({ etag: _, ...g }) => g)).toEqual([
+      { id: a, subgroup_operator: "AND", subgroups: written, member_count: 3 },
+      { id: empty, subgroup_operator: "AND", subgroups: "[]", member_count: 0 },
+    ]);
+    expect(written).toContain('{"segment_operator":"OR","exclude":false,"segment_members":[{"segment_id":301,');
+    // A new version for each: its representation changed, so an old ETag must not earn a 304.
+    expect(groups.map((g) => g.etag)).not.toContain("e1");
+    expect(groups.map((g) => g.etag)).not.toContain("e2");
+    // The reverse index is unchanged, and only AND and OR fit the new column.
+    const index = (await db.prepare("SELECT segment_type, segment_id FROM segment_group_members WHERE group_id = ? ORDER BY 1, 2").bind(a).all()).results;
+    expect(index).toEqual([{ segment_type: "3P", segment_id: 301 }, { segment_type: "CONTEXTUAL", segment_id: 101 }]);
+    await expect(db.prepare("UPDATE segment_groups SET subgroup_operator = 'XOR' WHERE id = ?").bind(a).run()).rejects.toThrow(/CHECK constraint/);
+  });
+
   it("0004_change_feed gives every existing group one event holding its current version, oldest write first", async () => {
     const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0004_");
     await applyD1Migrations(db, before);
     expect(await db.prepare("PRAGMA foreign_keys").first()).toEqual({ foreign_keys: 1 });
-    const [created, edited] = ["a1", "a2"].map((s) => `00000000-0000-7000-8000-0000000000${s}`);
-    const doc = JSON.stringify([{ segment_operator: "OR", segment_members: [{ segment_id: 7001, segment_type: "3P" }] }]);
+    const [created, edited] = ["b1", "b2"].map((s) => `00000000-0000-7000-8000-0000000000${s}`);
+    const doc = JSON.stringify([{ segment_operator: "OR", exclude: false, segment_members: [{ segment_id: 7001, segment_type: "3P" }] }]);
     await db.batch([
       db.prepare("INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, created_at, updated_at) VALUES ('3P', 7001, 'x', 'x', NULL, ?1, ?1)").bind("2026-01-01T00:00:00.000Z"),
-      // Written by 0002's schema; `edited` was last written before `created`, so its event comes first.
+      // Written by the schema before 0004; `edited` was last written before `created`, so its event comes first.
       db.prepare(
         `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
          VALUES (?1, 77, 'Created', 'AUDIENCE', 1, '2026-03-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z', 'created', 'v1', ?3, 1),
@@ -125,10 +166,32 @@ describe("migrations over existing data", () => {
     expect(await db.prepare("SELECT count(*) AS n FROM segment_group_members WHERE group_id = ?").bind(edited).first()).toEqual({ n: 0 });
   });
 
+  it("0005_idempotency adds the key table beside existing groups, with foreign keys on", async () => {
+    const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0005_");
+    await applyD1Migrations(db, before);
+    expect(await db.prepare("PRAGMA foreign_keys").first()).toEqual({ foreign_keys: 1 });
+    const id = "00000000-0000-7000-8000-000000000005";
+    await db.prepare(
+      `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag)
+       VALUES (?1, 1234, 'Kept', 'AUDIENCE', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'kept', 'e5')`,
+    ).bind(id).run();
+
+    await applyD1Migrations(db, [...before, migration("0005_")]);
+
+    expect(await db.prepare("SELECT name, etag FROM segment_groups WHERE id = ?").bind(id).first()).toEqual({ name: "Kept", etag: "e5" });
+    const key = db.prepare("INSERT INTO idempotency_keys VALUES ('auth0|a', 'POST /segment_groups', 'k', 'f', 201, '{}', '2026-01-02T00:00:00.000Z')");
+    await key.run();
+    // The scope is the primary key: one key, one answer.
+    await expect(key.run()).rejects.toThrow(/UNIQUE/);
+    const ddl = await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'idempotency_keys'").first<{ sql: string }>();
+    expect(ddl!.sql).toMatch(/WITHOUT ROWID\s*$/);
+  });
+
   it("leaves the indexes and triggers the queries rely on", async () => {
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
     const rows = (await db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_%' ORDER BY type, name").all()).results;
     expect(rows.map((r) => `${r.type} ${r.name}`)).toEqual([
+      "index idempotency_keys_expires_idx",
       "index segment_group_changes_group_idx",
       "index segment_group_changes_organization_idx",
       "index segment_group_changes_tombstone_idx",

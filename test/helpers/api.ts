@@ -38,7 +38,7 @@ export async function call(method: string, path: string, options: CallOptions = 
     ? await worker.fetch(request, { ...env, ...options.env }, { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext)
     : await exports.default.fetch(request);
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { seedSegments } from "./db";
 
 /** The organization most tests act for, and one the default token does not hold. */
@@ -40,3 +41,17 @@ export function validGroup(overrides: Record<string, unknown> = {}) {
 
 /** One segment member as a request carries it; any value, so tests can send wrong ones. */
 export const member = (segment_id: unknown, segment_type: unknown = "CONTEXTUAL") => ({ segment_id, segment_type });
+
+/**
+ * A POST body's group as every response states it: `subgroup_operator` and each subgroup's
+ * `exclude` explicit (defaults AND and false), plus the read-only `expression` (checked exactly
+ * by test/segment-groups/logic.*.test.ts).
+ */
+export function asStated(body: { subgroup_operator?: string; segment_subgroup: { exclude?: boolean; segment_operator: string; segment_members: unknown[] }[] }) {
+  return {
+    ...body,
+    subgroup_operator: body.subgroup_operator ?? "AND",
+    segment_subgroup: body.segment_subgroup.map((s) => ({ ...s, exclude: s.exclude ?? false })),
+    expression: expect.any(String),
+  };
+}

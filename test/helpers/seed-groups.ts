@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { newEtag, newSegmentGroupId } from "../../src/db/ids";
 import { foldName } from "../../src/db/name-search";
+import { groupExpression } from "../../src/logic/expression";
 
 export interface SeedMember {
   segment_id: number;
@@ -14,12 +15,20 @@ export interface SeedGroup {
   name?: string;
   type?: "CONTEXTUAL" | "AUDIENCE";
   status?: boolean;
+  subgroup_operator?: "AND" | "OR";
   /** Defaults to one AND subgroup holding CONTEXTUAL 101 (seedCatalog). */
-  segment_subgroup?: { segment_operator: "AND" | "OR"; segment_members: SeedMember[] }[];
+  segment_subgroup?: { segment_operator: "AND" | "OR"; exclude?: boolean; segment_members: SeedMember[] }[];
 }
 
 /** A group as the API returns it. */
-export type ApiGroup = Required<Omit<SeedGroup, "created_at">> & { created_at: string; updated_at: string; created_by: null; updated_by: null };
+export type ApiGroup = Required<Omit<SeedGroup, "created_at">> & {
+  segment_subgroup: { segment_operator: "AND" | "OR"; exclude: boolean; segment_members: SeedMember[] }[];
+  expression: string;
+  created_at: string;
+  updated_at: string;
+  created_by: null;
+  updated_by: null;
+};
 
 /**
  * Writes groups straight into segment_groups in one statement (rows travel as JSON; the
@@ -28,18 +37,27 @@ export type ApiGroup = Required<Omit<SeedGroup, "created_at">> & { created_at: s
  * author, and they have no change events. Returns each group as the API shows it.
  */
 export async function seedGroups(groups: SeedGroup[]): Promise<ApiGroup[]> {
-  const full: ApiGroup[] = groups.map((g, i) => ({
-    id: g.id ?? newSegmentGroupId(Date.parse(g.created_at)),
-    name: g.name ?? `Seeded group ${i}`,
-    type: g.type ?? "CONTEXTUAL",
-    organization_id: g.organization_id,
-    status: g.status ?? true,
-    segment_subgroup: g.segment_subgroup ?? [{ segment_operator: "AND", segment_members: [{ segment_id: 101, segment_type: "CONTEXTUAL" }] }],
-    created_at: g.created_at,
-    updated_at: g.created_at,
-    created_by: null,
-    updated_by: null,
-  }));
+  const full: ApiGroup[] = groups.map((g, i) => {
+    const subgroups = g.segment_subgroup ?? [{ segment_operator: "AND", segment_members: [{ segment_id: 101, segment_type: "CONTEXTUAL" }] }];
+    // Stored as the API stores it: every subgroup states `exclude`, keys in the API's order.
+    const logic = {
+      subgroup_operator: g.subgroup_operator ?? "AND",
+      segment_subgroup: subgroups.map((s) => ({ segment_operator: s.segment_operator, exclude: s.exclude ?? false, segment_members: s.segment_members })),
+    } as const;
+    return {
+      id: g.id ?? newSegmentGroupId(Date.parse(g.created_at)),
+      name: g.name ?? `Seeded group ${i}`,
+      type: g.type ?? "CONTEXTUAL",
+      organization_id: g.organization_id,
+      status: g.status ?? true,
+      ...logic,
+      expression: groupExpression(logic),
+      created_at: g.created_at,
+      updated_at: g.created_at,
+      created_by: null,
+      updated_by: null,
+    };
+  });
   const groupRows = full.map((g) => [
     g.id,
     g.organization_id,
@@ -51,10 +69,11 @@ export async function seedGroups(groups: SeedGroup[]): Promise<ApiGroup[]> {
     newEtag(),
     JSON.stringify(g.segment_subgroup),
     g.segment_subgroup.reduce((n, s) => n + s.segment_members.length, 0),
+    g.subgroup_operator,
   ]);
   await env.DB.prepare(
-    `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9
+    `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count, subgroup_operator)
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10
      FROM json_each(?)`,
   )
     .bind(JSON.stringify(groupRows))

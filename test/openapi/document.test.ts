@@ -103,7 +103,7 @@ describe("the OpenAPI document", () => {
     const schema = created.content["application/json"].schema;
     expect(schema.properties.data).toEqual({ $ref: "#/components/schemas/SegmentGroup" });
     expect(schema.properties.meta.properties.status).toEqual({ const: "success" });
-    expect(Object.keys(created.headers)).toEqual(["X-Request-Id", "X-D1-Bookmark", "Location", "ETag"]);
+    expect(Object.keys(created.headers)).toEqual(["X-Request-Id", "X-D1-Bookmark", "Location", "ETag", "Idempotent-Replayed"]);
     expect(doc.components.schemas.SegmentGroup.required).toContain("segment_subgroup");
 
     const put = doc.paths["/segments/{segment_type}/{segment_id}"].put.responses;

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
-import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
+import { asStated, ORG, seedCatalog, validGroup } from "../helpers/fixtures";
 import { AUDIENCE, mintToken, tokenFor } from "../helpers/tokens";
 
 beforeEach(seedCatalog);
@@ -16,7 +16,7 @@ describe("POST /segment_groups — success", () => {
     const { data, meta } = res.body;
     expect(data).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
-      ...body,
+      ...asStated(body),
       created_at: expect.any(String),
       updated_at: data.created_at,
       // The token's sub (test/helpers/tokens.ts).
@@ -43,7 +43,7 @@ describe("POST /segment_groups — success", () => {
     });
     const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: body });
     expect(res.status, describeResponse(res)).toBe(201);
-    expect(res.body.data.segment_subgroup).toEqual(body.segment_subgroup);
+    expect(res.body.data.segment_subgroup).toEqual(asStated(body).segment_subgroup);
 
     const id = res.body.data.id;
     const group = await env.DB.prepare("SELECT organization_id, name, type, status, subgroups, member_count FROM segment_groups WHERE id = ?")
@@ -52,7 +52,7 @@ describe("POST /segment_groups — success", () => {
     const { subgroups, ...columns } = group!;
     expect(columns).toEqual({ organization_id: ORG, name: body.name, type: "CONTEXTUAL", status: 1, member_count: 6 });
     // The document keeps subgroup and member order, and every member, repeats across subgroups included.
-    expect(JSON.parse(subgroups as string)).toEqual(body.segment_subgroup);
+    expect(JSON.parse(subgroups as string)).toEqual(asStated(body).segment_subgroup);
     // The reverse index holds each distinct segment once (101 is in two subgroups).
     const { results: members } = await env.DB.prepare(
       "SELECT segment_type AS t, segment_id AS id FROM segment_group_members WHERE group_id = ? ORDER BY t, id",

@@ -2,29 +2,13 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
 import { countingD1 } from "../helpers/counting-d1";
-import { countRows, seedSegments, snapshotTables } from "../helpers/db";
+import { countRows, snapshotTables } from "../helpers/db";
 import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
+import { groupWithMembers, seedBulkCatalog } from "../helpers/large-groups";
 
 beforeEach(seedCatalog);
 
-/** A group with `count` members spread over subgroups of at most 1,000, all in the catalog. */
-function groupWithMembers(count: number) {
-  const subgroups = [];
-  for (let start = 0; start < count; start += 1000) {
-    const size = Math.min(1000, count - start);
-    subgroups.push({
-      segment_operator: subgroups.length % 2 ? "OR" : "AND",
-      segment_members: Array.from({ length: size }, (_, i) => ({ segment_id: 10_000 + start + i, segment_type: "CONTEXTUAL" })),
-    });
-  }
-  return validGroup({ segment_subgroup: subgroups });
-}
-
-async function seedBulkCatalog(count: number) {
-  const segments = Array.from({ length: count }, (_, i) => ({ segment_type: "CONTEXTUAL" as const, segment_id: 10_000 + i }));
-  for (let i = 0; i < segments.length; i += 500) await seedSegments(segments.slice(i, i + 500));
-}
 
 describe("POST /segment_groups — storage", () => {
   it("costs one D1 round trip whose statement count does not grow with members", async () => {
@@ -41,8 +25,8 @@ describe("POST /segment_groups — storage", () => {
         .first<{ n: number }>();
       expect(stored!.n).toBe(members);
     }
-    // The insert, the missing members, the change event.
-    expect(costs[1]).toEqual([{ kind: "batch", statements: 3 }]);
+    // The idempotency key's answer, the insert, the missing members, the key, the change event.
+    expect(costs[1]).toEqual([{ kind: "batch", statements: 5 }]);
     expect(costs[1000]).toEqual(costs[1]);
     expect(costs[5000]).toEqual(costs[1]);
   });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
 import { describeAuthMatrix } from "../helpers/auth-matrix";
-import { ORG, seedCatalog } from "../helpers/fixtures";
+import { asStated, ORG, seedCatalog } from "../helpers/fixtures";
 import { createGroup } from "../helpers/segment-groups";
 import { tokenFor } from "../helpers/tokens";
 
@@ -26,7 +26,7 @@ describe("GET /segment_groups/{id}", () => {
     ];
     const created = await createGroup({ segment_subgroup: subgroups });
     const res = await call("GET", `/segment_groups/${created.body.data.id}`, { token: await tokenFor([ORG]) });
-    expect(res.body.data.segment_subgroup).toEqual(subgroups);
+    expect(res.body.data.segment_subgroup).toEqual(asStated({ segment_subgroup: subgroups }).segment_subgroup);
   });
 
   it("accepts the id in upper case", async () => {

@@ -28,7 +28,7 @@ describe("PATCH /segment_groups/{id} — request (400, 415)", () => {
     const { id } = (await createGroup()).body.data;
     for (const json of [{}, { organization_id: ORG }]) {
       const res = await expectRejected(id, 400, { json });
-      expect(res.body.errors).toEqual([{ code: "invalid_body", message: "Send at least one of: name, type, status, segment_subgroup." }]);
+      expect(res.body.errors).toEqual([{ code: "invalid_body", message: "Send at least one of: name, type, status, segment_subgroup, subgroup_operator." }]);
     }
   });
 

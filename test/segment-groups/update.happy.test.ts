@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { segmentGroupSchema } from "../../src/routes/segment-groups/schemas";
 import { call, describeResponse } from "../helpers/api";
-import { ORG, seedCatalog } from "../helpers/fixtures";
+import { asStated, ORG, seedCatalog } from "../helpers/fixtures";
 import { createGroup, readGroup, rowsOfGroup } from "../helpers/segment-groups";
 import { tokenFor } from "../helpers/tokens";
 
@@ -48,8 +48,9 @@ describe("PATCH /segment_groups/{id}", () => {
     ];
     const res = await patch(created.body.data.id, { segment_subgroup: subgroups });
     expect(res.status, describeResponse(res)).toBe(200);
-    expect(res.body.data.segment_subgroup).toEqual(subgroups);
-    expect((await readGroup(created.body.data.id)).body.data.segment_subgroup).toEqual(subgroups);
+    const stated = asStated({ segment_subgroup: subgroups }).segment_subgroup;
+    expect(res.body.data.segment_subgroup).toEqual(stated);
+    expect((await readGroup(created.body.data.id)).body.data.segment_subgroup).toEqual(stated);
     expect(await rowsOfGroup(created.body.data.id)).toEqual({ groups: 1, subgroups: 3, members: 5 });
   });
 

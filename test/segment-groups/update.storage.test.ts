@@ -2,22 +2,14 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
 import { countingD1 } from "../helpers/counting-d1";
-import { seedSegments, snapshotTables } from "../helpers/db";
+import { snapshotTables } from "../helpers/db";
 import { ORG, seedCatalog } from "../helpers/fixtures";
 import { createGroup, readGroup, rowsOfGroup } from "../helpers/segment-groups";
 import { tokenFor } from "../helpers/tokens";
+import { seedBulkCatalog, subgroupsWith } from "../helpers/large-groups";
 
 beforeEach(seedCatalog);
 
-/** `count` members in one subgroup, all CONTEXTUAL segments from 10,000 on. */
-function subgroupsWith(count: number) {
-  return [{ segment_operator: "AND", segment_members: Array.from({ length: count }, (_, i) => ({ segment_id: 10_000 + i, segment_type: "CONTEXTUAL" })) }];
-}
-
-async function seedBulkCatalog(count: number) {
-  const segments = Array.from({ length: count }, (_, i) => ({ segment_type: "CONTEXTUAL" as const, segment_id: 10_000 + i }));
-  for (let i = 0; i < segments.length; i += 500) await seedSegments(segments.slice(i, i + 500));
-}
 
 /** PATCHes through a counting D1 and returns the response with its round trips. */
 async function countedPatch(id: string, json: unknown, headers: Record<string, string> = {}) {

@@ -29,25 +29,24 @@ export function recordChangeSql(change: "created" | "updated"): string {
     FROM segment_groups WHERE id = ?1 AND etag = ?2`;
 }
 
-/**
- * A page's events cut to a size budget: candidates come in `order`; a page keeps its first
- * event, then stops before the event whose copy would take its copies past MAX_DATA_PER_PAGE
- * characters (a group's copy can be ~300 KB). The events past that point come back without
- * their copy and are not part of the page (`kept` = 0).
- */
-export function budgetedChangesSql(candidates: string, order: string): string {
-  return `SELECT position, change, group_id, version, changed_at, changed_by, CASE WHEN kept THEN data END AS data, kept FROM (
-      SELECT *, ((row_number() OVER w) = 1 OR (sum(coalesce(length(data), 0)) OVER w) <= ${MAX_DATA_PER_PAGE}) AS kept
-      FROM (${candidates}) WINDOW w AS (${order})
-    ) ${order}`;
-}
-
+/** A page stops before the event whose copy would take its copies past this many characters (a group's copy can be ~300 KB). */
 export const MAX_DATA_PER_PAGE = 2_000_000;
 
-/** Keeps the rows of a budgeted page that belong to it, at most `limit`; `hasMore` when any were left. */
-export function keptRows(rows: (ChangeRow & { kept: number })[], limit: number): { rows: ChangeRow[]; hasMore: boolean } {
+/**
+ * Cuts a page from rows fetched with `LIMIT limit + 1`: at most `limit`, and it stops before
+ * the event whose copy would pass MAX_DATA_PER_PAGE (its first event always stays); `hasMore`
+ * when any were left. Cut here rather than with a window function in SQL, which D1 would count
+ * as rows read again for every pass over the page.
+ */
+export function pageOfChanges(rows: ChangeRow[], limit: number): { rows: ChangeRow[]; hasMore: boolean } {
   let kept = 0;
-  while (kept < rows.length && kept < limit && rows[kept]!.kept === 1) kept++;
+  let size = 0;
+  while (kept < rows.length && kept < limit) {
+    const next = size + (rows[kept]!.data?.length ?? 0);
+    if (kept > 0 && next > MAX_DATA_PER_PAGE) break;
+    size = next;
+    kept++;
+  }
   return { rows: rows.slice(0, kept), hasMore: rows.length > kept };
 }
 
@@ -89,15 +88,15 @@ export async function readChanges(
     return { rows: [], hasMore: false, state: feedStateOf(stateRows) };
   }
   const order = "ORDER BY position";
+  const ids = filter.organizationIds;
   // Organization ids are safe integers from the verified token, so they can be written inline.
-  const candidates =
-    filter.organizationIds.length <= MAX_MERGED_ORGANIZATIONS
-      ? filter.organizationIds
-          .map((id) => `SELECT * FROM (SELECT ${CHANGE_COLUMNS} FROM segment_group_changes WHERE organization_id = ${Number(id)} AND position > ?1 ${order} LIMIT ?2)`)
-          .join(" UNION ALL ") + ` ${order} LIMIT ?2`
-      : `SELECT ${CHANGE_COLUMNS} FROM segment_group_changes WHERE position > ?1 AND ${inOrganizationsSql("+organization_id", "?3")} ${order} LIMIT ?2`;
+  const ofOrganization = (id: number) => `SELECT ${CHANGE_COLUMNS} FROM segment_group_changes WHERE organization_id = ${Number(id)} AND position > ?1 ${order} LIMIT ?2`;
+  let candidates: string;
+  if (ids.length === 1) candidates = ofOrganization(ids[0]!);
+  else if (ids.length <= MAX_MERGED_ORGANIZATIONS) candidates = `${ids.map((id) => `SELECT * FROM (${ofOrganization(id)})`).join(" UNION ALL ")} ${order} LIMIT ?2`;
+  else candidates = `SELECT ${CHANGE_COLUMNS} FROM segment_group_changes WHERE position > ?1 AND ${inOrganizationsSql("+organization_id", "?3")} ${order} LIMIT ?2`;
   const params: unknown[] = [filter.after, filter.limit + 1];
-  if (filter.organizationIds.length > MAX_MERGED_ORGANIZATIONS) params.push(jsonParam(filter.organizationIds));
-  const [changes, stateRows] = await db.batch([db.statement(budgetedChangesSql(candidates, order), ...params), state]);
-  return { ...keptRows(changes as (ChangeRow & { kept: number })[], filter.limit), state: feedStateOf(stateRows) };
+  if (ids.length > MAX_MERGED_ORGANIZATIONS) params.push(jsonParam(ids));
+  const [changes, stateRows] = await db.batch([db.statement(candidates, ...params), state]);
+  return { ...pageOfChanges(changes as ChangeRow[], filter.limit), state: feedStateOf(stateRows) };
 }

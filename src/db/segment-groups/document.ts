@@ -3,6 +3,7 @@ import type { SegmentOperator, SegmentType } from "../enums";
 /** A subgroup as stored in the group's document and returned by every read (`segment_subgroup[i]`). */
 export interface StoredSubgroup {
   segment_operator: SegmentOperator;
+  exclude: boolean;
   segment_members: { segment_id: number; segment_type: SegmentType }[];
 }
 
@@ -15,10 +16,14 @@ export interface SubgroupsDocument {
   memberKeys: string;
 }
 
-/** Builds the stored form of `segment_subgroup` from validated input (extra keys dropped, order kept). */
+/**
+ * Builds the stored form of `segment_subgroup` from validated input (extra keys dropped, order
+ * kept). Key order segment_operator, exclude, segment_members: migration 0003 writes the same.
+ */
 export function subgroupsDocument(subgroups: readonly StoredSubgroup[]): SubgroupsDocument {
   const stored: StoredSubgroup[] = subgroups.map((s) => ({
     segment_operator: s.segment_operator,
+    exclude: s.exclude,
     segment_members: s.segment_members.map((m) => ({ segment_id: m.segment_id, segment_type: m.segment_type })),
   }));
   const keys = stored.flatMap((s) => s.segment_members.map((m) => [m.segment_type, m.segment_id]));

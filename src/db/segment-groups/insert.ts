@@ -1,5 +1,6 @@
-import type { GroupType } from "../enums";
+import type { GroupType, SegmentOperator } from "../enums";
 import type { Database } from "../database";
+import { keyTakenSql, priorAnswerOutcome, scopeParam, priorAnswerStatement, storeAnswerStatement, type IdempotencyClaim, type PriorAnswerOutcome } from "../idempotency/keys";
 import { foldName } from "../name-search";
 import { recordChangeSql } from "./changes";
 import { missingMembersSql, type SubgroupsDocument } from "./document";
@@ -11,6 +12,7 @@ export interface NewSegmentGroup {
   name: string;
   type: GroupType;
   status: boolean;
+  subgroupOperator: SegmentOperator;
   subgroups: SubgroupsDocument;
   now: string;
   /** The first version tag (ETag). */
@@ -22,31 +24,44 @@ export interface NewSegmentGroup {
 export type InsertOutcome =
   | { outcome: "created"; group: SegmentGroupRow }
   /** Indexes into the member keys (subgroup by subgroup) that no visible catalog segment matches. */
-  | { outcome: "segments_not_found"; missingMembers: number[] };
+  | { outcome: "segments_not_found"; missingMembers: number[] }
+  /** The Idempotency-Key was used before: its answer's rows, or a different request under it (nothing written). */
+  | PriorAnswerOutcome<SegmentGroupRow>;
 
-// The row, only if every member names a catalog segment visible to the organization; the
-// insert trigger then writes the reverse index, whose foreign key holds the same line.
+// The row, only if its idempotency key (?12, if any) is new and every member names a catalog
+// segment visible to the organization; the insert trigger then writes the reverse index,
+// whose foreign key holds the same line.
 const INSERT = `INSERT INTO segment_groups
-    (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, created_by, updated_by)
-  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?12, ?12
-  WHERE NOT EXISTS (${missingMembersSql("?11", "?2")})
+    (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator, created_by, updated_by)
+  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?13, ?14, ?14
+  WHERE NOT ${keyTakenSql("?12")} AND NOT EXISTS (${missingMembersSql("?11", "?2")})
   RETURNING ${GROUP_COLUMNS}`;
 
-// Which members are missing, evaluated only when the insert did not happen (SQLite checks a
-// constant condition once, before reading any member).
+// Which members are missing, evaluated only when the insert did not happen for that reason
+// (SQLite checks a constant condition once, before reading any member).
 const MISSING = `SELECT member_index FROM (${missingMembersSql("?2", "?3")})
-  WHERE NOT EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1)`;
+  WHERE NOT EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1) AND NOT ${keyTakenSql("?4")}`;
+
+// What the idempotency key stores: the row exactly as RETURNING gave it, as JSON, so a replay
+// is answered by the same code (toSegmentGroup) from the same values.
+const SNAPSHOT = `SELECT json_object(${GROUP_COLUMNS.split(", ").map((column) => `'${column}', ${column}`).join(", ")}) AS snapshot
+  FROM segment_groups WHERE id = ?5`;
 
 const RECORD_CREATED = recordChangeSql("created");
 
 /**
- * Writes a segment group in ONE D1 batch of three statements, whatever its size: the guarded
- * insert (returning the row as stored), the missing members if it was refused, and its
- * "created" event if it was not. The batch is one transaction, so a refused create leaves
- * nothing behind.
+ * Writes a segment group in ONE D1 batch of five statements, whatever its size: the answer
+ * already stored under the idempotency key (if any), the guarded insert (returning the row as
+ * stored), the missing members if it was refused, the key with this answer if it was not, and
+ * its "created" event in the change feed if it was not. The batch is one transaction, so a
+ * refused create leaves nothing behind, and a key never exists without its group or the
+ * reverse. Without a key the idempotency statements write nothing and read next to nothing
+ * (one or two rows).
  */
-export async function insertSegmentGroup(db: Database, group: NewSegmentGroup): Promise<InsertOutcome> {
-  const [inserted, missing] = await db.batch([
+export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, claim: IdempotencyClaim | null = null): Promise<InsertOutcome> {
+  const scope = scopeParam(claim);
+  const [prior, inserted, missing] = await db.batch([
+    priorAnswerStatement(db, claim),
     db.statement(
       INSERT,
       group.id,
@@ -60,11 +75,16 @@ export async function insertSegmentGroup(db: Database, group: NewSegmentGroup): 
       group.now,
       group.etag,
       group.subgroups.memberKeys,
+      scope,
+      group.subgroupOperator,
       group.createdBy,
     ),
-    db.statement(MISSING, group.id, group.subgroups.memberKeys, group.organizationId),
+    db.statement(MISSING, group.id, group.subgroups.memberKeys, group.organizationId, scope),
+    storeAnswerStatement(db, claim, SNAPSHOT, group.id),
     db.statement(RECORD_CREATED, group.id, group.etag),
   ]);
+  const replay = priorAnswerOutcome<SegmentGroupRow>(prior, claim);
+  if (replay) return replay;
   const row = inserted![0] as SegmentGroupRow | undefined;
   if (row) return { outcome: "created", group: row };
   return { outcome: "segments_not_found", missingMembers: (missing as { member_index: number }[]).map((r) => r.member_index) };

@@ -1,8 +1,9 @@
-import type { GroupType } from "../enums";
+import type { GroupType, SegmentOperator } from "../enums";
+import { groupExpression } from "../../logic/expression";
 import type { StoredSubgroup } from "./document";
 
 /** The columns every read of whole groups selects, in `SegmentGroupRow`'s shape. */
-export const GROUP_COLUMNS = "id, name, type, organization_id, status, subgroups, member_count, created_at, updated_at, etag, created_by, updated_by";
+export const GROUP_COLUMNS = "id, name, type, organization_id, status, subgroup_operator, subgroups, member_count, created_at, updated_at, etag, created_by, updated_by";
 
 /**
  * The row as ONE JSON object of GROUP_COLUMNS (read back with `fromGroupSnapshot`): the copy a
@@ -24,6 +25,7 @@ export interface SegmentGroupRow {
   organization_id: number;
   /** 0 or 1. */
   status: number;
+  subgroup_operator: SegmentOperator;
   /** The `segment_subgroup` document, JSON text. */
   subgroups: string;
   member_count: number;
@@ -37,13 +39,15 @@ export interface SegmentGroupRow {
 
 /** The API's shape of a segment group: the 201's `data`, and every read's. */
 export function toSegmentGroup(row: SegmentGroupRow) {
+  const logic = groupLogicOf(row);
   return {
     id: row.id,
     name: row.name,
     type: row.type,
     organization_id: row.organization_id,
     status: row.status === 1,
-    segment_subgroup: JSON.parse(row.subgroups) as StoredSubgroup[],
+    ...logic,
+    expression: groupExpression(logic),
     created_at: row.created_at,
     updated_at: row.updated_at,
     created_by: row.created_by,
@@ -52,6 +56,28 @@ export function toSegmentGroup(row: SegmentGroupRow) {
 }
 
 export type SegmentGroup = ReturnType<typeof toSegmentGroup>;
+
+/** A listed group with `view=summary`: no subgroups, their member count instead. */
+export function toSegmentGroupSummary(row: Omit<SegmentGroupRow, "subgroups">) {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    organization_id: row.organization_id,
+    status: row.status === 1,
+    subgroup_operator: row.subgroup_operator,
+    member_count: row.member_count,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    created_by: row.created_by,
+    updated_by: row.updated_by,
+  };
+}
+
+/** What decides whether the group matches (src/logic): how its subgroups combine, and the subgroups. */
+export function groupLogicOf(row: Pick<SegmentGroupRow, "subgroup_operator" | "subgroups">) {
+  return { subgroup_operator: row.subgroup_operator, segment_subgroup: JSON.parse(row.subgroups) as StoredSubgroup[] };
+}
 
 /** `column IN (the caller's organizations)`, the list travelling as ONE JSON parameter at `placeholder`. */
 export function inOrganizationsSql(column: string, placeholder: string): string {

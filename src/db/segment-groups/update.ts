@@ -1,4 +1,4 @@
-import type { GroupType } from "../enums";
+import type { GroupType, SegmentOperator } from "../enums";
 import { jsonParam, type Database } from "../database";
 import { foldName } from "../name-search";
 import { recordChangeSql } from "./changes";
@@ -16,6 +16,7 @@ export interface SegmentGroupChange {
   name?: string;
   type?: GroupType;
   status?: boolean;
+  subgroupOperator?: SegmentOperator;
   /** Replaces every subgroup and member when given. */
   subgroups?: SubgroupsDocument;
   now: string;
@@ -44,8 +45,9 @@ export type UpdateOutcome =
 const UPDATE = `UPDATE segment_groups SET
     name = coalesce(?3, name), name_folded = coalesce(?4, name_folded), type = coalesce(?5, type),
     status = coalesce(?6, status), subgroups = coalesce(?7, subgroups), member_count = coalesce(?8, member_count),
+    subgroup_operator = coalesce(?14, subgroup_operator),
     updated_at = CASE WHEN ?9 > updated_at THEN ?9 ELSE strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds') END,
-    etag = ?10, updated_by = ?14
+    etag = ?10, updated_by = ?15
   WHERE id = ?1 AND ${inOrganizationsSql("organization_id", "?2")}
     AND (?11 IS NULL OR etag IN (SELECT value FROM json_each(?11)))
     AND (?12 IS NULL OR organization_id = ?12)
@@ -87,6 +89,7 @@ export async function updateSegmentGroup(db: Database, change: SegmentGroupChang
       change.acceptedVersions === null ? null : jsonParam(change.acceptedVersions),
       change.organizationId ?? null,
       memberKeys,
+      change.subgroupOperator ?? null,
       change.updatedBy,
     ),
     db.statement(DIAGNOSE, change.id, organizations, change.etag, memberKeys),
@@ -96,12 +99,27 @@ export async function updateSegmentGroup(db: Database, change: SegmentGroupChang
   if (group) return { outcome: "updated", group };
 
   const current = diagnosed![0] as { organization_id: number; etag: string; missing: string } | undefined;
+  const refusal = refusalOf(change, current && { ...current, missing: JSON.parse(current.missing) as number[] });
+  if (refusal) return refusal;
+  throw new Error(`segment group ${change.id} was not updated for no known reason`);
+}
+
+export type Refusal = Exclude<UpdateOutcome, { outcome: "updated" }>;
+
+/**
+ * Why `change` is refused by the group as it stands (`current`: undefined when absent or not
+ * the caller's; `missing`: new members the catalog lacks), in the documented order of checks;
+ * undefined when nothing refuses it. The write and its dry run both decide here.
+ */
+export function refusalOf(
+  change: Pick<SegmentGroupChange, "organizationId" | "acceptedVersions">,
+  current: { organization_id: number; etag: string; missing: number[] } | undefined,
+): Refusal | undefined {
   if (!current) return { outcome: "not_found" };
   if (change.organizationId !== undefined && change.organizationId !== current.organization_id) {
     return { outcome: "organization_mismatch", organizationId: current.organization_id };
   }
   if (change.acceptedVersions !== null && !change.acceptedVersions.includes(current.etag)) return { outcome: "version_mismatch" };
-  const missingMembers = JSON.parse(current.missing) as number[];
-  if (missingMembers.length > 0) return { outcome: "segments_not_found", missingMembers };
-  throw new Error(`segment group ${change.id} was not updated for no known reason`);
+  if (current.missing.length > 0) return { outcome: "segments_not_found", missingMembers: current.missing };
+  return undefined;
 }

@@ -1,15 +1,12 @@
 import { jsonParam, type Database } from "../database";
-import { budgetedChangesSql, keptRows, type ChangeRow } from "./changes";
+import { pageOfChanges, type ChangeRow } from "./changes";
 import { inOrganizationsSql } from "./row";
 
 // A group's history is its rows in segment_group_changes (index group_id, position).
 const OF_GROUP = `group_id = ?1 AND ${inOrganizationsSql("organization_id", "?2")}`;
 const NEWEST_FIRST = "ORDER BY position DESC";
-const PAGE = budgetedChangesSql(
-  `SELECT position, change, group_id, version, changed_at, changed_by, data FROM segment_group_changes
-    WHERE ${OF_GROUP} AND (?3 IS NULL OR position < ?3) ${NEWEST_FIRST} LIMIT ?4`,
-  NEWEST_FIRST,
-);
+const PAGE = `SELECT position, change, group_id, version, changed_at, changed_by, data FROM segment_group_changes
+  WHERE ${OF_GROUP} AND (?3 IS NULL OR position < ?3) ${NEWEST_FIRST} LIMIT ?4`;
 const ONE = `SELECT position, change, group_id, version, changed_at, changed_by, data FROM segment_group_changes WHERE ${OF_GROUP} AND version = ?3`;
 // Whether the caller may see any history of the group: live, or deleted with its tombstone kept.
 const KNOWN = `SELECT EXISTS (SELECT 1 FROM segment_group_changes WHERE ${OF_GROUP}) AS known`;
@@ -27,7 +24,7 @@ export async function listVersions(
     db.statement(KNOWN, target.groupId, organizations),
   ]);
   if (!(known![0] as { known: number }).known) return { outcome: "not_found" };
-  return { outcome: "found", ...keptRows(page as (ChangeRow & { kept: number })[], target.limit) };
+  return { outcome: "found", ...pageOfChanges(page as ChangeRow[], target.limit) };
 }
 
 export type VersionOutcome = { outcome: "found"; row: ChangeRow } | { outcome: "version_not_found" } | { outcome: "not_found" };

@@ -1,14 +1,20 @@
 import { jsonParam, type Database } from "../database";
+import { keyTakenSql, priorAnswerOutcome, priorAnswerStatement, scopeParam, storeAnswerStatement, storedSnapshot, type IdempotencyClaim, type PriorAnswerOutcome } from "../idempotency/keys";
 import { foldName } from "../name-search";
 import type { CatalogSegment, SegmentRow } from "./row";
 
+/** A stored segment as the batch read it back: `revision` 1 = created by that batch. */
+export type StoredSegmentRow = SegmentRow & { revision: number };
+
 export type BulkUpsertOutcome =
   /** Every item was written; in request order, each telling whether it was created or replaced. */
-  | { outcome: "stored"; segments: (SegmentRow & { created: boolean })[] }
+  | { outcome: "stored"; segments: StoredSegmentRow[] }
   /** Nothing was written: these items (indexes into the request) would have been refused one by one. */
   | { outcome: "refused"; hidden: number[]; ownerConflicts: { index: number; currentOrganizationId: number | null }[] }
   /** Nothing was sent: the items, names folded, exceed what D1 takes in one parameter. */
-  | { outcome: "too_large" };
+  | { outcome: "too_large" }
+  /** The Idempotency-Key was used before: its answer's rows, or a different request under it (nothing written). */
+  | PriorAnswerOutcome<StoredSegmentRow[]>;
 
 /**
  * D1 refuses a string parameter over 2,000,000 bytes (SQLITE_TOOBIG). 1,000 items of 255-character
@@ -19,47 +25,71 @@ export const MAX_ITEMS_PARAM_BYTES = 1_900_000;
 
 // Items whose segment exists with another owner than the item's: either another organization's
 // (hidden from the caller, whose items only name their own organizations or none) or a change
-// of owner. ?1: [[type, id, owner], ...]; ?2: the caller's organizations.
-const REFUSED = `SELECT i.key AS item_index, s.organization_id AS current_organization_id,
-    (s.organization_id IS NOT NULL AND s.organization_id NOT IN (SELECT value FROM json_each(?2))) AS hidden
-  FROM json_each(?1) AS i JOIN segments AS s ON s.segment_type = i.value ->> 0 AND s.segment_id = i.value ->> 1
-  WHERE s.organization_id IS NOT (i.value ->> 2)
-  ORDER BY i.key`;
+// of owner. `keys`: [[type, id, owner], ...]; `organizations`: the caller's.
+function refusedSql(keys: string, organizations: string): string {
+  return `SELECT i.key AS item_index, s.organization_id AS current_organization_id,
+    (s.organization_id IS NOT NULL AND s.organization_id NOT IN (SELECT value FROM json_each(${organizations}))) AS hidden
+  FROM json_each(${keys}) AS i JOIN segments AS s ON s.segment_type = i.value ->> 0 AND s.segment_id = i.value ->> 1
+  WHERE s.organization_id IS NOT (i.value ->> 2)`;
+}
 
-// The write, only when no item is refused. ?3: [[type, id, name, folded name, owner], ...].
+// The refusals, unless the idempotency key (?3) is taken: then the prior answer decides.
+const REFUSED = `${refusedSql("?1", "?2")} AND NOT ${keyTakenSql("?3")} ORDER BY i.key`;
+
+// The write, only when the idempotency key (?5, if any) is new and no item is refused.
+// ?3: [[type, id, name, folded name, owner], ...].
 const UPSERT = `INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, revision, created_at, updated_at)
   SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, 1, ?4, ?4
-  FROM json_each(?3) AS r WHERE NOT EXISTS (${REFUSED})
+  FROM json_each(?3) AS r WHERE NOT ${keyTakenSql("?5")} AND NOT EXISTS (${refusedSql("?1", "?2")})
   ON CONFLICT (segment_type, segment_id) DO UPDATE SET
     name = excluded.name, name_folded = excluded.name_folded, revision = revision + 1, updated_at = excluded.updated_at`;
 
-// The stored rows, in request order; `revision` 1 = created by this batch.
-const STORED = `SELECT s.segment_type, s.segment_id, s.name, s.organization_id, s.created_at, s.updated_at, s.revision
-  FROM json_each(?1) AS i JOIN segments AS s ON s.segment_type = i.value ->> 0 AND s.segment_id = i.value ->> 1
-  ORDER BY i.key`;
+// The stored rows, in request order; `revision` 1 = created by this batch. Without a key (?2
+// NULL) read here; with one, the key's snapshot below carries them.
+const STORED_COLUMNS = ["segment_type", "segment_id", "name", "organization_id", "created_at", "updated_at", "revision"];
+function storedFromSql(keys: string): string {
+  return `FROM json_each(${keys}) AS i JOIN segments AS s ON s.segment_type = i.value ->> 0 AND s.segment_id = i.value ->> 1`;
+}
+const STORED = `SELECT ${STORED_COLUMNS.map((column) => `s.${column}`).join(", ")} ${storedFromSql("?1")}
+  WHERE ?2 IS NULL ORDER BY i.key`;
+
+// What the idempotency key stores: the same rows as JSON, only if the write happened (once
+// written, no item is refused: the upsert never changes an owner). ?5: keys, ?6: organizations.
+const SNAPSHOT = `SELECT (SELECT json_group_array(json_object(${STORED_COLUMNS.map((column) => `'${column}', s.${column}`).join(", ")}) ORDER BY i.key)
+    ${storedFromSql("?5")}) AS snapshot
+  WHERE NOT EXISTS (${refusedSql("?5", "?6")})`;
 
 /**
- * Creates or replaces many catalog segments in ONE D1 batch of three statements, whatever the
+ * Creates or replaces many catalog segments in ONE D1 batch of five statements, whatever the
  * number of items: they travel as JSON parameters read with `json_each`. The rules are PUT
  * /segments' (an existing segment must be visible to the caller and keeps its owner), applied
- * all or nothing. Items must be unique by key (the route rejects repeats).
+ * all or nothing. Items must be unique by key (the route rejects repeats). The first and last
+ * statements read and write the idempotency key (src/db/idempotency/keys.ts); without one
+ * they write nothing and read one or two rows.
  */
 export async function upsertSegments(
   db: Database,
   items: readonly CatalogSegment[],
   callerOrganizationIds: readonly number[],
   now: string,
+  claim: IdempotencyClaim | null = null,
 ): Promise<BulkUpsertOutcome> {
   const rows = JSON.stringify(items.map((s) => [s.segmentType, s.segmentId, s.name, foldName(s.name), s.organizationId]));
   if (new TextEncoder().encode(rows).byteLength > MAX_ITEMS_PARAM_BYTES) return { outcome: "too_large" };
   const keys = JSON.stringify(items.map((s) => [s.segmentType, s.segmentId, s.organizationId]));
   const organizations = jsonParam(callerOrganizationIds);
 
-  const [refused, , stored] = await db.batch([
-    db.statement(REFUSED, keys, organizations),
-    db.statement(UPSERT, keys, organizations, rows, now),
-    db.statement(STORED, keys),
+  const scope = scopeParam(claim);
+
+  const [prior, refused, , stored, snapshot] = await db.batch([
+    priorAnswerStatement(db, claim),
+    db.statement(REFUSED, keys, organizations, scope),
+    db.statement(UPSERT, keys, organizations, rows, now, scope),
+    db.statement(STORED, keys, scope),
+    storeAnswerStatement(db, claim, SNAPSHOT, keys, organizations),
   ]);
+  const replay = priorAnswerOutcome<StoredSegmentRow[]>(prior, claim);
+  if (replay) return replay;
   const refusedRows = refused as { item_index: number; current_organization_id: number | null; hidden: number }[];
   if (refusedRows.length > 0) {
     return {
@@ -68,8 +98,6 @@ export async function upsertSegments(
       ownerConflicts: refusedRows.filter((r) => !r.hidden).map((r) => ({ index: r.item_index, currentOrganizationId: r.current_organization_id })),
     };
   }
-  return {
-    outcome: "stored",
-    segments: (stored as (SegmentRow & { revision: number })[]).map(({ revision, ...row }) => ({ ...row, created: revision === 1 })),
-  };
+  // With a key, the answer is built from what the key stored, exactly as its replays will be.
+  return { outcome: "stored", segments: storedSnapshot<StoredSegmentRow[]>(snapshot) ?? (stored as StoredSegmentRow[]) };
 }

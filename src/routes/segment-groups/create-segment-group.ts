@@ -1,22 +1,28 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { newEtag, newSegmentGroupId } from "../../db/ids";
 import { subgroupsDocument } from "../../db/segment-groups/document";
+import { dryRunInsertSegmentGroup } from "../../db/segment-groups/dry-run";
 import { insertSegmentGroup } from "../../db/segment-groups/insert";
-import { toSegmentGroup } from "../../db/segment-groups/row";
+import { toSegmentGroup, type SegmentGroupRow } from "../../db/segment-groups/row";
 import { etagHeader } from "../../http/conditional";
+import { idempotencyClaim, idempotencyKeyReused, replayedHeaders } from "../../idempotency";
 import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
+import { IDEMPOTENCY_DOCS } from "../../openapi/idempotency";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
+import { dryRunQuerySchema, isDryRun, segmentGroupDraftSchema } from "./dry-run";
 import { createSegmentGroupSchema, segmentGroupSchema } from "./schemas";
 import { segmentsNotFound } from "./segment-subgroups";
 
 /**
  * POST /segment_groups. Checks run in the contract's order: token (401), permission (403),
- * media type and size (415/413), body (400), organization (403), catalog (404), then 201.
+ * media type and size (415/413), body and Idempotency-Key syntax (400), organization (403),
+ * then, in the write's one batch, the key's earlier use (replay or 422), catalog (404), 201.
+ * `?dry_run=true` runs the same checks and answers 200 with the group it would store.
  */
 export const createSegmentGroup = new Hono<AppEnv>().post(
   "/segment_groups",
@@ -28,9 +34,13 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       status: 201,
       description: "The segment group as stored, with its id and timestamps.",
       data: segmentGroupSchema,
-      headers: { Location: "The new group's URL.", ETag: "Its version; send it back in If-Match." },
+      headers: { Location: "The new group's URL.", ETag: "Its version; send it back in If-Match.", ...IDEMPOTENCY_DOCS.responseHeaders },
     },
-    errors: ["blank", "duplicate_segment", "organization_forbidden", "segment_not_found"],
+    otherResponses: [
+      { status: 200, description: "Dry run (`dry_run=true`): the group as it would be stored, without an id; nothing was written.", data: segmentGroupDraftSchema },
+    ],
+    errors: ["blank", "invalid_unicode", "duplicate_segment", "only_exclusions", "organization_forbidden", "segment_not_found", ...IDEMPOTENCY_DOCS.errors],
+    headers: IDEMPOTENCY_DOCS.requestHeaders,
     requestExample: {
       name: "Sports fans who run",
       type: "CONTEXTUAL",
@@ -51,30 +61,53 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
   requireAuth,
   requirePermission("create:segment_groups"),
   requireJsonBody,
+  validate("query", dryRunQuerySchema),
   validate("json", createSegmentGroupSchema),
   async function createSegmentGroupHandler(c) {
     const input = c.req.valid("json");
+    const dryRun = isDryRun(c.req.valid("query"));
+    const now = new Date();
+    // Checked on a dry run too (its syntax), though a dry run stores no answer under it.
+    const claim = await idempotencyClaim(c, "POST /segment_groups", 201, input, now);
     assertOrganizationAccess(c.var.caller, input.organization_id);
 
-    const now = new Date();
     const id = newSegmentGroupId(now.getTime());
     const createdAt = now.toISOString();
     const etag = newEtag();
-    const outcome = await insertSegmentGroup(database(c), {
+    const newGroup = {
       id,
       organizationId: input.organization_id,
       name: input.name,
       type: input.type,
       status: input.status,
+      subgroupOperator: input.subgroup_operator,
       subgroups: subgroupsDocument(input.segment_subgroup),
       now: createdAt,
       etag,
       createdBy: c.var.caller.subject ?? null,
-    });
-    if (outcome.outcome === "segments_not_found") throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);
-
-    // The row as the database returned it, not the request echoed back.
-    const group = outcome.group;
-    return success(c, toSegmentGroup(group), 201, { Location: `/segment_groups/${group.id}`, ETag: etagHeader(group.etag) });
+    };
+    if (dryRun) {
+      const draft = await dryRunInsertSegmentGroup(database(c), newGroup);
+      if (draft.outcome === "segments_not_found") throw segmentsNotFound(input.segment_subgroup, draft.missingMembers);
+      const { id: _, ...wouldBeStored } = toSegmentGroup(draft.group);
+      return success(c, wouldBeStored, 200);
+    }
+    const outcome = await insertSegmentGroup(database(c), newGroup, claim);
+    switch (outcome.outcome) {
+      case "segments_not_found":
+        throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);
+      case "key_reused":
+        throw idempotencyKeyReused();
+      case "created":
+        return created(c, outcome.group, 201, false);
+      case "replayed":
+        return created(c, outcome.snapshot, outcome.status as 201, true);
+    }
   },
 );
+
+// The row as the database returned it (then, or when the key was first used), never the request echoed back.
+function created(c: Context<AppEnv>, group: SegmentGroupRow, status: 201, replayed: boolean) {
+  const headers = { Location: `/segment_groups/${group.id}`, ETag: etagHeader(group.etag), ...replayedHeaders(replayed) };
+  return success(c, toSegmentGroup(group), status, headers);
+}

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 // Namespace import: lets the bundler drop the parts of zod we never use.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
@@ -14,12 +14,13 @@ import { toVersion } from "./list-versions";
 import { segmentGroupNotFound } from "./not-found";
 import { segmentGroupParamsSchema } from "./schemas";
 
-const versionParamsSchema = segmentGroupParamsSchema.extend({
+const versionParamsSchema = z.extend(segmentGroupParamsSchema, {
   version: z
-    .string()
-    .regex(/^[0-9a-f]{32}$/i, { message: "must be a version (an ETag value: 32 hexadecimal digits)" })
-    .transform((version) => version.toLowerCase())
-    .meta({ description: "A version from the group's history or its ETag (without the quotes)." }),
+    .pipe(
+      z.string().check(z.regex(/^[0-9a-f]{32}$/i, { message: "must be a version (an ETag value: 32 hexadecimal digits)" })),
+      z.transform((version: string) => version.toLowerCase()),
+    )
+    .register(z.globalRegistry, { description: "A version from the group's history or its ETag (without the quotes)." }),
 });
 
 /** GET /segment_groups/{id}/versions/{version}: one version of a group, as the history lists it. */

@@ -1,18 +1,17 @@
 import { Hono } from "hono";
-// Namespace import: lets the bundler drop the parts of zod we never use.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { listSegmentGroups as listStoredSegmentGroups, segmentGroupKey } from "../../db/segment-groups/list";
-import { toSegmentGroup, type SegmentGroupRow } from "../../db/segment-groups/row";
+import { toSegmentGroup, toSegmentGroupSummary, type SegmentGroupRow } from "../../db/segment-groups/row";
 import { describeRoute } from "../../openapi/describe-route";
 import { pageFrom, pageMetaSchema } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { listSegmentGroupsQuerySchema } from "./list-query";
 import { feedCursor } from "./changes-schemas";
-import { segmentGroupSchema } from "./schemas";
+import { segmentGroupSchema, segmentGroupSummarySchema } from "./schemas";
 
 /**
  * GET /segment_groups: the groups of the token's organizations, newest first, a page at a time,
@@ -29,16 +28,16 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
     success: {
       status: 200,
       description: "One page of segment groups; an empty array when none match.",
-      data: z.array(segmentGroupSchema),
-      meta: pageMetaSchema.extend({
-        changes_cursor: z.string().meta({
+      data: z.array(z.union([segmentGroupSchema, segmentGroupSummarySchema])),
+      meta: z.extend(pageMetaSchema, {
+        changes_cursor: z.string().register(z.globalRegistry, {
           description:
             "The change feed's position when this page was read: after loading every page, follow GET /segment_groups/changes with `after` = the first page's `changes_cursor`.",
         }),
       }),
       headers: { "Cache-Control": "private, no-cache" },
     },
-    errors: ["blank", "organization_forbidden"],
+    errors: ["blank", "invalid_unicode", "organization_forbidden"],
   }),
   requireAuth,
   requirePermission("read:segment_groups"),
@@ -55,8 +54,10 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       nameQuery: query.q,
       segment: query.segment,
     };
-    const { rows, hasMore, feed } = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after: query.cursor, view: "full" });
-    const page = pageFrom(rows as SegmentGroupRow[], hasMore, segmentGroupKey, toSegmentGroup);
+    const view = query.view ?? "full";
+    const { rows, hasMore, feed } = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after: query.cursor, view });
+    const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
+    const page = pageFrom(rows as SegmentGroupRow[], hasMore, segmentGroupKey, toItem);
     // The change feed's position at this page's snapshot: a client that loads the list follows the feed from there.
     const changesCursor = feedCursor(Math.max(feed.head, feed.purgedThrough), feed.purgedThrough);
     // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 // Namespace import: lets the bundler drop the parts of zod we never use.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
@@ -17,7 +17,7 @@ import { segmentGroupParamsSchema } from "./schemas";
 
 const listVersionsQuerySchema = z.strictObject({
   limit: limitParam,
-  cursor: cursorParam(z.tuple([z.int().min(1)])).optional(),
+  cursor: z.optional(cursorParam(z.tuple([z.int().check(z.minimum(1))]))),
 });
 
 /** A stored event as a version in the history. */

@@ -1,7 +1,7 @@
-// Namespace import: lets the bundler drop the parts of zod we never use (~370 KiB minified).
-import * as z from "zod";
+import * as z from "zod/mini";
 import { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "../../db/enums";
 import { fieldPath } from "../../validation/field-path";
+import { rejectOnlyExclusions } from "../../validation/only-exclusions";
 import { rejectRepeatedSegments } from "../../validation/unique-segments";
 
 // Documented limits (README, "Limits"). They keep one create inside a single D1 batch and
@@ -18,41 +18,49 @@ export const MAX_MEMBERS_PER_GROUP = 5_000;
  */
 export const positiveId = z
   .number()
-  .superRefine(function checkPositiveId(n, ctx) {
-    if (!Number.isInteger(n)) ctx.addIssue({ code: "custom", message: "must be an integer", params: { code: "invalid_type" } });
-    else if (n < 1) ctx.addIssue({ code: "custom", message: "must be at least 1", params: { code: "too_small" } });
-    else if (n > Number.MAX_SAFE_INTEGER) {
-      ctx.addIssue({ code: "custom", message: `must be at most ${Number.MAX_SAFE_INTEGER}`, params: { code: "too_large" } });
-    }
-  })
-  .meta({ type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+  .check(
+    z.superRefine(function checkPositiveId(n, ctx) {
+      if (!Number.isInteger(n)) ctx.addIssue({ code: "custom", message: "must be an integer", params: { code: "invalid_type" } });
+      else if (n < 1) ctx.addIssue({ code: "custom", message: "must be at least 1", params: { code: "too_small" } });
+      else if (n > Number.MAX_SAFE_INTEGER) {
+        ctx.addIssue({ code: "custom", message: `must be at most ${Number.MAX_SAFE_INTEGER}`, params: { code: "too_large" } });
+      }
+    }),
+  )
+  .register(z.globalRegistry, { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
-export const segmentName = z
-  .string()
-  .min(1)
-  .max(MAX_NAME_LENGTH)
+export const segmentName = z.string().check(
+  z.minLength(1),
+  z.maxLength(MAX_NAME_LENGTH),
   // An empty name is already "too_short"; only report "blank" for whitespace-only names.
-  .refine((name) => name === "" || name.trim() !== "", { message: "must not be blank", params: { code: "blank" } });
+  z.refine((name) => name === "" || name.trim() !== "", { message: "must not be blank", params: { code: "blank" } }),
+  // A lone surrogate (JSON allows "\ud800") has no UTF-8 form: storing it would change the text.
+  z.refine((name) => name.isWellFormed(), { message: "must be well-formed Unicode (no unpaired surrogates)", params: { code: "invalid_unicode" } }),
+);
 
 export const segmentMemberSchema = z.strictObject({
   segment_id: positiveId,
   segment_type: z.enum(SEGMENT_TYPES),
 });
 
+const whenArray = { when: (payload: z.core.ParsePayload) => Array.isArray(payload.value) };
+
 export const segmentSubgroupSchema = z.strictObject({
   segment_operator: z.enum(SEGMENT_OPERATORS),
+  // Group logic: an excluded subgroup contributes the negation of its match.
+  exclude: z._default(z.boolean(), false),
   segment_members: z
     .array(segmentMemberSchema)
-    .min(1)
-    .max(MAX_MEMBERS_PER_SUBGROUP)
-    .superRefine(rejectRepeatedSegments((first) => `repeats ${fieldPath(["segment_members", first])} in the same subgroup`), { when: (payload) => Array.isArray(payload.value) }),
+    .check(
+      z.minLength(1),
+      z.maxLength(MAX_MEMBERS_PER_SUBGROUP),
+      z.superRefine(rejectRepeatedSegments((first) => `repeats ${fieldPath(["segment_members", first])} in the same subgroup`), whenArray),
+    ),
 });
 
 export const segmentSubgroupsSchema = z
   .array(segmentSubgroupSchema)
-  .min(1)
-  .max(MAX_SUBGROUPS)
-  .superRefine(limitTotalMembers, { when: (payload) => Array.isArray(payload.value) });
+  .check(z.minLength(1), z.maxLength(MAX_SUBGROUPS), z.superRefine(limitTotalMembers, whenArray), z.superRefine(rejectOnlyExclusions, whenArray));
 
 /** The body of POST /segment_groups, exactly the spec's request fields. */
 export const createSegmentGroupSchema = z.strictObject({
@@ -61,10 +69,12 @@ export const createSegmentGroupSchema = z.strictObject({
   organization_id: positiveId,
   status: z.boolean(),
   segment_subgroup: segmentSubgroupsSchema,
+  // Group logic: how the subgroups combine.
+  subgroup_operator: z._default(z.enum(SEGMENT_OPERATORS), "AND"),
 });
 
 /** The fields a PATCH may change; `organization_id` may be sent too, but only as it already is. */
-export const UPDATABLE_FIELDS = ["name", "type", "status", "segment_subgroup"] as const;
+export const UPDATABLE_FIELDS = ["name", "type", "status", "segment_subgroup", "subgroup_operator"] as const;
 
 /**
  * The body of PATCH /segment_groups/{id}: any non-empty subset of the changeable fields, each
@@ -73,23 +83,26 @@ export const UPDATABLE_FIELDS = ["name", "type", "status", "segment_subgroup"] a
  */
 export const updateSegmentGroupSchema = z
   .strictObject({
-    name: segmentName.optional(),
-    type: z.enum(GROUP_TYPES).optional(),
-    organization_id: positiveId.optional(),
-    status: z.boolean().optional(),
-    segment_subgroup: segmentSubgroupsSchema.optional(),
+    name: z.optional(segmentName),
+    type: z.optional(z.enum(GROUP_TYPES)),
+    organization_id: z.optional(positiveId),
+    status: z.optional(z.boolean()),
+    segment_subgroup: z.optional(segmentSubgroupsSchema),
+    subgroup_operator: z.optional(z.enum(SEGMENT_OPERATORS)),
   })
-  .refine((body) => UPDATABLE_FIELDS.some((field) => body[field] !== undefined), {
-    message: `Send at least one of: ${UPDATABLE_FIELDS.join(", ")}.`,
-    params: { code: "invalid_body" },
-  });
+  .check(
+    z.refine((body) => UPDATABLE_FIELDS.some((field) => body[field] !== undefined), {
+      message: `Send at least one of: ${UPDATABLE_FIELDS.join(", ")}.`,
+      params: { code: "invalid_body" },
+    }),
+  );
 
 export type UpdateSegmentGroupInput = z.infer<typeof updateSegmentGroupSchema>;
 
 export type CreateSegmentGroupInput = z.infer<typeof createSegmentGroupSchema>;
 export type SegmentSubgroupInput = z.infer<typeof segmentSubgroupSchema>;
 
-function limitTotalMembers(subgroups: unknown[], ctx: z.RefinementCtx) {
+function limitTotalMembers(subgroups: unknown[], ctx: z.core.$RefinementCtx<unknown[]>) {
   let total = 0;
   for (const subgroup of subgroups) {
     const members = (subgroup as { segment_members?: unknown } | null)?.segment_members;
@@ -107,10 +120,11 @@ function limitTotalMembers(subgroups: unknown[], ctx: z.RefinementCtx) {
 /** The `{id}` path parameter: a segment group id (a UUID, any case; stored lower-case). */
 export const segmentGroupParamsSchema = z.object({
   id: z
-    .string()
-    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: "must be a segment group id (a UUID)" })
-    .transform((id) => id.toLowerCase())
-    .meta({ format: "uuid", description: "The segment group's id, as returned by POST /segment_groups." }),
+    .pipe(
+      z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: "must be a segment group id (a UUID)" })),
+      z.transform((id: string) => id.toLowerCase()),
+    )
+    .register(z.globalRegistry, { format: "uuid", description: "The segment group's id, as returned by POST /segment_groups." }),
 });
 
 // Response schemas: what the API returns. They document responses (GET /openapi.json) and the
@@ -120,19 +134,35 @@ const segmentMemberOutput = z.object({ segment_id: z.int(), segment_type: z.enum
 /** A stored segment group: the `data` of the 201 and of every read. */
 export const segmentGroupSchema = z
   .object({
-    id: z.string().meta({ format: "uuid", description: "Assigned by the API (UUIDv7, time-ordered)." }),
-    name: z.string().meta({ example: "My Audience Group" }),
+    id: z.string().register(z.globalRegistry, { format: "uuid", description: "Assigned by the API (UUIDv7, time-ordered)." }),
+    name: z.string().register(z.globalRegistry, { example: "My Audience Group" }),
     type: z.enum(GROUP_TYPES),
-    organization_id: z.int().meta({ example: 1234 }),
+    organization_id: z.int().register(z.globalRegistry, { example: 1234 }),
     status: z.boolean(),
+    subgroup_operator: z.enum(SEGMENT_OPERATORS),
     segment_subgroup: z.array(
-      z.object({ segment_operator: z.enum(SEGMENT_OPERATORS), segment_members: z.array(segmentMemberOutput) }),
+      z.object({ segment_operator: z.enum(SEGMENT_OPERATORS), exclude: z.boolean(), segment_members: z.array(segmentMemberOutput) }),
     ),
-    created_at: z.string().meta({ format: "date-time" }),
-    updated_at: z.string().meta({ format: "date-time" }),
-    created_by: z.string().nullable().meta({
+    expression: z.string().register(z.globalRegistry, {
+      readOnly: true,
+      description: "The group's logic as one canonical line (grammar: see the API description, \"Group logic\").",
+      example: "(CONTEXTUAL:101 AND 3P:201) AND NOT (3P:301)",
+    }),
+    created_at: z.string().register(z.globalRegistry, { format: "date-time" }),
+    updated_at: z.string().register(z.globalRegistry, { format: "date-time" }),
+    created_by: z.nullable(z.string()).register(z.globalRegistry, {
       description: "The `sub` of the token that created the group (`<client id>@clients` for machine-to-machine tokens); null if created before this was recorded.",
     }),
-    updated_by: z.string().nullable().meta({ description: "The `sub` of the token that last changed it; null if not recorded." }),
+    updated_by: z.nullable(z.string()).register(z.globalRegistry, { description: "The `sub` of the token that last changed it; null if not recorded." }),
   })
-  .meta({ id: "SegmentGroup" });
+  .register(z.globalRegistry, { id: "SegmentGroup" });
+
+/**
+ * A listed group with `view=summary`: everything but its subgroups (and the expression written
+ * from them), and how many members they hold.
+ */
+export const segmentGroupSummarySchema = z
+  .extend(z.omit(segmentGroupSchema, { segment_subgroup: true, expression: true }), {
+    member_count: z.int().register(z.globalRegistry, { description: "Members over all subgroups." }),
+  })
+  .register(z.globalRegistry, { id: "SegmentGroupSummary" });

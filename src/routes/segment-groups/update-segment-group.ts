@@ -4,6 +4,7 @@ import { requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { newEtag } from "../../db/ids";
 import { subgroupsDocument } from "../../db/segment-groups/document";
+import { dryRunUpdateSegmentGroup } from "../../db/segment-groups/dry-run";
 import { toSegmentGroup } from "../../db/segment-groups/row";
 import { updateSegmentGroup as updateStoredSegmentGroup } from "../../db/segment-groups/update";
 import { ApiError } from "../../errors";
@@ -12,6 +13,7 @@ import { requireJsonPatchBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
+import { dryRunQuerySchema, isDryRun } from "./dry-run";
 import { segmentGroupNotFound } from "./not-found";
 import { segmentGroupParamsSchema, segmentGroupSchema, updateSegmentGroupSchema } from "./schemas";
 import { segmentsNotFound } from "./segment-subgroups";
@@ -19,7 +21,8 @@ import { segmentsNotFound } from "./segment-subgroups";
 /**
  * PATCH /segment_groups/{id}: changes any of name, type, status and segment_subgroup (replaced
  * whole) in one batch. After the body: 404 group, 400 organization_id moved, 412 If-Match,
- * 404 segments, then 200 with the whole group and its new ETag.
+ * 404 segments, then 200 with the whole group and its new ETag. `?dry_run=true` runs the same
+ * checks and answers 200 with the group as it would be stored (no ETag: nothing changed).
  */
 export const updateSegmentGroup = new Hono<AppEnv>().patch(
   "/segment_groups/:id",
@@ -27,11 +30,12 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
     operationId: "updateSegmentGroup",
     summary: "Change a segment group",
     description:
-      "Send any of name, type, status and segment_subgroup; segment_subgroup replaces every subgroup. organization_id may be " +
-      "sent only as it is. With If-Match, the change happens only at that version (else 412).",
+      "Send any of name, type, status, segment_subgroup and subgroup_operator; segment_subgroup replaces every subgroup. " +
+      "organization_id may be sent only as it is. With If-Match, the change happens only at that version (else 412). " +
+      "With `dry_run=true`, every check runs and the answer is the group as it would be stored, with no ETag; nothing is written.",
     tags: ["Segment groups"],
-    success: { status: 200, description: "The segment group as now stored.", data: segmentGroupSchema, headers: { ETag: "Its new version." } },
-    errors: ["blank", "duplicate_segment", "segment_group_not_found", "immutable_field", "precondition_failed", "segment_not_found"],
+    success: { status: 200, description: "The segment group as now stored.", data: segmentGroupSchema, headers: { ETag: "Its new version (absent on a dry run)." } },
+    errors: ["blank", "invalid_unicode", "duplicate_segment", "only_exclusions", "segment_group_not_found", "immutable_field", "precondition_failed", "segment_not_found"],
     headers: { "If-Match": "ETags from an earlier read: change the group only if it is still at one of them." },
     requestExample: { name: "Sports fans who run daily", status: false },
   }),
@@ -39,13 +43,15 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
   requirePermission("update:segment_groups"),
   requireJsonPatchBody,
   validate("param", segmentGroupParamsSchema),
+  validate("query", dryRunQuerySchema),
   validate("json", updateSegmentGroupSchema),
   async function updateSegmentGroupHandler(c) {
     const { id } = c.req.valid("param");
     const input = c.req.valid("json");
+    const dryRun = isDryRun(c.req.valid("query"));
     const accepted = acceptedVersions(c.req.header("If-Match"));
 
-    const result = await updateStoredSegmentGroup(database(c), {
+    const result = await (dryRun ? dryRunUpdateSegmentGroup : updateStoredSegmentGroup)(database(c), {
       id,
       organizationIds: c.var.caller.organizationIds,
       acceptedVersions: accepted,
@@ -53,6 +59,7 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
       name: input.name,
       type: input.type,
       status: input.status,
+      subgroupOperator: input.subgroup_operator,
       subgroups: input.segment_subgroup && subgroupsDocument(input.segment_subgroup),
       now: new Date().toISOString(),
       etag: newEtag(),
@@ -62,7 +69,7 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
     // The write decided; the outcomes come in the documented order of checks.
     switch (result.outcome) {
       case "updated":
-        return success(c, toSegmentGroup(result.group), 200, { ETag: etagHeader(result.group.etag) });
+        return success(c, toSegmentGroup(result.group), 200, dryRun ? {} : { ETag: etagHeader(result.group.etag) });
       case "not_found":
         throw segmentGroupNotFound(id);
       case "organization_mismatch":

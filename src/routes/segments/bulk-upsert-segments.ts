@@ -1,13 +1,15 @@
-import { Hono } from "hono";
-import * as z from "zod";
+import { Hono, type Context } from "hono";
+import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
-import { upsertSegments, type BulkUpsertOutcome } from "../../db/segments/bulk-upsert";
+import { upsertSegments, type BulkUpsertOutcome, type StoredSegmentRow } from "../../db/segments/bulk-upsert";
 import { toSegment } from "../../db/segments/row";
 import { ApiError, type ErrorDetail } from "../../errors";
+import { idempotencyClaim, idempotencyKeyReused, replayedHeaders } from "../../idempotency";
 import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
+import { IDEMPOTENCY_DOCS } from "../../openapi/idempotency";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { segmentNotFoundDetail } from "./not-found";
@@ -27,8 +29,24 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     summary: "Create or replace many catalog segments at once",
     description: "All or nothing: if any item is refused, no segment changes and every refused item is reported.",
     tags: ["Segment catalog"],
-    success: { status: 200, description: "The stored segments, in request order.", data: z.array(segmentSchema), meta: bulkUpsertMetaSchema },
-    errors: ["blank", "duplicate_segment", "organization_forbidden", "segment_not_found", "segment_owner_conflict", "payload_too_large"],
+    success: {
+      status: 200,
+      description: "The stored segments, in request order.",
+      data: z.array(segmentSchema),
+      meta: bulkUpsertMetaSchema,
+      headers: IDEMPOTENCY_DOCS.responseHeaders,
+    },
+    errors: [
+      "blank",
+      "invalid_unicode",
+      "duplicate_segment",
+      "organization_forbidden",
+      "segment_not_found",
+      "segment_owner_conflict",
+      "payload_too_large",
+      ...IDEMPOTENCY_DOCS.errors,
+    ],
+    headers: IDEMPOTENCY_DOCS.requestHeaders,
     // Every refused item at once: the hidden ones (404) first, then the owner conflicts (409).
     errorsFollowing: { segment_not_found: ["segment_owner_conflict"] },
     requestExample: {
@@ -43,7 +61,10 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
   requireJsonBody,
   validate("json", bulkUpsertSegmentsSchema),
   async function bulkUpsertSegmentsHandler(c) {
-    const { items } = c.req.valid("json");
+    const input = c.req.valid("json");
+    const { items } = input;
+    const now = new Date();
+    const claim = await idempotencyClaim(c, "POST /segments/bulk", 200, input, now);
     const forbidden = items.flatMap((item, i): ErrorDetail[] =>
       item.organization_id != null && !c.var.caller.organizationIds.has(item.organization_id)
         ? [{ code: "organization_forbidden", field: `items[${i}].organization_id`, message: "Your access token does not grant access to this organization." }]
@@ -55,17 +76,29 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
       database(c),
       items.map((item) => ({ segmentType: item.segment_type, segmentId: item.segment_id, name: item.name, organizationId: item.organization_id ?? null })),
       [...c.var.caller.organizationIds],
-      new Date().toISOString(),
+      now.toISOString(),
+      claim,
     );
-    if (result.outcome === "refused") throw refusedItems(items, result);
-    if (result.outcome === "too_large") {
-      throw ApiError.of("payload_too_large", "The items' names are too long in total once normalized for search; send fewer items per request.", "items");
+    switch (result.outcome) {
+      case "refused":
+        throw refusedItems(items, result);
+      case "too_large":
+        throw ApiError.of("payload_too_large", "The items' names are too long in total once normalized for search; send fewer items per request.", "items");
+      case "key_reused":
+        throw idempotencyKeyReused();
+      case "stored":
+        return stored(c, result.segments, 200, false);
+      case "replayed":
+        return stored(c, result.snapshot, result.status as 200, true);
     }
-
-    const created = result.segments.filter((s) => s.created).length;
-    return success(c, result.segments.map(toSegment), 200, {}, { created, updated: result.segments.length - created });
   },
 );
+
+// The rows as the batch read them back after its write (then, or when the key was first used).
+function stored(c: Context<AppEnv>, segments: StoredSegmentRow[], status: 200, replayed: boolean) {
+  const created = segments.filter((s) => s.revision === 1).length;
+  return success(c, segments.map(toSegment), status, replayedHeaders(replayed), { created, updated: segments.length - created });
+}
 
 // 404s first, as for a single PUT (the status follows the first error), then the 409s.
 function refusedItems(items: BulkItem[], refused: Extract<BulkUpsertOutcome, { outcome: "refused" }>): ApiError {

@@ -1,6 +1,5 @@
 import { Hono } from "hono";
-// Namespace import: lets the bundler drop the parts of zod we never use.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
@@ -24,7 +23,7 @@ export const deleteSegment = new Hono<AppEnv>().delete(
     success: { status: 204, description: "Deleted." },
     errors: ["segment_not_found", "segment_in_use"],
     errorMeta: {
-      segment_in_use: z.object({ group_count: z.int().min(1).meta({ description: "How many segment groups use the segment (never which).", example: 2 }) }),
+      segment_in_use: z.object({ group_count: z.int().check(z.minimum(1)).register(z.globalRegistry, { description: "How many segment groups use the segment (never which).", example: 2 }) }),
     },
   }),
   requireAuth,

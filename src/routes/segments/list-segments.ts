@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
@@ -24,7 +24,7 @@ export const listSegments = new Hono<AppEnv>().get(
       "Ordered by segment_type, then segment_id. Page with `limit` and the previous page's `meta.next_cursor`; segments created or deleted meanwhile never make a page skip or repeat one.",
     tags: ["Segment catalog"],
     success: { status: 200, description: "One page of segments.", data: z.array(segmentSchema), meta: pageMetaSchema },
-    errors: ["blank", "organization_forbidden"],
+    errors: ["blank", "invalid_unicode", "organization_forbidden"],
   }),
   requireAuth,
   requirePermission("read:segments"),

@@ -25,7 +25,7 @@ export const putSegment = new Hono<AppEnv>().put(
     tags: ["Segment catalog"],
     success: { status: 200, description: "Replaced: the segment existed.", data: segmentSchema },
     otherResponses: [{ status: 201, description: "Created: the segment did not exist.", data: segmentSchema }],
-    errors: ["blank", "organization_forbidden", "segment_not_found", "segment_owner_conflict"],
+    errors: ["blank", "invalid_unicode", "organization_forbidden", "segment_not_found", "segment_owner_conflict"],
     requestExample: { name: "Cyclists", organization_id: 1234 },
   }),
   requireAuth,

@@ -1,17 +1,21 @@
-// Namespace import: lets the bundler drop the parts of zod we never use (~370 KiB minified).
-import * as z from "zod";
+import * as z from "zod/mini";
 import { SEGMENT_TYPES } from "../../db/enums";
 import { cursorParam, limitParam } from "../../pagination";
+import { integerParam } from "../../validation/integer-param";
 import { queryEnum } from "../../validation/query-enum";
 import { rejectRepeatedSegments } from "../../validation/unique-segments";
 import { positiveId, segmentName } from "../segment-groups/schemas";
 
-/** A path segment holding a positive integer, written canonically (no sign, no leading zero). */
-export const positiveIdParam = z
-  .string()
-  .regex(/^[1-9][0-9]{0,15}$/, { message: "must be a positive integer" })
-  .transform(Number)
-  .pipe(positiveId);
+/**
+ * A path or query parameter holding a positive id, written canonically (no sign, no leading
+ * zero); `0`, `-1` or a number above 2^53 - 1 is out of range (`too_small` / `too_large`).
+ */
+export const positiveIdParam = integerParam({
+  min: 1,
+  max: Number.MAX_SAFE_INTEGER,
+  malformed: { code: "invalid_value", message: "must be a positive integer" },
+  // The docs show the spelling of a valid id.
+}).register(z.globalRegistry, { type: "string", pattern: "^[1-9][0-9]{0,15}$" });
 
 export const segmentParamsSchema = z.object({
   segment_type: z.enum(SEGMENT_TYPES),
@@ -22,7 +26,7 @@ export const segmentParamsSchema = z.object({
 export const putSegmentSchema = z.strictObject({
   name: segmentName,
   // null or absent: a global segment every organization may use.
-  organization_id: positiveId.nullable().optional(),
+  organization_id: z.optional(z.nullable(positiveId)),
 });
 
 /** A catalog segment as the API returns it. */
@@ -31,11 +35,13 @@ export const segmentSchema = z
     segment_type: z.enum(SEGMENT_TYPES),
     segment_id: z.int(),
     name: z.string(),
-    organization_id: z.int().nullable().meta({ description: "The owning organization; null for a global segment every organization may use." }),
-    created_at: z.string().meta({ format: "date-time" }),
-    updated_at: z.string().meta({ format: "date-time" }),
+    organization_id: z
+      .nullable(z.int())
+      .register(z.globalRegistry, { description: "The owning organization; null for a global segment every organization may use." }),
+    created_at: z.string().register(z.globalRegistry, { format: "date-time" }),
+    updated_at: z.string().register(z.globalRegistry, { format: "date-time" }),
   })
-  .meta({ id: "Segment" });
+  .register(z.globalRegistry, { id: "Segment" });
 
 /**
  * The query of GET /segments: filters and a keyset page. Strict, so a misspelt filter is a 400
@@ -43,11 +49,11 @@ export const segmentSchema = z
  * parameter (which arrives as an array) is `invalid_type`, as for every other parameter.
  */
 export const listSegmentsQuerySchema = z.strictObject({
-  type: queryEnum(SEGMENT_TYPES).optional(),
-  q: segmentName.optional().meta({ description: "Case-insensitive substring of the name; `%` and `_` are plain characters." }),
-  organization_id: positiveIdParam.optional().meta({ description: "Only this organization's own segments (no global ones)." }),
+  type: z.optional(queryEnum(SEGMENT_TYPES)),
+  q: z.optional(segmentName).register(z.globalRegistry, { description: "Case-insensitive substring of the name; `%` and `_` are plain characters." }),
+  organization_id: z.optional(positiveIdParam).register(z.globalRegistry, { description: "Only this organization's own segments (no global ones)." }),
   limit: limitParam,
-  cursor: cursorParam(z.tuple([z.enum(SEGMENT_TYPES), positiveId])).optional(),
+  cursor: z.optional(cursorParam(z.tuple([z.enum(SEGMENT_TYPES), positiveId]))),
 });
 
 /** Documented limit (README, "Limits"): one request stays one D1 batch well under its limits. */
@@ -58,19 +64,19 @@ export const bulkSegmentItemSchema = z.strictObject({
   segment_id: positiveId,
   name: segmentName,
   // null or absent: a global segment every organization may use.
-  organization_id: positiveId.nullable().optional(),
+  organization_id: z.optional(z.nullable(positiveId)),
 });
 
 /** The body of POST /segments/bulk. */
 export const bulkUpsertSegmentsSchema = z.strictObject({
-  items: z
-    .array(bulkSegmentItemSchema)
-    .min(1)
-    .max(MAX_BULK_ITEMS)
-    .superRefine(rejectRepeatedSegments((first) => `repeats items[${first}]`), { when: (payload) => Array.isArray(payload.value) }),
+  items: z.array(bulkSegmentItemSchema).check(
+    z.minLength(1),
+    z.maxLength(MAX_BULK_ITEMS),
+    z.superRefine(rejectRepeatedSegments((first) => `repeats items[${first}]`), { when: (payload) => Array.isArray(payload.value) }),
+  ),
 });
 
 export const bulkUpsertMetaSchema = z.object({
-  created: z.int().meta({ description: "How many items did not exist before." }),
-  updated: z.int().meta({ description: "How many items replaced an existing segment." }),
+  created: z.int().register(z.globalRegistry, { description: "How many items did not exist before." }),
+  updated: z.int().register(z.globalRegistry, { description: "How many items replaced an existing segment." }),
 });

@@ -1,0 +1,114 @@
+// BENCHMARKS.md (every stored run side by side, one column per run) and the console summary.
+import { SCENARIOS } from "./workload.ts";
+import { TARGET_TITLES } from "./servers.ts";
+import { createRatios, type BenchRun, type Measurement } from "./results.ts";
+
+
+export function benchmarksMarkdown(runs: BenchRun[]): string {
+  const header = (first: string) => [`| ${first} | ${runs.map(runTitle).join(" | ")} |`, `| --- | ${runs.map(() => "---:").join(" | ")} |`];
+  const out: string[] = [
+    "# Benchmarks",
+    "",
+    "Written by `npm run bench` (bench/, method below) from the runs stored in `bench/results/*.json`;",
+    "each column is one run. Do not edit by hand: run `npm run bench -- --label <name>` instead.",
+    "",
+    "## Runs",
+    "",
+    ...header("run"),
+    row("date", runs.map((r) => r.date)),
+    row("commit", runs.map((r) => `\`${r.commit}\``)),
+    row("note", runs.map((r) => r.note || "")),
+    row("machine", runs.map((r) => `${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB`)),
+    row("load average when it began", runs.map((r) => String(r.machine.loadAverage))),
+    row("node / wrangler / workerd", runs.map((r) => `${r.machine.node} / ${r.machine.wrangler} / ${r.machine.workerd}`)),
+    row("load", runs.map((r) => `${r.method.connections} connections, ${r.method.rounds} × ${r.method.seconds} s`)),
+    "",
+    "## Create: the API against its twins (req/s ratios), and its p50 growth with size",
+    "",
+    ...header("ratio"),
+  ];
+  for (const scenario of SCENARIOS.filter((s) => s.targets.length > 1)) {
+    const ratios = runs.map((run) => createRatios(run).find((r) => r.scenario === scenario.id));
+    out.push(row(`${scenario.title}: API / own-SQL twin`, ratios.map((r) => (r ? r.apiToOwnSql.toFixed(2) : "–"))));
+    out.push(row(`${scenario.title}: API / minimal twin`, ratios.map((r) => (r ? r.apiToMinimal.toFixed(2) : "–"))));
+  }
+  const apiP50 = (run: BenchRun, scenario: string) => run.measurements.find((m) => m.scenario === scenario && m.target === "api")?.p50Ms;
+  out.push(
+    row(
+      "API p50, 1,000 members / 3 members",
+      runs.map((run) => {
+        const [large, small] = [apiP50(run, "create-1000"), apiP50(run, "create-3")];
+        return large !== undefined && small ? (large / small).toFixed(1) : "–";
+      }),
+    ),
+  );
+  for (const scenario of SCENARIOS) {
+    out.push("", `## ${scenario.title}`, "", ...header(""));
+    for (const target of scenario.targets) {
+      const found = runs.map((run) => run.measurements.find((m) => m.scenario === scenario.id && m.target === target));
+      const who = scenario.targets.length > 1 ? `${TARGET_TITLES[target]}: ` : "";
+      out.push(row(`${who}req/s`, found.map((m) => (m ? perSecond(m) : "–"))));
+      out.push(row(`${who}p50 / p99 (ms)`, found.map((m) => (m ? `${m.p50Ms} / ${m.p99Ms}` : "–"))));
+      out.push(row(`${who}D1 rows read / written per request`, found.map((m) => (m ? rows(m) : "–"))));
+      out.push(row(`${who}D1 round trips per request`, found.map((m) => (m?.d1 ? round(m.d1.queries) : m ? "n/a" : "–"))));
+      if (target === "api") out.push(row(`${who}bytes per response`, found.map((m) => (m ? m.responseBytes.toLocaleString("en-US") : "–"))));
+    }
+  }
+  out.push("", METHOD);
+  return `${out.join("\n")}\n`;
+}
+
+export function consoleSummary(run: BenchRun): string {
+  const lines = run.measurements.map((m) => {
+    const title = SCENARIOS.find((s) => s.id === m.scenario)?.title ?? m.scenario;
+    return `${`${title}, ${TARGET_TITLES[m.target]}`.padEnd(72)} ${perSecond(m).padStart(6)} req/s  p50 ${String(m.p50Ms).padStart(5)} ms  p99 ${String(m.p99Ms).padStart(5)} ms  rows r/w ${rows(m).padEnd(13)} ${m.responseBytes} B`;
+  });
+  for (const ratio of createRatios(run)) {
+    lines.push(`ratio ${ratio.scenario}: API / own-SQL twin ${ratio.apiToOwnSql.toFixed(2)}, API / minimal twin ${ratio.apiToMinimal.toFixed(2)}`);
+  }
+  return lines.join("\n");
+}
+
+// A decimal where a whole number would hide a ratio (2 vs 2.4 req/s).
+function perSecond(m: Measurement): string {
+  return m.requestsPerSecond.toFixed(m.requestsPerSecond < 10 ? 1 : 0);
+}
+
+function rows(m: Measurement): string {
+  return m.d1 ? `${round(m.d1.rows_read)} / ${round(m.d1.rows_written)}` : "n/a";
+}
+
+function round(value: number): string {
+  return Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 1 });
+}
+
+function row(name: string, cells: string[]): string {
+  return `| ${name} | ${cells.join(" | ")} |`;
+}
+
+function runTitle(run: BenchRun): string {
+  return `${run.label} (${run.commit})`;
+}
+
+const METHOD = `## Method
+
+- \`npm run bench\` starts everything itself on 127.0.0.1 (ports from \`BENCH_PORT_BASE\`, default
+  8810-8823): the local issuer, \`wrangler dev\` of the API and of two twins in \`bench/twins/\`, each on
+  a fresh local D1 state directory (\`--persist-to\` in a temp dir), migrated before it starts.
+  - **own-SQL twin**: the API's own \`insertSegmentGroup\` (src/db) on the API's migrations, for a fixed
+    organization, with no auth, validation, envelope or error mapping.
+  - **minimal twin**: one group row plus one row per member (primary keys only, no checks, no foreign keys).
+- Seeding: a catalog of 1,000 global segments (API: \`POST /segments/bulk\`; own-SQL twin: the same rows
+  through the API's drizzle table), then 200 groups of 3 members and 100 of 1,000 members through
+  \`POST /segment_groups\` of all three, so the newest page of 100 holds 1,000-member groups and every
+  create runs against a database of the same size.
+- Each scenario runs [autocannon](https://github.com/mcollina/autocannon) with 16 connections, in
+  rounds (all scenarios, then all again); the table shows the round with the higher req/s. A run
+  that gets fewer than 32 answers in its time (requests slower than the run) is repeated as a run of
+  32 requests. Any answer with another status than the expected one fails the run.
+- D1 rows: the twins return D1's result \`meta\` summed per request (one sample request); the API's
+  figures are the mean of \`d1_rows_read\` / \`d1_rows_written\` / \`d1_queries\` over its request log lines
+  for the scenario's requests, \`n/a\` when the log does not carry them.
+- \`npm run bench -- --quick\` is the CI smoke: 1 s per scenario on a small seed; it checks statuses and
+  prints the ratios, never asserts a timing and writes nothing.
+- Timings are only comparable within one run on one machine; compare ratios across runs.`;

@@ -1,0 +1,35 @@
+// The minimal twin: stores a group as one row plus one row per member in a single D1 batch,
+// with no checks at all. The floor the API's create is measured against.
+import { addRoundTrip, emptyUsage } from "../d1-usage";
+import type { GroupBody } from "../wire";
+
+export default {
+  fetch: (request, env) => route(request, env).catch((err: unknown) => new Response(`twin: ${String(err)}`, { status: 500 })),
+} satisfies ExportedHandler<{ DB: D1Database }>;
+
+async function route(request: Request, env: { DB: D1Database }): Promise<Response> {
+  const { pathname } = new URL(request.url);
+  if (request.method === "GET" && pathname === "/health") return Response.json({ ok: true });
+  if (request.method === "POST" && pathname === "/segment_groups") return createGroup(env.DB, (await request.json()) as GroupBody);
+  return new Response(null, { status: 404 });
+}
+
+async function createGroup(db: D1Database, body: GroupBody): Promise<Response> {
+  const id = crypto.randomUUID();
+  // All members travel as one JSON parameter (D1 binds at most 100 per statement).
+  const members = body.segment_subgroup.flatMap((s, sp) => s.segment_members.map((m, mp) => [sp, mp, m.segment_type, m.segment_id]));
+  const results = await db.batch([
+    db
+      .prepare("INSERT INTO groups (id, organization_id, name, type, status, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(id, body.organization_id, body.name, body.type, body.status ? 1 : 0, new Date().toISOString()),
+    db
+      .prepare(
+        "INSERT INTO members (group_id, subgroup_position, position, segment_type, segment_id) " +
+          "SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)",
+      )
+      .bind(id, JSON.stringify(members)),
+  ]);
+  const usage = emptyUsage();
+  addRoundTrip(usage, results);
+  return Response.json({ id, d1: usage }, { status: 201 });
+}

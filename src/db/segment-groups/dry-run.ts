@@ -1,0 +1,68 @@
+import { jsonParam, type Database } from "../database";
+import { missingMembersSql } from "./document";
+import type { InsertOutcome, NewSegmentGroup } from "./insert";
+import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
+import { refusalOf, type SegmentGroupChange, type UpdateOutcome } from "./update";
+
+// Dry runs (`?dry_run=true`) read what the write's own statements would check and decide with
+// the same rules, writing nothing; the row they answer is built from the same values the
+// write would store (the route tests compare the two).
+
+const MISSING = `SELECT member_index FROM (${missingMembersSql("?1", "?2")})`;
+
+/** What `insertSegmentGroup` would do: ONE read (the catalog check), no write. */
+export async function dryRunInsertSegmentGroup(db: Database, group: NewSegmentGroup): Promise<Extract<InsertOutcome, { outcome: "created" | "segments_not_found" }>> {
+  const missing = await db.all<{ member_index: number }>(db.statement(MISSING, group.subgroups.memberKeys, group.organizationId));
+  if (missing.length > 0) return { outcome: "segments_not_found", missingMembers: missing.map((r) => r.member_index) };
+  const row: SegmentGroupRow = {
+    id: group.id,
+    name: group.name,
+    type: group.type,
+    organization_id: group.organizationId,
+    status: group.status ? 1 : 0,
+    subgroup_operator: group.subgroupOperator,
+    subgroups: group.subgroups.json,
+    member_count: group.subgroups.memberCount,
+    created_at: group.now,
+    updated_at: group.now,
+    etag: group.etag,
+    created_by: group.createdBy,
+    updated_by: group.createdBy,
+  };
+  return { outcome: "created", group: row };
+}
+
+const CURRENT = `SELECT ${GROUP_COLUMNS},
+    (SELECT json_group_array(x.member_index ORDER BY x.member_index) FROM (${missingMembersSql("?3", "g.organization_id")}) AS x) AS missing
+  FROM segment_groups AS g WHERE g.id = ?1 AND ${inOrganizationsSql("g.organization_id", "?2")}`;
+
+/**
+ * What `updateSegmentGroup` would do: ONE read (the group and the new members the catalog
+ * lacks), the same refusals in the same order, and otherwise the row as the UPDATE would leave
+ * it (its version unchanged: nothing was stored).
+ */
+export async function dryRunUpdateSegmentGroup(db: Database, change: SegmentGroupChange): Promise<UpdateOutcome> {
+  const found = await db.first<SegmentGroupRow & { missing: string }>(
+    db.statement(CURRENT, change.id, jsonParam(change.organizationIds), change.subgroups?.memberKeys ?? null),
+  );
+  const refusal = refusalOf(change, found && { ...found, missing: JSON.parse(found.missing) as number[] });
+  if (refusal) return refusal;
+  const { missing: _, ...current } = found!;
+  const group: SegmentGroupRow = {
+    ...current,
+    name: change.name ?? current.name,
+    type: change.type ?? current.type,
+    status: change.status === undefined ? current.status : change.status ? 1 : 0,
+    subgroup_operator: change.subgroupOperator ?? current.subgroup_operator,
+    subgroups: change.subgroups?.json ?? current.subgroups,
+    member_count: change.subgroups?.memberCount ?? current.member_count,
+    updated_at: laterTimestamp(current.updated_at, change.now),
+    updated_by: change.updatedBy,
+  };
+  return { outcome: "updated", group };
+}
+
+// The UPDATE's rule: `now`, unless the stored value is not before it; then one millisecond past it.
+function laterTimestamp(stored: string, now: string): string {
+  return now > stored ? now : new Date(Date.parse(stored) + 1).toISOString();
+}
