@@ -10,7 +10,7 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
 /**
  * Authenticates the request from `Authorization: Bearer <jwt>` (and from nowhere else) and
- * stores the verified caller as `c.var.caller`.
+ * stores the verified caller as `c.get("caller")`.
  *
  * @example app.post("/things", requireAuth, requirePermission("create:things"), handler)
  */
@@ -25,7 +25,7 @@ export const requireAuth = tagMiddleware(
     }
     const match = BEARER.exec(header.trim());
     if (!match) throw invalidToken("The Authorization header must be 'Bearer <token>'.");
-    c.set("caller", await verifyAccessToken(match[1]!, c.var.authConfig));
+    c.set("caller", await verifyAccessToken(match[1]!, c.get("authConfig")));
     await next();
   }),
   { kind: "auth" },
@@ -37,7 +37,7 @@ export const requireAuth = tagMiddleware(
  */
 export function requirePermission(permission: Permission) {
   const middleware = createMiddleware<AppEnv>(async function checkPermission(c, next) {
-    if (!c.var.caller.permissions.has(permission)) {
+    if (!c.get("caller").permissions.has(permission)) {
       throw new ApiError(
         { code: "insufficient_permissions", message: `This operation needs the '${permission}' permission.` },
         { "WWW-Authenticate": `Bearer realm="${REALM}", error="insufficient_scope", scope="${permission}"` },

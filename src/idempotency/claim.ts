@@ -29,7 +29,7 @@ export async function idempotencyClaim(
 ): Promise<IdempotencyClaim | null> {
   const key = readIdempotencyKey(c.req.header(IDEMPOTENCY_KEY_HEADER));
   if (key === undefined) return null;
-  const subject = c.var.caller.subject;
+  const subject = c.get("caller").subject;
   // Without a subject the key could not be kept apart from other callers' keys.
   if (!subject) throw ApiError.of("invalid_value", "needs an access token with a sub claim, to which the key belongs", IDEMPOTENCY_KEY_HEADER);
   return {

@@ -11,6 +11,6 @@ import { BOOKMARK_HEADER } from "../db/session";
  */
 export const d1Bookmark = createMiddleware<AppEnv>(async function returnBookmark(c, next) {
   await next();
-  const bookmark = c.var.d1Session?.getBookmark();
+  const bookmark = c.get("d1Session")?.getBookmark();
   if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
 });

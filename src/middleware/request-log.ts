@@ -20,17 +20,17 @@ export const requestLog = createMiddleware<AppEnv>(async function logRequest(c, 
     JSON.stringify({
       level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
       event: "request",
-      request_id: c.var.requestId,
+      request_id: c.get("requestId"),
       method: c.req.method,
       route: routePattern(c),
       status,
       // Workers advance the clock only across I/O, so this is time spent waiting (D1, JWKS), not CPU.
       duration_ms: Date.now() - started,
-      organization_ids: c.var.caller ? [...c.var.caller.organizationIds].sort((a, b) => a - b) : null,
-      error_code: c.var.errorCode ?? null,
-      d1_queries: c.var.d1Usage?.queries ?? 0,
-      d1_rows_read: c.var.d1Usage?.rowsRead ?? 0,
-      d1_rows_written: c.var.d1Usage?.rowsWritten ?? 0,
+      organization_ids: c.get("caller") ? [...c.get("caller").organizationIds].sort((a, b) => a - b) : null,
+      error_code: c.get("errorCode") ?? null,
+      d1_queries: c.get("d1Usage")?.queries ?? 0,
+      d1_rows_read: c.get("d1Usage")?.rowsRead ?? 0,
+      d1_rows_written: c.get("d1Usage")?.rowsWritten ?? 0,
     }),
   );
 });

@@ -69,7 +69,7 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
     const now = new Date();
     // Checked on a dry run too (its syntax), though a dry run stores no answer under it.
     const claim = await idempotencyClaim(c, "POST /segment_groups", 201, input, now);
-    assertOrganizationAccess(c.var.caller, input.organization_id);
+    assertOrganizationAccess(c.get("caller"), input.organization_id);
 
     const id = newSegmentGroupId(now.getTime());
     const createdAt = now.toISOString();
@@ -84,7 +84,7 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       subgroups: subgroupsDocument(input.segment_subgroup),
       now: createdAt,
       etag,
-      createdBy: c.var.caller.subject ?? null,
+      createdBy: c.get("caller").subject ?? null,
     };
     if (dryRun) {
       const draft = await dryRunInsertSegmentGroup(database(c), newGroup);

@@ -33,12 +33,12 @@ export const deleteSegmentGroup = new Hono<AppEnv>().delete(
     const accepted = acceptedVersions(c.req.header("If-Match"));
     const result = await deleteStoredSegmentGroup(database(c), {
       id,
-      organizationIds: c.var.caller.organizationIds,
+      organizationIds: c.get("caller").organizationIds,
       acceptedVersions: accepted,
       // The tombstone is a version of its own in the group's history.
       version: newEtag(),
       now: new Date().toISOString(),
-      deletedBy: c.var.caller.subject ?? null,
+      deletedBy: c.get("caller").subject ?? null,
     });
     if (result.outcome === "not_found") throw segmentGroupNotFound(id);
     if (result.outcome === "version_mismatch") throw preconditionFailed();

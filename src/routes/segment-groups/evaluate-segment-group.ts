@@ -45,7 +45,7 @@ export const evaluateSegmentGroup = new Hono<AppEnv>().post(
   async function evaluateSegmentGroupHandler(c) {
     const { id } = c.req.valid("param");
     const { segments } = c.req.valid("json");
-    const row = await findSegmentGroup(database(c), id, c.var.caller.organizationIds);
+    const row = await findSegmentGroup(database(c), id, c.get("caller").organizationIds);
     if (!row) throw segmentGroupNotFound(id);
     return success(c, evaluateGroup(groupLogicOf(row), indexUserSegments(segments)), 200);
   },

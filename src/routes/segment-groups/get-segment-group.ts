@@ -42,7 +42,7 @@ export const getSegmentGroup = new Hono<AppEnv>().get(
   validate("param", segmentGroupParamsSchema),
   async function getSegmentGroupHandler(c) {
     const { id } = c.req.valid("param");
-    const row = await findSegmentGroup(database(c), id, c.var.caller.organizationIds);
+    const row = await findSegmentGroup(database(c), id, c.get("caller").organizationIds);
     if (!row) throw segmentGroupNotFound(id);
 
     const headers = { ETag: etagHeader(row.etag), "Cache-Control": "private, no-cache" };

@@ -38,7 +38,7 @@ export const getVersion = new Hono<AppEnv>().get(
   validate("param", versionParamsSchema),
   async function getVersionHandler(c) {
     const { id, version } = c.req.valid("param");
-    const result = await findVersion(database(c), { groupId: id, organizationIds: c.var.caller.organizationIds, version });
+    const result = await findVersion(database(c), { groupId: id, organizationIds: c.get("caller").organizationIds, version });
     if (result.outcome === "not_found") throw segmentGroupNotFound(id);
     if (result.outcome === "version_not_found") throw ApiError.of("version_not_found", `Segment group ${id} has no version ${version}.`, "version");
     return success(c, toVersion(result.row), 200, { "Cache-Control": "private, no-cache" });

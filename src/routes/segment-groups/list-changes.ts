@@ -42,7 +42,7 @@ export const listChanges = new Hono<AppEnv>().get(
   validate("query", listChangesQuerySchema),
   async function listChangesHandler(c) {
     const query = c.req.valid("query");
-    const caller = c.var.caller;
+    const caller = c.get("caller");
     if (query.organization_id !== undefined) assertOrganizationAccess(caller, query.organization_id);
     const organizationIds = query.organization_id !== undefined ? [query.organization_id] : [...caller.organizationIds];
 

@@ -44,7 +44,7 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
   validate("query", listSegmentGroupsQuerySchema),
   async function listSegmentGroupsHandler(c) {
     const query = c.req.valid("query");
-    const caller = c.var.caller;
+    const caller = c.get("caller");
     if (query.organization_id !== undefined) assertOrganizationAccess(caller, query.organization_id);
 
     const filters = {

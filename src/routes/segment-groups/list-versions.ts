@@ -61,7 +61,7 @@ export const listVersions = new Hono<AppEnv>().get(
     const query = c.req.valid("query");
     const result = await listStoredVersions(database(c), {
       groupId: id,
-      organizationIds: c.var.caller.organizationIds,
+      organizationIds: c.get("caller").organizationIds,
       before: query.cursor?.[0],
       limit: query.limit,
     });

@@ -53,7 +53,7 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
 
     const result = await (dryRun ? dryRunUpdateSegmentGroup : updateStoredSegmentGroup)(database(c), {
       id,
-      organizationIds: c.var.caller.organizationIds,
+      organizationIds: c.get("caller").organizationIds,
       acceptedVersions: accepted,
       organizationId: input.organization_id,
       name: input.name,
@@ -63,7 +63,7 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
       subgroups: input.segment_subgroup && subgroupsDocument(input.segment_subgroup),
       now: new Date().toISOString(),
       etag: newEtag(),
-      updatedBy: c.var.caller.subject ?? null,
+      updatedBy: c.get("caller").subject ?? null,
     });
 
     // The write decided; the outcomes come in the documented order of checks.

@@ -66,7 +66,7 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     const now = new Date();
     const claim = await idempotencyClaim(c, "POST /segments/bulk", 200, input, now);
     const forbidden = items.flatMap((item, i): ErrorDetail[] =>
-      item.organization_id != null && !c.var.caller.organizationIds.has(item.organization_id)
+      item.organization_id != null && !c.get("caller").organizationIds.has(item.organization_id)
         ? [{ code: "organization_forbidden", field: `items[${i}].organization_id`, message: "Your access token does not grant access to this organization." }]
         : [],
     );
@@ -75,7 +75,7 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     const result = await upsertSegments(
       database(c),
       items.map((item) => ({ segmentType: item.segment_type, segmentId: item.segment_id, name: item.name, organizationId: item.organization_id ?? null })),
-      [...c.var.caller.organizationIds],
+      [...c.get("caller").organizationIds],
       now.toISOString(),
       claim,
     );

@@ -31,7 +31,7 @@ export const deleteSegment = new Hono<AppEnv>().delete(
   validate("param", segmentParamsSchema),
   async function deleteSegmentHandler(c) {
     const { segment_type, segment_id } = c.req.valid("param");
-    const result = await deleteUnusedSegment(database(c), { segmentType: segment_type, segmentId: segment_id }, c.var.caller.organizationIds);
+    const result = await deleteUnusedSegment(database(c), { segmentType: segment_type, segmentId: segment_id }, c.get("caller").organizationIds);
     if (result.outcome === "not_found") throw segmentNotFound(segment_type, segment_id);
     if (result.outcome === "in_use") {
       const groups = result.groupCount === 1 ? "1 segment group uses" : `${result.groupCount} segment groups use`;

@@ -28,7 +28,7 @@ export const getSegment = new Hono<AppEnv>().get(
   validate("param", segmentParamsSchema),
   async function getSegmentHandler(c) {
     const { segment_type, segment_id } = c.req.valid("param");
-    const row = await findSegment(database(c), { segmentType: segment_type, segmentId: segment_id }, c.var.caller.organizationIds);
+    const row = await findSegment(database(c), { segmentType: segment_type, segmentId: segment_id }, c.get("caller").organizationIds);
     if (!row) throw segmentNotFound(segment_type, segment_id);
     return success(c, toSegment(row));
   },

@@ -31,10 +31,10 @@ export const listSegments = new Hono<AppEnv>().get(
   validate("query", listSegmentsQuerySchema),
   async function listSegmentsHandler(c) {
     const query = c.req.valid("query");
-    if (query.organization_id !== undefined) assertOrganizationAccess(c.var.caller, query.organization_id);
+    if (query.organization_id !== undefined) assertOrganizationAccess(c.get("caller"), query.organization_id);
 
     const rows = await findSegmentPage(database(c), {
-      callerOrganizationIds: c.var.caller.organizationIds,
+      callerOrganizationIds: c.get("caller").organizationIds,
       organizationId: query.organization_id,
       type: query.type,
       q: query.q,

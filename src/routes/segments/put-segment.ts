@@ -37,12 +37,12 @@ export const putSegment = new Hono<AppEnv>().put(
     const { segment_type, segment_id } = c.req.valid("param");
     const body = c.req.valid("json");
     const organizationId = body.organization_id ?? null;
-    if (organizationId !== null) assertOrganizationAccess(c.var.caller, organizationId);
+    if (organizationId !== null) assertOrganizationAccess(c.get("caller"), organizationId);
 
     const result = await upsertSegment(
       database(c),
       { segmentType: segment_type, segmentId: segment_id, name: body.name, organizationId },
-      [...c.var.caller.organizationIds],
+      [...c.get("caller").organizationIds],
       new Date().toISOString(),
     );
     if (result.outcome === "hidden") {
