@@ -38,9 +38,19 @@ const { data: group } = await created.json();
 console.log(`created segment group ${group.id}`);
 
 // Read it back; `group.id` is a string in the client's types, as the path parameter expects.
-const read = await client.segment_groups[":id"].$get({ param: { id: group.id } });
+// Reads may be served by a read replica: forwarding the write's bookmark makes this read see
+// at least that write (read-your-writes). Keep the newest bookmark you were given.
+const bookmark = created.headers.get("x-d1-bookmark");
+const consistent = bookmark ? { headers: { "x-d1-bookmark": bookmark } } : {};
+const read = await client.segment_groups[":id"].$get({ param: { id: group.id } }, consistent);
 if (read.status !== 200) fail(`GET /segment_groups/${group.id} answered ${read.status}: ${await read.text()}`);
 console.log(JSON.stringify((await read.json()).data, null, 2));
+
+// Its history: one version so far, recorded with who created it.
+const versions = await client.segment_groups[":id"].versions.$get({ param: { id: group.id }, query: {} }, consistent);
+if (versions.status !== 200) fail(`GET /segment_groups/${group.id}/versions answered ${versions.status}: ${await versions.text()}`);
+const [version] = (await versions.json()).data;
+console.log(`version ${version?.version}: ${version?.change} by ${version?.changed_by} at ${version?.changed_at}`);
 
 /** An access token from the local stand-in for Auth0 that `npm run dev` starts. */
 async function localToken(organization: number): Promise<string> {

@@ -9,6 +9,9 @@ import { createSegmentGroup } from "./routes/segment-groups/create-segment-group
 import { deleteSegmentGroup } from "./routes/segment-groups/delete-segment-group";
 import { evaluateSegmentGroup } from "./routes/segment-groups/evaluate-segment-group";
 import { getSegmentGroup } from "./routes/segment-groups/get-segment-group";
+import { getVersion } from "./routes/segment-groups/get-version";
+import { listChanges } from "./routes/segment-groups/list-changes";
+import { listVersions } from "./routes/segment-groups/list-versions";
 import { listSegmentGroups } from "./routes/segment-groups/list-segment-groups";
 import { updateSegmentGroup } from "./routes/segment-groups/update-segment-group";
 import { bulkUpsertSegments } from "./routes/segments/bulk-upsert-segments";
@@ -16,6 +19,7 @@ import { deleteSegment } from "./routes/segments/delete-segment";
 import { getSegment } from "./routes/segments/get-segment";
 import { listSegments } from "./routes/segments/list-segments";
 import { putSegment } from "./routes/segments/put-segment";
+import { d1Bookmark } from "./middleware/d1-bookmark";
 import { requestLog } from "./middleware/request-log";
 
 /**
@@ -27,6 +31,7 @@ export function createApp() {
 
   app.use(requestId());
   app.use(requestLog);
+  app.use(d1Bookmark);
   app.use(async function loadAuthConfig(c, next) {
     try {
       c.set("authConfig", authConfigOf(c.env));
@@ -48,8 +53,12 @@ export function createApp() {
     }),
   );
 
-  const routes = app.route("/", health).route("/", putSegment).route("/", createSegmentGroup).route("/", getSegmentGroup)
+  // The feed before GET /segment_groups/:id, which would take "changes" for an id.
+  const routes = app.route("/", health).route("/", putSegment).route("/", createSegmentGroup).route("/", listChanges)
+    .route("/", getSegmentGroup)
     .route("/", listSegmentGroups)
+    .route("/", listVersions)
+    .route("/", getVersion)
     .route("/", updateSegmentGroup)
     .route("/", deleteSegmentGroup)
     .route("/", evaluateSegmentGroup)

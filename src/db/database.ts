@@ -11,8 +11,15 @@ export function emptyUsage(): D1Usage {
   return { queries: 0, rowsRead: 0, rowsWritten: 0 };
 }
 
-/** The part of D1 the storage code uses: a D1Database binding, or a session of one. */
+/**
+ * The part of D1 the storage code uses: a D1Database binding, or a D1DatabaseSession of one
+ * (`env.DB.withSession(...)`, which has exactly these two methods). The runtime uses no
+ * drizzle, so a session needs no adapter (drizzle's D1 type refuses sessions, drizzle-orm#2226).
+ */
 export type D1Like = Pick<D1Database, "prepare" | "batch">;
+
+/** Turns a driver failure the client caused (e.g. a bookmark D1 refuses) into its answer; undefined for a 503. */
+export type ClientErrorOf = (err: unknown) => ApiError | undefined;
 
 /**
  * The storage code's only door to D1: plain SQL statements (kept as constants beside the code
@@ -24,11 +31,13 @@ export class Database {
   private readonly d1: D1Like;
   private readonly usage: D1Usage;
   private readonly requestId: string | undefined;
+  private readonly clientErrorOf: ClientErrorOf;
 
-  constructor(d1: D1Like, usage: D1Usage = emptyUsage(), requestId?: string) {
+  constructor(d1: D1Like, usage: D1Usage = emptyUsage(), requestId?: string, clientErrorOf: ClientErrorOf = () => undefined) {
     this.d1 = d1;
     this.usage = usage;
     this.requestId = requestId;
+    this.clientErrorOf = clientErrorOf;
   }
 
   statement(sql: string, ...params: unknown[]): D1PreparedStatement {
@@ -74,6 +83,8 @@ export class Database {
   }
 
   private unavailable(err: unknown): ApiError {
+    const clientError = this.clientErrorOf(err);
+    if (clientError) return clientError;
     const cause = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     console.error(JSON.stringify({ level: "error", event: "database_error", request_id: this.requestId, cause }));
     return new ApiError(

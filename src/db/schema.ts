@@ -56,6 +56,9 @@ export const segmentGroups = sqliteTable(
     // How the subgroups combine. Its CHECK (AND/OR) is a column constraint added by hand in
     // migrations/0003: drizzle-kit would add a table-level one by rebuilding the table.
     subgroupOperator: text("subgroup_operator", { enum: SEGMENT_OPERATORS }).notNull().default("AND"),
+    // The token `sub` of the create and of the last write; NULL for rows written before 0004.
+    createdBy: text("created_by"),
+    updatedBy: text("updated_by"),
   },
   (t) => [
     // Listing is per organization, newest first.
@@ -84,6 +87,45 @@ export const segmentGroupMembers = sqliteTable(
     primaryKey({ columns: [t.segmentType, t.segmentId, t.groupId] }),
     foreignKey({ columns: [t.segmentType, t.segmentId], foreignColumns: [segments.segmentType, segments.segmentId] }),
   ],
+);
+
+/**
+ * The change feed and version history: ONE row per write of a group, added in the write's own
+ * batch (src/db/segment-groups/changes.ts). `position` (the rowid: largest + 1, so it grows in
+ * commit order; never reused, as the purge never deletes the largest) is the feed's cursor; `data` is the group as that write stored it (the
+ * row as JSON), NULL for a deletion. A deleted group's rows go when its tombstone is purged.
+ */
+export const segmentGroupChanges = sqliteTable(
+  "segment_group_changes",
+  {
+    position: integer("position").primaryKey(),
+    organizationId: integer("organization_id").notNull(),
+    groupId: text("group_id").notNull(),
+    change: text("change", { enum: ["created", "updated", "deleted"] }).notNull(),
+    version: text("version").notNull(),
+    changedAt: text("changed_at").notNull(),
+    changedBy: text("changed_by"),
+    data: text("data"),
+  },
+  (t) => [
+    // The feed: an organization's events in commit order.
+    index("segment_group_changes_organization_idx").on(t.organizationId, t.position),
+    // The history (newest first) and the purge.
+    index("segment_group_changes_group_idx").on(t.groupId, t.position),
+    // Only tombstones, for the purge.
+    index("segment_group_changes_tombstone_idx").on(t.position).where(sql`${t.change} = 'deleted'`),
+    check("segment_group_changes_change_check", sql`${t.change} IN ('created', 'updated', 'deleted')`),
+  ],
+);
+
+/** One row: how far the purge of expired tombstones has gone (a feed cursor below it may have missed one). */
+export const changeFeedRetention = sqliteTable(
+  "change_feed_retention",
+  {
+    id: integer("id").primaryKey(),
+    purgedThrough: integer("purged_through").notNull(),
+  },
+  (t) => [check("change_feed_retention_single_row", sql`${t.id} = 1`)],
 );
 
 export type SegmentGroupRecord = typeof segmentGroups.$inferSelect;

@@ -35,6 +35,10 @@ export const ERROR_CODES = {
   unknown_field: { status: 400, meaning: "A field or query parameter the contract does not define." },
   duplicate_segment: { status: 400, meaning: "The same segment twice in one subgroup or one bulk request; points at the repeat." },
   immutable_field: { status: 400, meaning: "A field that cannot change after creation (a group's organization_id)." },
+  invalid_bookmark: {
+    status: 400,
+    meaning: "x-d1-bookmark is not 1 to 256 letters, digits and -, or D1 refuses it; send one this API returned, or none.",
+  },
   only_exclusions: { status: 400, meaning: "Every subgroup is excluded: the group would match almost everyone. Include at least one subgroup." },
   // 401 / 403: who is calling and what they may do.
   missing_token: {
@@ -53,13 +57,18 @@ export const ERROR_CODES = {
     headers: { "WWW-Authenticate": 'Bearer realm="segment-groups-api", error="insufficient_scope", scope="<permission>"' },
   },
   organization_forbidden: { status: 403, meaning: "The token does not grant the organization named in the request." },
-  // 404 / 405 / 409 / 412 / 413 / 415: routing, state and transport.
+  // 404 / 405 / 409 / 410 / 412 / 413 / 415: routing, state and transport.
   not_found: { status: 404, meaning: "No route for this path." },
   segment_not_found: { status: 404, meaning: "A segment does not exist or is not available to the organization." },
   segment_group_not_found: { status: 404, meaning: "The segment group does not exist in the caller's organizations." },
+  version_not_found: { status: 404, meaning: "The segment group never had this version (or its history was purged with its tombstone)." },
   method_not_allowed: { status: 405, meaning: "The path exists but not for this method.", headers: { Allow: "The methods this path accepts." } },
   segment_owner_conflict: { status: 409, meaning: "The request would change an existing segment's owner (an organization, or global)." },
   segment_in_use: { status: 409, meaning: "Segment groups still use the segment; meta.group_count says how many." },
+  cursor_expired: {
+    status: 410,
+    meaning: "The change feed purged events after this cursor: reload with GET /segment_groups and resume from its meta.changes_cursor.",
+  },
   precondition_failed: { status: 412, meaning: "If-Match holds none of the group's current ETag; nothing was written." },
   payload_too_large: { status: 413, meaning: "The body is over 1 MiB, or a bulk request's names exceed 1.9 MB once folded for search." },
   unsupported_media_type: { status: 415, meaning: "The body is not sent with an accepted Content-Type." },

@@ -11,8 +11,17 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Operations: "Whether the Worker and its database answer.",
 };
 
-/** Answers any operation can give: failures on our side. */
-export const GLOBAL_ERROR_CODES: readonly ErrorCode[] = ["internal_error", "configuration_error", "database_unavailable"];
+/** Answers any operation can give: failures on our side, and a bookmark D1 cannot start a session at. */
+export const GLOBAL_ERROR_CODES: readonly ErrorCode[] = ["internal_error", "configuration_error", "database_unavailable", "invalid_bookmark"];
+
+const BOOKMARK_PARAMETER = {
+  name: "x-d1-bookmark",
+  in: "header",
+  required: false,
+  description:
+    "The `x-d1-bookmark` of an earlier response: a read then sees at least everything that response saw or wrote (read-your-writes across replicas). Writes always start at the primary.",
+  schema: { type: "string", pattern: "^[A-Za-z0-9-]{1,256}$" },
+};
 
 /**
  * Responses shared by reference. NotFound and MethodNotAllowed answer requests that match no
@@ -59,7 +68,11 @@ an excluded one. Grammar (ABNF):
 
 **Any path.** An unknown path answers 404 \`not_found\`; a known path with another method 405
 \`method_not_allowed\` with \`Allow\`; any operation may answer 500 \`internal_error\` or
-\`configuration_error\` and 503 \`database_unavailable\`.`;
+\`configuration_error\` and 503 \`database_unavailable\`.
+
+**Consistency.** Reads may be served by a read replica. Each response that reached the database
+carries \`x-d1-bookmark\`; send it back as the \`x-d1-bookmark\` request header and the next read
+sees at least that state (your own writes included). A malformed bookmark is 400 \`invalid_bookmark\`.`;
 
 /**
  * The OpenAPI 3.1 document of an app, read from its routes: `describeRoute` for what only a
@@ -83,7 +96,13 @@ export function buildOpenApiDocument(routes: Parameters<typeof inventoryRoutes>[
     components: {
       schemas: { ...sortedByKey(schemas.components), ErrorMeta: ERROR_META_SCHEMA },
       responses: SHARED_RESPONSES,
-      headers: { "X-Request-Id": { description: "The request's id (also `meta.request_id`).", schema: { type: "string" } } },
+      headers: {
+        "X-Request-Id": { description: "The request's id (also `meta.request_id`).", schema: { type: "string" } },
+        "X-D1-Bookmark": {
+          description: "The database position this request saw or wrote; send it back as `x-d1-bookmark` to read at least this state. Absent when the request never reached the database.",
+          schema: { type: "string" },
+        },
+      },
       securitySchemes: {
         auth0: {
           type: "http",
@@ -158,6 +177,7 @@ function parameters(operation: Operation, schemas: SchemaConverter): JsonSchema[
   for (const [name, description] of Object.entries(operation.description.headers ?? {})) {
     list.push({ name, in: "header", required: false, description, schema: { type: "string" } });
   }
+  list.push(BOOKMARK_PARAMETER);
   return list;
 }
 

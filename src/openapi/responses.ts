@@ -4,10 +4,11 @@ import { ERROR_HEADERS, ERROR_MEANINGS } from "./error-codes";
 import type { JsonSchema, SchemaConverter } from "./json-schema";
 
 const REQUEST_ID_HEADER = { $ref: "#/components/headers/X-Request-Id" };
+const BOOKMARK_HEADER = { $ref: "#/components/headers/X-D1-Bookmark" };
 
 /** The success envelope around `data`: `{data, meta: {status: "success", request_id, ...meta}}`. */
 export function successResponse(response: SuccessResponse, schemas: SchemaConverter): JsonSchema {
-  const headers: Record<string, unknown> = { "X-Request-Id": REQUEST_ID_HEADER };
+  const headers: Record<string, unknown> = { "X-Request-Id": REQUEST_ID_HEADER, "X-D1-Bookmark": BOOKMARK_HEADER };
   for (const [name, description] of Object.entries(response.headers ?? {})) headers[name] = { description, schema: { type: "string" } };
   if (!response.data) return { description: response.description, headers };
 
@@ -63,7 +64,7 @@ export function errorResponses(codes: Iterable<ErrorCode>, extras: ErrorExtras =
  * may come after it.
  */
 export function errorResponse(codes: ErrorCode[], extras: ErrorExtras = {}): JsonSchema {
-  const headers: Record<string, unknown> = { "X-Request-Id": REQUEST_ID_HEADER };
+  const headers: Record<string, unknown> = { "X-Request-Id": REQUEST_ID_HEADER, "X-D1-Bookmark": BOOKMARK_HEADER };
   for (const code of codes) {
     for (const [name, value] of Object.entries(ERROR_HEADERS[code] ?? {})) headers[name] ??= { description: value, schema: { type: "string" } };
   }

@@ -1,2 +1,2 @@
 export { cursorParam, encodeCursor } from "./cursor";
-export { DEFAULT_PAGE_SIZE, limitParam, MAX_PAGE_SIZE, pageMetaSchema, pageFrom, pageOf, type Page } from "./page";
+export { DEFAULT_PAGE_SIZE, limitParam, limitParamOf, MAX_PAGE_SIZE, pageMetaSchema, pageFrom, pageOf, type Page } from "./page";

@@ -5,13 +5,18 @@ import { encodeCursor } from "./cursor";
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
 
-/** The `limit` query parameter: a canonical integer from 1 to 100, 25 when absent. */
-export const limitParam = z
-  .pipe(
-    z.optional(integerParam({ min: 1, max: MAX_PAGE_SIZE, malformed: { code: "invalid_type", message: "must be an integer" } })),
-    z.transform((n: number | undefined) => n ?? DEFAULT_PAGE_SIZE),
-  )
-  .register(z.globalRegistry, { description: `Items per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` });
+/** A `limit` query parameter: a canonical integer from 1 to `max`, `byDefault` when absent. */
+export function limitParamOf(max: number, byDefault: number) {
+  return z
+    .pipe(
+      z.optional(integerParam({ min: 1, max, malformed: { code: "invalid_type", message: "must be an integer" } })),
+      z.transform((n: number | undefined) => n ?? byDefault),
+    )
+    .register(z.globalRegistry, { description: `Items per page, 1 to ${max} (default ${byDefault}).` });
+}
+
+/** The `limit` query parameter of the listings: a canonical integer from 1 to 100, 25 when absent. */
+export const limitParam = limitParamOf(MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
 
 /** The extra `meta` of a page, for the docs (`describeRoute({ success: { meta: pageMetaSchema } })`). */
 export const pageMetaSchema = z.object({

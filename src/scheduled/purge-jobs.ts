@@ -1,5 +1,6 @@
 import type { Database } from "../db/database";
 import { purgeExpiredIdempotencyKeys } from "../db/idempotency/purge";
+import { purgeExpiredChanges } from "../db/segment-groups/purge-changes";
 
 /** One clean-up the Cron Trigger runs: deletes what expired by `now`, returns how many rows. */
 export interface PurgeJob {
@@ -8,4 +9,8 @@ export interface PurgeJob {
 }
 
 /** Every purge the Cron Trigger runs, in order. Add a job here; src/scheduled/index.ts runs them all. */
-export const PURGE_JOBS: readonly PurgeJob[] = [{ name: "idempotency_keys", purge: purgeExpiredIdempotencyKeys }];
+export const PURGE_JOBS: readonly PurgeJob[] = [
+  { name: "idempotency_keys", purge: purgeExpiredIdempotencyKeys },
+  // Counts the deleted groups whose tombstones (and history) went.
+  { name: "change_feed", purge: async (db, now) => (await purgeExpiredChanges(db, now)).groups },
+];

@@ -51,13 +51,15 @@ describe("the error envelope, from every layer", () => {
   });
 
   it("answers a database failure with 503 in the envelope, without driver details", async () => {
+    const fail = () => {
+      throw new Error("D1_ERROR: internal SQLITE_BUSY at /var/db");
+    };
+    // The Worker queries through a session of the binding.
+    const brokenSession = { prepare: fail, batch: fail, getBookmark: () => null };
     const broken = new Proxy(env.DB, {
       get(target, property) {
-        if (property === "batch" || property === "prepare") {
-          return () => {
-            throw new Error("D1_ERROR: internal SQLITE_BUSY at /var/db");
-          };
-        }
+        if (property === "batch" || property === "prepare") return fail;
+        if (property === "withSession") return () => brokenSession;
         return Reflect.get(target, property);
       },
     });

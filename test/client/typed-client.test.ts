@@ -41,6 +41,29 @@ describe("the typed client (hono/client)", () => {
     expect((await read.json()).data).toEqual(data);
   });
 
+  it("forwards a write's bookmark to its next read, and follows the change feed and a group's history", async () => {
+    const client = await typedClient();
+    const created = await client.segment_groups.$post({
+      json: { name: "Bookmarked", type: "AUDIENCE", organization_id: ORG, status: true, segment_subgroup: [{ segment_operator: "OR", segment_members: [{ segment_id: 101, segment_type: "CONTEXTUAL" }] }] },
+    });
+    if (created.status !== 201) throw new Error(`create answered ${created.status}`);
+    const { data } = await created.json();
+    const bookmark = created.headers.get("x-d1-bookmark")!;
+    expect(bookmark).toBeTruthy();
+
+    const headers = { "x-d1-bookmark": bookmark };
+    const feed = await client.segment_groups.changes.$get({ query: { organization_id: String(ORG), limit: "1000" } }, { headers });
+    if (feed.status !== 200) throw new Error(`feed answered ${feed.status}`);
+    const events = (await feed.json()).data;
+    expect(events.at(-1)).toMatchObject({ change: "created", id: data.id });
+
+    const versions = await client.segment_groups[":id"].versions.$get({ param: { id: data.id }, query: {} }, { headers });
+    if (versions.status !== 200) throw new Error(`versions answered ${versions.status}`);
+    const [latest] = (await versions.json()).data;
+    const one = await client.segment_groups[":id"].versions[":version"].$get({ param: { id: data.id, version: latest!.version } }, { headers });
+    expect(one.status).toBe(200);
+  });
+
   it("hands a rejected request back as a plain response with the error envelope", async () => {
     const client = await typedClient();
     const res = await client.segment_groups.$post({

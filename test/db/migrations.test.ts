@@ -1,6 +1,8 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { ChangeRow } from "../../src/db/segment-groups/changes";
+import { fromGroupSnapshot, GROUP_COLUMNS, toSegmentGroup, type SegmentGroupRow } from "../../src/db/segment-groups/row";
 import { subgroupsDocument } from "../../src/db/segment-groups/document";
 
 const db = env.MIGRATION_CHECK_DB;
@@ -127,6 +129,43 @@ describe("migrations over existing data", () => {
     await expect(db.prepare("UPDATE segment_groups SET subgroup_operator = 'XOR' WHERE id = ?").bind(a).run()).rejects.toThrow(/CHECK constraint/);
   });
 
+  it("0004_change_feed gives every existing group one event holding its current version, oldest write first", async () => {
+    const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0004_");
+    await applyD1Migrations(db, before);
+    expect(await db.prepare("PRAGMA foreign_keys").first()).toEqual({ foreign_keys: 1 });
+    const [created, edited] = ["b1", "b2"].map((s) => `00000000-0000-7000-8000-0000000000${s}`);
+    const doc = JSON.stringify([{ segment_operator: "OR", exclude: false, segment_members: [{ segment_id: 7001, segment_type: "3P" }] }]);
+    await db.batch([
+      db.prepare("INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, created_at, updated_at) VALUES ('3P', 7001, 'x', 'x', NULL, ?1, ?1)").bind("2026-01-01T00:00:00.000Z"),
+      // Written by the schema before 0004; `edited` was last written before `created`, so its event comes first.
+      db.prepare(
+        `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
+         VALUES (?1, 77, 'Created', 'AUDIENCE', 1, '2026-03-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z', 'created', 'v1', ?3, 1),
+                (?2, 77, 'Edited', 'CONTEXTUAL', 0, '2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', 'edited', 'v2', ?3, 1)`,
+      ).bind(created, edited, doc),
+    ]);
+
+    await applyD1Migrations(db, env.TEST_MIGRATIONS.filter((m) => m.name < "0005_"));
+
+    const rows = (await db.prepare(`SELECT ${GROUP_COLUMNS} FROM segment_groups WHERE id IN (?1, ?2) ORDER BY id`).bind(created, edited).all<SegmentGroupRow>()).results;
+    for (const row of rows) expect([row.created_by, row.updated_by]).toEqual([null, null]);
+    const events = (
+      await db.prepare("SELECT position, group_id, change, version, changed_at, changed_by, data FROM segment_group_changes WHERE organization_id = 77 ORDER BY position").all<ChangeRow>()
+    ).results;
+    expect(events.map((e) => [e.group_id, e.change, e.version, e.changed_at, e.changed_by])).toEqual([
+      [edited, "updated", "v2", "2026-02-01T00:00:00.000Z", null],
+      [created, "created", "v1", "2026-03-01T00:00:00.000Z", null],
+    ]);
+    // Each copy reads back exactly as the API shows the group (GROUP_COLUMNS, all of them).
+    for (const event of events) expect(fromGroupSnapshot(event.data!)).toEqual(toSegmentGroup(rows.find((r) => r.id === event.group_id)!));
+    expect(await db.prepare("SELECT id, purged_through FROM change_feed_retention").all().then((r) => r.results)).toEqual([{ id: 1, purged_through: 0 }]);
+    await expect(db.prepare("INSERT INTO change_feed_retention (id, purged_through) VALUES (2, 0)").run()).rejects.toThrow(/CHECK/);
+    // Positions keep growing after the backfill, and the reverse index still follows deletes.
+    await db.prepare("DELETE FROM segment_groups WHERE id = ?").bind(edited).run();
+    await db.prepare("DELETE FROM segments WHERE segment_type = '3P' AND segment_id = 7001").run().catch(() => undefined);
+    expect(await db.prepare("SELECT count(*) AS n FROM segment_group_members WHERE group_id = ?").bind(edited).first()).toEqual({ n: 0 });
+  });
+
   it("0005_idempotency adds the key table beside existing groups, with foreign keys on", async () => {
     const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0005_");
     await applyD1Migrations(db, before);
@@ -153,6 +192,9 @@ describe("migrations over existing data", () => {
     const rows = (await db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_%' ORDER BY type, name").all()).results;
     expect(rows.map((r) => `${r.type} ${r.name}`)).toEqual([
       "index idempotency_keys_expires_idx",
+      "index segment_group_changes_group_idx",
+      "index segment_group_changes_organization_idx",
+      "index segment_group_changes_tombstone_idx",
       "index segment_groups_organization_created_idx",
       "index segments_organization_key_idx",
       "trigger segment_groups_members_delete",

@@ -8,10 +8,13 @@ export interface D1Call {
 
 /**
  * Wraps a D1 binding and records every round trip to the database, so a test can prove how
- * many a request costs. Statements pass through untouched; only the calls are counted.
+ * many a request costs, and every D1 session it opens. Statements pass through untouched;
+ * only the calls are counted.
  */
 export function countingD1(real: D1Database) {
   const calls: D1Call[] = [];
+  /** What each session was started at (a constraint or a bookmark), in order. */
+  const sessions: (string | undefined)[] = [];
   const realStatement = new WeakMap<object, D1PreparedStatement>();
   const sqlOf = new WeakMap<object, string>();
 
@@ -36,25 +39,39 @@ export function countingD1(real: D1Database) {
     return proxy;
   }
 
-  const db = new Proxy(real, {
-    get(target, property) {
-      if (property === "prepare") return (sql: string) => wrap(target.prepare(sql), sql);
-      if (property === "batch") {
-        return (statements: D1PreparedStatement[]) => {
-          const sql = statements.map((s) => sqlOf.get(s) ?? "?");
-          calls.push({ kind: "batch", statements: statements.length, sql });
-          return target.batch(statements.map((s) => realStatement.get(s) ?? s));
-        };
-      }
-      if (property === "exec") {
-        return (sql: string) => {
-          calls.push({ kind: "exec", statements: 1, sql: [sql] });
-          return target.exec(sql);
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { db, calls };
+  // The Worker queries through a session (env.DB.withSession(...)): count those calls too.
+  function counted<T extends object>(real: T): T {
+    return new Proxy(real, {
+      get(target, property) {
+        if (property === "withSession") {
+          return (constraint?: string) => {
+            sessions.push(constraint);
+            return counted((target as unknown as D1Database).withSession(constraint));
+          };
+        }
+        return countedMember(target as unknown as D1Database, property);
+      },
+    });
+  }
+
+  function countedMember(target: D1Database, property: string | symbol): unknown {
+    if (property === "prepare") return (sql: string) => wrap(target.prepare(sql), sql);
+    if (property === "batch") {
+      return (statements: D1PreparedStatement[]) => {
+        const sql = statements.map((s) => sqlOf.get(s) ?? "?");
+        calls.push({ kind: "batch", statements: statements.length, sql });
+        return target.batch(statements.map((s) => realStatement.get(s) ?? s));
+      };
+    }
+    if (property === "exec") {
+      return (sql: string) => {
+        calls.push({ kind: "exec", statements: 1, sql: [sql] });
+        return target.exec(sql);
+      };
+    }
+    const value = Reflect.get(target, property, target);
+    return typeof value === "function" ? value.bind(target) : value;
+  }
+
+  return { db: counted(real), calls, sessions };
 }

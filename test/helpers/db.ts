@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 
-const TABLES = ["segments", "segment_groups", "segment_group_members", "idempotency_keys"] as const;
+const TABLES = ["segments", "segment_groups", "segment_group_members", "idempotency_keys", "segment_group_changes"] as const;
 
 /** Every row of every table, to assert that a rejected request changed nothing. */
 export async function snapshotTables(): Promise<Record<string, unknown[]>> {

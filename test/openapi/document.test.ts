@@ -77,8 +77,10 @@ describe("the OpenAPI document", () => {
     expect(create["401"].headers["WWW-Authenticate"]).toBeDefined();
 
     const health = doc.paths["/health"].get.responses;
-    expect(Object.keys(health)).toEqual(["200", "500", "503"]);
+    expect(Object.keys(health)).toEqual(["200", "400", "500", "503"]);
     expect(codesOf(health["503"])).toEqual(["database_unavailable"]);
+    // Every operation reads through a D1 session started at the client's bookmark.
+    expect(codesOf(health["400"])).toEqual(["invalid_bookmark"]);
   });
 
   it("puts every code under the status src/errors/codes.ts gives it, with one example each", () => {
@@ -101,7 +103,7 @@ describe("the OpenAPI document", () => {
     const schema = created.content["application/json"].schema;
     expect(schema.properties.data).toEqual({ $ref: "#/components/schemas/SegmentGroup" });
     expect(schema.properties.meta.properties.status).toEqual({ const: "success" });
-    expect(Object.keys(created.headers)).toEqual(["X-Request-Id", "Location", "ETag", "Idempotent-Replayed"]);
+    expect(Object.keys(created.headers)).toEqual(["X-Request-Id", "X-D1-Bookmark", "Location", "ETag", "Idempotent-Replayed"]);
     expect(doc.components.schemas.SegmentGroup.required).toContain("segment_subgroup");
 
     const put = doc.paths["/segments/{segment_type}/{segment_id}"].put.responses;
@@ -178,6 +180,7 @@ describe("the OpenAPI document", () => {
       { name: "id", in: "path", required: true, description: "The thing.", schema: { type: "string" } },
       { name: "limit", in: "query", required: false, description: "Items per page, 1 to 100 (default 25).", schema: { type: "string" } },
       { name: "q", in: "query", required: true, schema: { type: "string", minLength: 1 } },
+      expect.objectContaining({ name: "x-d1-bookmark", in: "header", required: false }),
     ]);
     expect(Object.keys(op.requestBody.content)).toEqual(["application/json", "application/merge-patch+json"]);
     expect(op.responses["200"].content["application/json"].schema.properties.meta.required).toEqual(["status", "request_id", "next_cursor"]);

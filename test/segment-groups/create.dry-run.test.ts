@@ -38,6 +38,8 @@ describe("POST /segment_groups?dry_run=true", () => {
       expression: "(CONTEXTUAL:101 AND 3P:201) OR NOT (3P:301)",
       created_at: expect.any(String),
       updated_at: res.body.data.created_at,
+      created_by: "auth0|test-user",
+      updated_by: "auth0|test-user",
     });
     expect(res.body.data).not.toHaveProperty("id");
     expect(res.headers.get("Location")).toBeNull();

@@ -19,6 +19,9 @@ describe("POST /segment_groups — success", () => {
       ...asStated(body),
       created_at: expect.any(String),
       updated_at: data.created_at,
+      // The token's sub (test/helpers/tokens.ts).
+      created_by: "auth0|test-user",
+      updated_by: "auth0|test-user",
     });
     expect(new Date(data.created_at).toISOString()).toBe(data.created_at);
     expect(res.headers.get("Location")).toBe(`/segment_groups/${data.id}`);

@@ -44,11 +44,11 @@ describe("GET /segment_groups — items", () => {
       expect(item).toEqual(one.body.data);
       expect(Object.keys(item)).toEqual(Object.keys(one.body.data));
     }
-    expect(res.body.meta).toEqual({ status: "success", request_id: expect.any(String), next_cursor: null, has_more: false });
+    expect(res.body.meta).toEqual({ status: "success", request_id: expect.any(String), next_cursor: null, has_more: false, changes_cursor: expect.any(String) });
   });
 
   it("answers an empty page, not an error, when nothing matches or the token names no organization", async () => {
-    const empty = { data: [], meta: { status: "success", request_id: expect.any(String), next_cursor: null, has_more: false } };
+    const empty = { data: [], meta: { status: "success", request_id: expect.any(String), next_cursor: null, has_more: false, changes_cursor: expect.any(String) } };
     expect((await list("", [freshOrg()])).body).toEqual(empty);
     expect((await list("", [])).body).toEqual(empty);
   });

@@ -41,6 +41,8 @@ async function createGroup(d1: D1Database, body: GroupBody): Promise<Response> {
     subgroups: subgroupsDocument(body.segment_subgroup.map((s) => ({ ...s, exclude: s.exclude ?? false }))),
     now: now.toISOString(),
     etag: newEtag(),
+    // No token here, so no author.
+    createdBy: null,
   });
   const d1Usage: D1Usage = { queries: usage.queries, rows_read: usage.rowsRead, rows_written: usage.rowsWritten };
   return Response.json({ id, d1: d1Usage }, { status: 201 });

@@ -3,24 +3,42 @@ import { inOrganizationsSql } from "./row";
 
 export type DeleteOutcome = { outcome: "deleted" } | { outcome: "version_mismatch" } | { outcome: "not_found" };
 
+// The caller's group, at an accepted version: the delete's condition, and its tombstone's.
+const DELETABLE = `id = ?1 AND ${inOrganizationsSql("organization_id", "?2")} AND (?3 IS NULL OR etag IN (SELECT value FROM json_each(?3)))`;
+
+// Written just before the delete, under the same condition in the same transaction, so it
+// exists exactly when the delete happens. Its time never precedes the group's last write.
+const TOMBSTONE = `INSERT INTO segment_group_changes (organization_id, group_id, change, version, changed_at, changed_by, data)
+  SELECT organization_id, id, 'deleted', ?4,
+    CASE WHEN ?5 > updated_at THEN ?5 ELSE strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds') END, ?6, NULL
+  FROM segment_groups WHERE ${DELETABLE}`;
+
 // The delete trigger removes the group's reverse-index rows, found through its document.
-const DELETE = `DELETE FROM segment_groups
-  WHERE id = ?1 AND ${inOrganizationsSql("organization_id", "?2")} AND (?3 IS NULL OR etag IN (SELECT value FROM json_each(?3)))
-  RETURNING id`;
+const DELETE = `DELETE FROM segment_groups WHERE ${DELETABLE} RETURNING id`;
 const STILL_THERE = `SELECT 1 AS present FROM segment_groups WHERE id = ?1 AND ${inOrganizationsSql("organization_id", "?2")}`;
 
 /**
- * Deletes one of the caller's groups in ONE D1 batch of two statements: the delete (only at an
- * accepted version when `acceptedVersions` is given), then whether the group is still there,
- * which tells a stale If-Match from a group that never was the caller's.
+ * Deletes one of the caller's groups in ONE D1 batch of three statements: its tombstone in the
+ * change feed, the delete (only at an accepted version when `acceptedVersions` is given), then
+ * whether the group is still there, which tells a stale If-Match from a group that never was
+ * the caller's.
  */
 export async function deleteSegmentGroup(
   db: Database,
-  target: { id: string; organizationIds: Iterable<number>; acceptedVersions: string[] | null },
+  target: {
+    id: string;
+    organizationIds: Iterable<number>;
+    acceptedVersions: string[] | null;
+    /** The tombstone's version tag, its time, and the token's `sub`. */
+    version: string;
+    now: string;
+    deletedBy: string | null;
+  },
 ): Promise<DeleteOutcome> {
   const organizations = jsonParam(target.organizationIds);
   const accepted = target.acceptedVersions === null ? null : jsonParam(target.acceptedVersions);
-  const [deleted, remaining] = await db.batch([
+  const [, deleted, remaining] = await db.batch([
+    db.statement(TOMBSTONE, target.id, organizations, accepted, target.version, target.now, target.deletedBy),
     db.statement(DELETE, target.id, organizations, accepted),
     db.statement(STILL_THERE, target.id, organizations),
   ]);

@@ -26,6 +26,8 @@ export async function dryRunInsertSegmentGroup(db: Database, group: NewSegmentGr
     created_at: group.now,
     updated_at: group.now,
     etag: group.etag,
+    created_by: group.createdBy,
+    updated_by: group.createdBy,
   };
   return { outcome: "created", group: row };
 }
@@ -55,6 +57,7 @@ export async function dryRunUpdateSegmentGroup(db: Database, change: SegmentGrou
     subgroups: change.subgroups?.json ?? current.subgroups,
     member_count: change.subgroups?.memberCount ?? current.member_count,
     updated_at: laterTimestamp(current.updated_at, change.now),
+    updated_by: change.updatedBy,
   };
   return { outcome: "updated", group };
 }

@@ -2,6 +2,7 @@ import type { GroupType, SegmentOperator } from "../enums";
 import type { Database } from "../database";
 import { keyTakenSql, priorAnswerOutcome, scopeParam, priorAnswerStatement, storeAnswerStatement, type IdempotencyClaim, type PriorAnswerOutcome } from "../idempotency/keys";
 import { foldName } from "../name-search";
+import { recordChangeSql } from "./changes";
 import { missingMembersSql, type SubgroupsDocument } from "./document";
 import { GROUP_COLUMNS, type SegmentGroupRow } from "./row";
 
@@ -16,6 +17,8 @@ export interface NewSegmentGroup {
   now: string;
   /** The first version tag (ETag). */
   etag: string;
+  /** The token's `sub`: `created_by` and `updated_by`. */
+  createdBy: string | null;
 }
 
 export type InsertOutcome =
@@ -29,8 +32,8 @@ export type InsertOutcome =
 // segment visible to the organization; the insert trigger then writes the reverse index,
 // whose foreign key holds the same line.
 const INSERT = `INSERT INTO segment_groups
-    (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator)
-  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?13
+    (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator, created_by, updated_by)
+  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?13, ?14, ?14
   WHERE NOT ${keyTakenSql("?12")} AND NOT EXISTS (${missingMembersSql("?11", "?2")})
   RETURNING ${GROUP_COLUMNS}`;
 
@@ -44,13 +47,16 @@ const MISSING = `SELECT member_index FROM (${missingMembersSql("?2", "?3")})
 const SNAPSHOT = `SELECT json_object(${GROUP_COLUMNS.split(", ").map((column) => `'${column}', ${column}`).join(", ")}) AS snapshot
   FROM segment_groups WHERE id = ?5`;
 
+const RECORD_CREATED = recordChangeSql("created");
+
 /**
- * Writes a segment group in ONE D1 batch of four statements, whatever its size: the answer
+ * Writes a segment group in ONE D1 batch of five statements, whatever its size: the answer
  * already stored under the idempotency key (if any), the guarded insert (returning the row as
- * stored), the missing members if it was refused, and the key with this answer if it was not.
- * The batch is one transaction, so a refused create leaves nothing behind, and a key never
- * exists without its group or the reverse. Without a key the idempotency statements write
- * nothing and read next to nothing (one or two rows).
+ * stored), the missing members if it was refused, the key with this answer if it was not, and
+ * its "created" event in the change feed if it was not. The batch is one transaction, so a
+ * refused create leaves nothing behind, and a key never exists without its group or the
+ * reverse. Without a key the idempotency statements write nothing and read next to nothing
+ * (one or two rows).
  */
 export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, claim: IdempotencyClaim | null = null): Promise<InsertOutcome> {
   const scope = scopeParam(claim);
@@ -71,9 +77,11 @@ export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, c
       group.subgroups.memberKeys,
       scope,
       group.subgroupOperator,
+      group.createdBy,
     ),
     db.statement(MISSING, group.id, group.subgroups.memberKeys, group.organizationId, scope),
     storeAnswerStatement(db, claim, SNAPSHOT, group.id),
+    db.statement(RECORD_CREATED, group.id, group.etag),
   ]);
   const replay = priorAnswerOutcome<SegmentGroupRow>(prior, claim);
   if (replay) return replay;

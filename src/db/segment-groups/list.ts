@@ -1,6 +1,7 @@
 import type { GroupType, SegmentType } from "../enums";
 import { jsonParam, type Database } from "../database";
 import { foldName } from "../name-search";
+import { feedStateOf, feedStateStatement, type FeedState } from "./changes";
 import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
 
 export interface SegmentGroupFilters {
@@ -29,11 +30,12 @@ export type ListView = "full" | "summary";
 
 export type SummaryRow = Omit<SegmentGroupRow, "subgroups">;
 
-const SUMMARY_COLUMNS = "id, name, type, organization_id, status, subgroup_operator, member_count, created_at, updated_at, etag";
+const SUMMARY_COLUMNS = "id, name, type, organization_id, status, subgroup_operator, member_count, created_at, updated_at, etag, created_by, updated_by";
 
 /**
- * One page of the caller's groups, newest first, strictly after `after`, in ONE query, and
- * whether another page follows.
+ * One page of the caller's groups, newest first, strictly after `after`, whether another page
+ * follows, and the change feed's state at the same snapshot (where to follow the feed from),
+ * in ONE batch of two statements.
  *
  * Keyset rather than OFFSET, so groups created or deleted while a client pages never make it
  * skip or repeat one. With one organization, the index (organization_id, created_at, id) both
@@ -45,7 +47,7 @@ export async function listSegmentGroups(
   db: Database,
   filters: SegmentGroupFilters,
   page: { limit: number; after?: SegmentGroupKey; view: ListView },
-): Promise<{ rows: (SegmentGroupRow | SummaryRow)[]; hasMore: boolean }> {
+): Promise<{ rows: (SegmentGroupRow | SummaryRow)[]; hasMore: boolean; feed: FeedState }> {
   const where: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown) => {
@@ -70,19 +72,19 @@ export async function listSegmentGroups(
   const order = "ORDER BY created_at DESC, id DESC";
   if (page.view === "summary") {
     const summary = `SELECT ${SUMMARY_COLUMNS} FROM segment_groups WHERE ${where.join(" AND ")} ${order} LIMIT ${param(page.limit + 1)}`;
-    const rows = await db.all<SummaryRow>(db.statement(summary, ...params));
-    return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
+    const [rows, feed] = (await db.batch([db.statement(summary, ...params), feedStateStatement(db)])) as [SummaryRow[], unknown[]];
+    return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit, feed: feedStateOf(feed) };
   }
   // The member budget is applied here rather than with a window function in SQL: D1 counts
   // a window's temporary table as rows read (3 per group instead of 1, measured). The cost is
   // that up to `limit + 1` documents may travel from D1, which is what every page did before.
   const full = `SELECT ${GROUP_COLUMNS} FROM segment_groups WHERE ${where.join(" AND ")} ${order} LIMIT ${param(page.limit + 1)}`;
-  const rows = await db.all<SegmentGroupRow>(db.statement(full, ...params));
+  const [rows, feed] = (await db.batch([db.statement(full, ...params), feedStateStatement(db)])) as [SegmentGroupRow[], unknown[]];
   let kept = 0;
   let members = 0;
   while (kept < rows.length && kept < page.limit && members + rows[kept]!.member_count <= MAX_MEMBERS_PER_PAGE) {
     members += rows[kept]!.member_count;
     kept++;
   }
-  return { rows: rows.slice(0, kept), hasMore: rows.length > kept };
+  return { rows: rows.slice(0, kept), hasMore: rows.length > kept, feed: feedStateOf(feed) };
 }

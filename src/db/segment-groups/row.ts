@@ -3,7 +3,20 @@ import { groupExpression } from "../../logic/expression";
 import type { StoredSubgroup } from "./document";
 
 /** The columns every read of whole groups selects, in `SegmentGroupRow`'s shape. */
-export const GROUP_COLUMNS = "id, name, type, organization_id, status, subgroup_operator, subgroups, member_count, created_at, updated_at, etag";
+export const GROUP_COLUMNS = "id, name, type, organization_id, status, subgroup_operator, subgroups, member_count, created_at, updated_at, etag, created_by, updated_by";
+
+/**
+ * The row as ONE JSON object of GROUP_COLUMNS (read back with `fromGroupSnapshot`): the copy a
+ * change event keeps, made by SQL inside the write's own batch. `table` prefixes each column.
+ */
+export function groupSnapshotSql(table: string): string {
+  return `json_object(${GROUP_COLUMNS.split(", ").map((column) => `'${column}', ${table}.${column}`).join(", ")})`;
+}
+
+/** A group as GET returned it at that version, from a `groupSnapshotSql` copy. */
+export function fromGroupSnapshot(snapshot: string): SegmentGroup {
+  return toSegmentGroup(JSON.parse(snapshot) as SegmentGroupRow);
+}
 
 export interface SegmentGroupRow {
   id: string;
@@ -19,6 +32,9 @@ export interface SegmentGroupRow {
   created_at: string;
   updated_at: string;
   etag: string;
+  /** The token `sub` of whoever created / last changed the group; null when written before this was recorded. */
+  created_by: string | null;
+  updated_by: string | null;
 }
 
 /** The API's shape of a segment group: the 201's `data`, and every read's. */
@@ -34,6 +50,8 @@ export function toSegmentGroup(row: SegmentGroupRow) {
     expression: groupExpression(logic),
     created_at: row.created_at,
     updated_at: row.updated_at,
+    created_by: row.created_by,
+    updated_by: row.updated_by,
   };
 }
 
@@ -51,6 +69,8 @@ export function toSegmentGroupSummary(row: Omit<SegmentGroupRow, "subgroups">) {
     member_count: row.member_count,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    created_by: row.created_by,
+    updated_by: row.updated_by,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { GroupType, SegmentOperator } from "../enums";
 import { jsonParam, type Database } from "../database";
 import { foldName } from "../name-search";
+import { recordChangeSql } from "./changes";
 import { missingMembersSql, type SubgroupsDocument } from "./document";
 import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
 
@@ -21,6 +22,8 @@ export interface SegmentGroupChange {
   now: string;
   /** The version tag the group gets if the write happens. */
   etag: string;
+  /** The token's `sub`: the new `updated_by`. */
+  updatedBy: string | null;
 }
 
 export type UpdateOutcome =
@@ -44,7 +47,7 @@ const UPDATE = `UPDATE segment_groups SET
     status = coalesce(?6, status), subgroups = coalesce(?7, subgroups), member_count = coalesce(?8, member_count),
     subgroup_operator = coalesce(?14, subgroup_operator),
     updated_at = CASE WHEN ?9 > updated_at THEN ?9 ELSE strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds') END,
-    etag = ?10
+    etag = ?10, updated_by = ?15
   WHERE id = ?1 AND ${inOrganizationsSql("organization_id", "?2")}
     AND (?11 IS NULL OR etag IN (SELECT value FROM json_each(?11)))
     AND (?12 IS NULL OR organization_id = ?12)
@@ -59,10 +62,12 @@ const DIAGNOSE = `SELECT g.organization_id, g.etag,
     ) END AS missing
   FROM segment_groups AS g WHERE g.id = ?1 AND ${inOrganizationsSql("g.organization_id", "?2")}`;
 
+const RECORD_UPDATED = recordChangeSql("updated");
+
 /**
- * Applies a PATCH in ONE D1 batch of two statements, whatever is sent and however many
- * members: the guarded UPDATE (returning the row as stored), then what the group looks like
- * if it was refused. The batch is one transaction, so two writers with the same If-Match
+ * Applies a PATCH in ONE D1 batch of three statements, whatever is sent and however many
+ * members: the guarded UPDATE (returning the row as stored), what the group looks like if it
+ * was refused, and its "updated" event if it was not. The batch is one transaction, so two writers with the same If-Match
  * cannot both win, and the outcome is decided on exactly what the UPDATE saw.
  */
 export async function updateSegmentGroup(db: Database, change: SegmentGroupChange): Promise<UpdateOutcome> {
@@ -85,8 +90,10 @@ export async function updateSegmentGroup(db: Database, change: SegmentGroupChang
       change.organizationId ?? null,
       memberKeys,
       change.subgroupOperator ?? null,
+      change.updatedBy,
     ),
     db.statement(DIAGNOSE, change.id, organizations, change.etag, memberKeys),
+    db.statement(RECORD_UPDATED, change.id, change.etag),
   ]);
   const group = updated![0] as SegmentGroupRow | undefined;
   if (group) return { outcome: "updated", group };

@@ -84,6 +84,7 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       subgroups: subgroupsDocument(input.segment_subgroup),
       now: createdAt,
       etag,
+      createdBy: c.get("caller").subject ?? null,
     };
     if (dryRun) {
       const draft = await dryRunInsertSegmentGroup(database(c), newGroup);

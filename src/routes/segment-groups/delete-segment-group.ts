@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
+import { newEtag } from "../../db/ids";
 import { deleteSegmentGroup as deleteStoredSegmentGroup } from "../../db/segment-groups/delete";
 import { acceptedVersions, preconditionFailed } from "../../http/conditional";
 import { describeRoute } from "../../openapi/describe-route";
@@ -30,7 +31,15 @@ export const deleteSegmentGroup = new Hono<AppEnv>().delete(
   async function deleteSegmentGroupHandler(c) {
     const { id } = c.req.valid("param");
     const accepted = acceptedVersions(c.req.header("If-Match"));
-    const result = await deleteStoredSegmentGroup(database(c), { id, organizationIds: c.get("caller").organizationIds, acceptedVersions: accepted });
+    const result = await deleteStoredSegmentGroup(database(c), {
+      id,
+      organizationIds: c.get("caller").organizationIds,
+      acceptedVersions: accepted,
+      // The tombstone is a version of its own in the group's history.
+      version: newEtag(),
+      now: new Date().toISOString(),
+      deletedBy: c.get("caller").subject ?? null,
+    });
     if (result.outcome === "not_found") throw segmentGroupNotFound(id);
     if (result.outcome === "version_mismatch") throw preconditionFailed();
     return c.body(null, 204);

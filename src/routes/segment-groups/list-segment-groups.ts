@@ -10,6 +10,7 @@ import { pageFrom, pageMetaSchema } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { listSegmentGroupsQuerySchema } from "./list-query";
+import { feedCursor } from "./changes-schemas";
 import { segmentGroupSchema, segmentGroupSummarySchema } from "./schemas";
 
 /**
@@ -28,7 +29,12 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       status: 200,
       description: "One page of segment groups; an empty array when none match.",
       data: z.array(z.union([segmentGroupSchema, segmentGroupSummarySchema])),
-      meta: pageMetaSchema,
+      meta: z.extend(pageMetaSchema, {
+        changes_cursor: z.string().register(z.globalRegistry, {
+          description:
+            "The change feed's position when this page was read: after loading every page, follow GET /segment_groups/changes with `after` = the first page's `changes_cursor`.",
+        }),
+      }),
       headers: { "Cache-Control": "private, no-cache" },
     },
     errors: ["blank", "invalid_unicode", "organization_forbidden"],
@@ -49,10 +55,12 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       segment: query.segment,
     };
     const view = query.view ?? "full";
-    const { rows, hasMore } = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after: query.cursor, view });
+    const { rows, hasMore, feed } = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after: query.cursor, view });
     const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
     const page = pageFrom(rows as SegmentGroupRow[], hasMore, segmentGroupKey, toItem);
+    // The change feed's position at this page's snapshot: a client that loads the list follows the feed from there.
+    const changesCursor = feedCursor(Math.max(feed.head, feed.purgedThrough), feed.purgedThrough);
     // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
-    return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, page.meta);
+    return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, { ...page.meta, changes_cursor: changesCursor });
   },
 );

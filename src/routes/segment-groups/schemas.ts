@@ -123,6 +123,10 @@ export const segmentGroupSchema = z
     }),
     created_at: z.string().register(z.globalRegistry, { format: "date-time" }),
     updated_at: z.string().register(z.globalRegistry, { format: "date-time" }),
+    created_by: z.nullable(z.string()).register(z.globalRegistry, {
+      description: "The `sub` of the token that created the group (`<client id>@clients` for machine-to-machine tokens); null if created before this was recorded.",
+    }),
+    updated_by: z.nullable(z.string()).register(z.globalRegistry, { description: "The `sub` of the token that last changed it; null if not recorded." }),
   })
   .register(z.globalRegistry, { id: "SegmentGroup" });
 

@@ -63,6 +63,7 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
       subgroups: input.segment_subgroup && subgroupsDocument(input.segment_subgroup),
       now: new Date().toISOString(),
       etag: newEtag(),
+      updatedBy: c.get("caller").subject ?? null,
     });
 
     // The write decided; the outcomes come in the documented order of checks.

@@ -1,0 +1,102 @@
+import { jsonParam, type Database } from "../database";
+import { groupSnapshotSql, inOrganizationsSql } from "./row";
+
+export type ChangeKind = "created" | "updated" | "deleted";
+
+/** One row of segment_group_changes: one write of one group. */
+export interface ChangeRow {
+  /** Its place in commit order (the rowid, assigned inside the write's own batch). */
+  position: number;
+  change: ChangeKind;
+  group_id: string;
+  version: string;
+  changed_at: string;
+  changed_by: string | null;
+  /** The group as stored by this write (groupSnapshotSql); null for a deletion. */
+  data: string | null;
+}
+
+const CHANGE_COLUMNS = "position, change, group_id, version, changed_at, changed_by, data";
+
+/**
+ * The event of a create or PATCH, as a statement of the write's own batch, placed after the
+ * write: it copies the row only if the group now has the write's new version (?2), i.e. only
+ * if the write happened. ?1 is the group's id.
+ */
+export function recordChangeSql(change: "created" | "updated"): string {
+  return `INSERT INTO segment_group_changes (organization_id, group_id, change, version, changed_at, changed_by, data)
+    SELECT organization_id, id, '${change}', etag, updated_at, updated_by, ${groupSnapshotSql("segment_groups")}
+    FROM segment_groups WHERE id = ?1 AND etag = ?2`;
+}
+
+/** A page stops before the event whose copy would take its copies past this many characters (a group's copy can be ~300 KB). */
+export const MAX_DATA_PER_PAGE = 2_000_000;
+
+/**
+ * Cuts a page from rows fetched with `LIMIT limit + 1`: at most `limit`, and it stops before
+ * the event whose copy would pass MAX_DATA_PER_PAGE (its first event always stays); `hasMore`
+ * when any were left. Cut here rather than with a window function in SQL, which D1 would count
+ * as rows read again for every pass over the page.
+ */
+export function pageOfChanges(rows: ChangeRow[], limit: number): { rows: ChangeRow[]; hasMore: boolean } {
+  let kept = 0;
+  let size = 0;
+  while (kept < rows.length && kept < limit) {
+    const next = size + (rows[kept]!.data?.length ?? 0);
+    if (kept > 0 && next > MAX_DATA_PER_PAGE) break;
+    size = next;
+    kept++;
+  }
+  return { rows: rows.slice(0, kept), hasMore: rows.length > kept };
+}
+
+/** Where the feed stands: its newest position, and how far purges have gone (change_feed_retention). */
+export interface FeedState {
+  head: number;
+  purgedThrough: number;
+}
+
+// max(position) is one seek at the end of the table's B-tree.
+const FEED_STATE = `SELECT coalesce((SELECT max(position) FROM segment_group_changes), 0) AS head, purged_through AS purgedThrough
+  FROM change_feed_retention`;
+
+/** The feed's state as a statement, to read in the same batch (one snapshot) as what it describes. */
+export function feedStateStatement(db: Database): D1PreparedStatement {
+  return db.statement(FEED_STATE);
+}
+
+export function feedStateOf(rows: unknown[] | undefined): FeedState {
+  return (rows?.[0] as FeedState | undefined) ?? { head: 0, purgedThrough: 0 };
+}
+
+// Per organization, its index gives the events in order; past this many organizations one
+// scan of the feed in position order (filtering them) keeps the statement small.
+const MAX_MERGED_ORGANIZATIONS = 50;
+
+/**
+ * Up to `limit` events of `organizationIds` after `after`, in commit order, and the feed's state,
+ * in ONE batch (one snapshot, one round trip). With one or a few organizations each reads at
+ * most `limit + 1` index entries and rows.
+ */
+export async function readChanges(
+  db: Database,
+  filter: { organizationIds: readonly number[]; after: number; limit: number },
+): Promise<{ rows: ChangeRow[]; hasMore: boolean; state: FeedState }> {
+  const state = feedStateStatement(db);
+  if (filter.organizationIds.length === 0) {
+    const [stateRows] = await db.batch([state]);
+    return { rows: [], hasMore: false, state: feedStateOf(stateRows) };
+  }
+  const order = "ORDER BY position";
+  const ids = filter.organizationIds;
+  // Organization ids are safe integers from the verified token, so they can be written inline.
+  const ofOrganization = (id: number) => `SELECT ${CHANGE_COLUMNS} FROM segment_group_changes WHERE organization_id = ${Number(id)} AND position > ?1 ${order} LIMIT ?2`;
+  let candidates: string;
+  if (ids.length === 1) candidates = ofOrganization(ids[0]!);
+  else if (ids.length <= MAX_MERGED_ORGANIZATIONS) candidates = `${ids.map((id) => `SELECT * FROM (${ofOrganization(id)})`).join(" UNION ALL ")} ${order} LIMIT ?2`;
+  else candidates = `SELECT ${CHANGE_COLUMNS} FROM segment_group_changes WHERE position > ?1 AND ${inOrganizationsSql("+organization_id", "?3")} ${order} LIMIT ?2`;
+  const params: unknown[] = [filter.after, filter.limit + 1];
+  if (ids.length > MAX_MERGED_ORGANIZATIONS) params.push(jsonParam(ids));
+  const [changes, stateRows] = await db.batch([db.statement(candidates, ...params), state]);
+  return { ...pageOfChanges(changes as ChangeRow[], filter.limit), state: feedStateOf(stateRows) };
+}

@@ -1,0 +1,76 @@
+import { Hono } from "hono";
+// Namespace import: lets the bundler drop the parts of zod we never use.
+import * as z from "zod/mini";
+import type { AppEnv } from "../../app-env";
+import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
+import { database } from "../../db/context";
+import { readChanges } from "../../db/segment-groups/changes";
+import { fromGroupSnapshot } from "../../db/segment-groups/row";
+import { ApiError } from "../../errors";
+import { describeRoute } from "../../openapi/describe-route";
+import { success } from "../../responses";
+import { validate } from "../../validation/validate";
+import { changesMetaSchema, feedCursor, listChangesQuerySchema, segmentGroupChangeSchema } from "./changes-schemas";
+
+/**
+ * GET /segment_groups/changes: every create, PATCH and DELETE of the caller's groups in commit
+ * order, a page at a time. Following `next_cursor` sees each exactly once; a cursor from
+ * before a purge that removed events after it is a 410 (reload with the list, resume from
+ * its `meta.changes_cursor`). One D1 batch per page.
+ */
+export const listChanges = new Hono<AppEnv>().get(
+  "/segment_groups/changes",
+  describeRoute({
+    operationId: "listSegmentGroupChanges",
+    summary: "Follow the changes to segment groups",
+    description:
+      "Every create, update and delete of the organizations' groups, in the order they committed, each once. " +
+      "Resume with `after` = `meta.next_cursor`. Deletions stay as tombstones for at least 30 days; a cursor older than " +
+      "what is kept answers 410 `cursor_expired`: reload with GET /segment_groups and resume from its `meta.changes_cursor`.",
+    tags: ["Segment groups"],
+    success: {
+      status: 200,
+      description: "The next events, oldest first; an empty array when there are none yet.",
+      data: z.array(segmentGroupChangeSchema),
+      meta: changesMetaSchema,
+      headers: { "Cache-Control": "private, no-cache" },
+    },
+    errors: ["organization_forbidden", "cursor_expired"],
+  }),
+  requireAuth,
+  requirePermission("read:segment_groups"),
+  validate("query", listChangesQuerySchema),
+  async function listChangesHandler(c) {
+    const query = c.req.valid("query");
+    const caller = c.get("caller");
+    if (query.organization_id !== undefined) assertOrganizationAccess(caller, query.organization_id);
+    const organizationIds = query.organization_id !== undefined ? [query.organization_id] : [...caller.organizationIds];
+
+    const [afterPosition, issuedPurgedThrough] = query.after ?? [0, 0];
+    const { rows, hasMore, state } = await readChanges(database(c), { organizationIds, after: afterPosition, limit: query.limit });
+    if (query.after !== undefined && state.purgedThrough > issuedPurgedThrough && afterPosition < state.purgedThrough) {
+      throw ApiError.of(
+        "cursor_expired",
+        "Events after this cursor have been purged (deletions are kept for 30 days). Reload the groups with GET /segment_groups, " +
+          "then resume the feed with after = the meta.changes_cursor of the list's first page.",
+        "after",
+      );
+    }
+
+    // A replica behind the one that issued `after` must not move the cursor backwards.
+    const purgedThrough = Math.max(state.purgedThrough, issuedPurgedThrough);
+    const last = rows.at(-1);
+    // Caught up: everything up to the feed's head was read in this snapshot, so resume from there.
+    const nextPosition = hasMore && last ? last.position : Math.max(afterPosition, state.head, state.purgedThrough);
+    const events = rows.map((row) => ({
+      cursor: feedCursor(row.position, purgedThrough),
+      change: row.change,
+      id: row.group_id,
+      version: row.version,
+      changed_at: row.changed_at,
+      changed_by: row.changed_by,
+      data: row.data === null ? null : fromGroupSnapshot(row.data),
+    }));
+    return success(c, events, 200, { "Cache-Control": "private, no-cache" }, { next_cursor: feedCursor(nextPosition, purgedThrough), has_more: hasMore });
+  },
+);
