@@ -50,6 +50,24 @@ export const PROTECTED_ROUTES: Record<string, Omit<ProtectedRoute, "method">> = 
     json: { segments: [] },
     foreignOrganization: { status: 404, code: "segment_group_not_found" },
   },
+  "GET /segment_groups/changes": {
+    path: `/segment_groups/changes?organization_id=${ORG}`,
+    permission: "read:segment_groups",
+    foreignOrganization: { status: 403, code: "organization_forbidden" },
+  },
+  "GET /segment_groups/{id}/versions": {
+    path: () => newGroupPath("/versions"),
+    permission: "read:segment_groups",
+    foreignOrganization: { status: 404, code: "segment_group_not_found" },
+  },
+  "GET /segment_groups/{id}/versions/{version}": {
+    path: async () => {
+      const created = await createGroup();
+      return `/segment_groups/${created.body.data.id}/versions/${created.headers.get("ETag")!.slice(1, -1)}`;
+    },
+    permission: "read:segment_groups",
+    foreignOrganization: { status: 404, code: "segment_group_not_found" },
+  },
   "GET /segments": {
     path: `/segments?organization_id=${ORG}`,
     permission: "read:segments",

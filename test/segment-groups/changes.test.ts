@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, describeResponse, errorsOf, type ApiResponse } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
-import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
+import { seedCatalog, validGroup } from "../helpers/fixtures";
 import { mintToken, tokenFor } from "../helpers/tokens";
 
 beforeAll(seedCatalog);
@@ -181,11 +180,4 @@ describe("GET /segment_groups/changes — exactly once, in commit order", () => 
     const listed = await call("GET", `/segment_groups?organization_id=${org}&limit=100`, { token });
     expect(new Map(listed.body.data.map((g: any) => [g.id, g]))).toEqual(replayed);
   });
-});
-
-describeAuthMatrix({
-  method: "GET",
-  path: `/segment_groups/changes?organization_id=${ORG}`,
-  permission: "read:segment_groups",
-  foreignOrganization: { status: 403, code: "organization_forbidden" },
 });

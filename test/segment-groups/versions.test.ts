@@ -1,8 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, describeResponse, errorsOf } from "../helpers/api";
-import { describeAuthMatrix } from "../helpers/auth-matrix";
 import { ORG, OTHER_ORG, seedCatalog, validGroup } from "../helpers/fixtures";
-import { createGroup } from "../helpers/segment-groups";
 import { mintToken, tokenFor } from "../helpers/tokens";
 
 beforeAll(seedCatalog);
@@ -89,21 +87,4 @@ describe("GET /segment_groups/{id}/versions/{version}", () => {
     expect(errorsOf(hidden)).toEqual([{ code: "segment_group_not_found" }]);
     expect(errorsOf(await call("GET", `/segment_groups/${created.body.data.id}/versions/xyz`, { token }))).toEqual([{ code: "invalid_value", field: "version" }]);
   });
-});
-
-describeAuthMatrix({
-  method: "GET",
-  path: async () => `/segment_groups/${(await createGroup()).body.data.id}/versions`,
-  permission: "read:segment_groups",
-  foreignOrganization: { status: 404, code: "segment_group_not_found" },
-});
-
-describeAuthMatrix({
-  method: "GET",
-  path: async () => {
-    const created = await createGroup();
-    return `/segment_groups/${created.body.data.id}/versions/${etagOf(created)}`;
-  },
-  permission: "read:segment_groups",
-  foreignOrganization: { status: 404, code: "segment_group_not_found" },
 });

@@ -1,7 +1,7 @@
 // Namespace import: lets the bundler drop the parts of zod we never use.
 import * as z from "zod/mini";
 import { cursorParam, encodeCursor, limitParamOf } from "../../pagination";
-import { positiveIdParam } from "../segments/schemas";
+import { positiveIdParam } from "../../validation/integer-param";
 import { segmentGroupSchema } from "./schemas";
 
 /**
