@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { call, describeResponse } from "../helpers/api";
 import { snapshotTables } from "../helpers/db";
+import { expectErrorLogs } from "../helpers/expected-logs";
 import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
 
@@ -110,16 +111,13 @@ describe("CORS_ALLOWED_ORIGINS validation", () => {
     "https://console.example.com:443",
     `${CONSOLE},not an origin`,
   ])("refuses %j with configuration_error, naming nothing of the config to the client", async (value) => {
-    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = expectErrorLogs();
     const before = await snapshotTables();
     const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup(), env: { CORS_ALLOWED_ORIGINS: value } });
     expect(res.status, describeResponse(res)).toBe(500);
     expect(res.body.errors).toEqual([{ code: "configuration_error", message: expect.any(String) }]);
     expect(res.text).not.toContain("CORS");
     expect(await snapshotTables()).toEqual(before);
-    expect(spy.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
-      expect.objectContaining({ event: "configuration_error", message: expect.stringContaining("CORS_ALLOWED_ORIGINS") }),
-    ]);
-    spy.mockRestore();
+    expect(logs.lines()).toEqual([expect.objectContaining({ event: "configuration_error", message: expect.stringContaining("CORS_ALLOWED_ORIGINS") })]);
   });
 });
