@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 const token = (i: number) => tokens[i % tokens.length]!;
 
-const RUNS = { groupQueries: 150, segmentQueries: 100, headers: 150 };
+const RUNS = { groupQueries: 200, segmentQueries: 150, headers: 150 };
 
 const printable = (maxLength: number) => fc.string({ unit: "grapheme-ascii", maxLength });
 const queryValue = fc.oneof(

@@ -18,7 +18,7 @@ const token = (i: number) => tokens[i % tokens.length]!;
 
 // Accepted writes cost most (about 30 ms each, against 5 for a refusal), so the counts keep the
 // whole file near 10 s on two cores.
-const RUNS = { create: 200, update: 100, ids: 100 };
+const RUNS = { create: 160, update: 80, ids: 100 };
 
 // Mostly segments the organization may use (global, ORG's); sometimes another organization's,
 // a missing one, a type that does not match the id, or an invalid id.

@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 const token = (i: number) => tokens[i % tokens.length]!;
 
-const RUNS = { put: 150, bulk: 80, paths: 70 };
+const RUNS = { put: 120, bulk: 80, paths: 70 };
 
 const segmentType = fc.oneof({ weight: 5, arbitrary: fc.constantFrom("CONTEXTUAL", "3P") }, fc.constantFrom("3p", "", "AUDIENCE"));
 // Ids that exist (global, ORG's, OTHER_ORG's) and new ones, in a small range so writes collide.
