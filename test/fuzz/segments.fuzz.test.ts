@@ -40,7 +40,7 @@ describe("catalog segments, property-based", () => {
     const body = bodies({ name: names, organization_id: ownerOrNull }, ["name"]);
     const property = fc.asyncProperty(segmentType, segmentId, body, fc.nat(), async (type, id, json, caller) => {
       const path = `/segments/${encodeURIComponent(type)}/${encodeURIComponent(String(id))}`;
-      const res = await refusedWritesChangeNothing(() => call("PUT", path, { token: token(caller), json }));
+      const res = await refusedWritesChangeNothing("PUT", () => call("PUT", path, { token: token(caller), json }));
       if (res.status !== 200 && res.status !== 201) return;
       const sent = json as { name: string; organization_id?: number | null };
       expect(storedFields(res.body.data)).toEqual({ segment_type: type, segment_id: id, name: sent.name, organization_id: sent.organization_id ?? null });
@@ -54,7 +54,7 @@ describe("catalog segments, property-based", () => {
     const item = bodies({ segment_type: segmentType, segment_id: segmentId, name: names, organization_id: ownerOrNull }, ["segment_type", "segment_id", "name"]);
     const body = bodies({ items: fc.array(item, { minLength: 0, maxLength: 5 }) }, ["items"]);
     const property = fc.asyncProperty(body, fc.nat(), async (json, caller) => {
-      const res = await refusedWritesChangeNothing(() => call("POST", "/segments/bulk", { token: token(caller), json }));
+      const res = await refusedWritesChangeNothing("POST", () => call("POST", "/segments/bulk", { token: token(caller), json }));
       if (res.status !== 200) return;
       for (const stored of res.body.data as { segment_type: string; segment_id: number }[]) {
         const read = await call("GET", `/segments/${stored.segment_type}/${stored.segment_id}`, { token: token(caller) });
@@ -67,7 +67,7 @@ describe("catalog segments, property-based", () => {
   it("any text as a segment's type and id, on GET and DELETE: documented answers only", async () => {
     const text = fc.oneof(fc.string({ unit: "binary", minLength: 1, maxLength: 30 }), fc.constantFrom("..", "%2F", "01", "+1", "1e3", "9".repeat(40)));
     const property = fc.asyncProperty(fc.oneof(segmentType, text), fc.oneof(segmentId.map(String), text), fc.constantFrom("GET", "DELETE"), fc.nat(), async (type, id, method, caller) => {
-      await refusedWritesChangeNothing(() => call(method, `/segments/${encodeURIComponent(type)}/${encodeURIComponent(id)}`, { token: token(caller) }));
+      await refusedWritesChangeNothing(method, () => call(method, `/segments/${encodeURIComponent(type)}/${encodeURIComponent(id)}`, { token: token(caller) }));
     });
     await checkProperty("segment paths", property, RUNS.paths);
   }, FUZZ_TEST_TIMEOUT_MS);
