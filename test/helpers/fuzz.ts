@@ -66,8 +66,12 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ unit: "binary", maxLength: 20 }),
 );
 
-/** Names as clients send them: any Unicode, blanks, edges of the length limit. */
+// Half of a surrogate pair alone: JSON can carry it ("\ud800"), UTF-8 and storage cannot.
+const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit));
+
+/** Names as clients send them: any Unicode, blanks, edges of the length limit, ill-formed text. */
 export const names: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 40 }) },
+  { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 5 }), loneSurrogate, fc.string({ maxLength: 5 })).map((parts) => parts.join("")) },
   { weight: 1, arbitrary: fc.constantFrom("", " ", "\t\n", "x".repeat(255), "y".repeat(256), "%", "_", "'; DROP TABLE segment_groups; --", "Ω≈ç√", "🏃‍♀️") },
 );
