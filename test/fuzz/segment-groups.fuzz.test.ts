@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
+import { snapshotTables } from "../helpers/db";
 import { ORG, OTHER_ORG, seedCatalog } from "../helpers/fixtures";
-import { callerTokens, checkProperty, FUZZ_SEED, FUZZ_TEST_TIMEOUT_MS, fuzzCases, hostileJson, names, refusedWritesChangeNothing } from "../helpers/fuzz";
+import { callerTokens, checkProperty, expectNoServerError, FUZZ_SEED, FUZZ_TEST_TIMEOUT_MS, fuzzCases, hostileJson, names, refusedWritesChangeNothing } from "../helpers/fuzz";
 import { createGroup } from "../helpers/segment-groups";
 
 // Property-based tests of the segment group routes: any body gets a documented answer (call()
@@ -18,7 +19,7 @@ const token = (i: number) => tokens[i % tokens.length]!;
 
 // Accepted writes cost most (several times a refusal), so they are a minority of the cases;
 // test/fuzz/ as a whole stays near 1,100 cases at a bounded cost.
-const RUNS = { create: 160, update: 80, ids: 100 };
+const RUNS = { create: 160, update: 80, ids: 100, evaluate: 60 };
 
 // Mostly segments the organization may use (global, ORG's); sometimes another organization's,
 // a missing one, a type that does not match the id, or an invalid id.
@@ -60,14 +61,13 @@ function bodies(fields: Record<string, fc.Arbitrary<unknown>>, requiredKeys: str
   );
 }
 
-const withoutServerFields = ({ id: _id, created_at: _c, updated_at: _u, ...rest }: Record<string, unknown>) => rest;
-
 describe("segment groups, property-based", () => {
   it("POST /segment_groups: documented answers only; accepted groups read back as sent", async () => {
     const property = fc.asyncProperty(bodies(groupFields, Object.keys(groupFields)), fc.nat(), async (body, caller) => {
       const res = await refusedWritesChangeNothing("POST", () => call("POST", "/segment_groups", { token: token(caller), json: body }));
       if (res.status !== 201) return;
-      expect(withoutServerFields(res.body.data)).toEqual(body);
+      // Every field sent is stored as sent; fields not sent come back with their defaults.
+      expect(res.body.data).toMatchObject(body as object);
       const read = await call("GET", `/segment_groups/${res.body.data.id}`, { token: token(caller) });
       expect(read.body.data, describeResponse(read)).toEqual(res.body.data);
     });
@@ -100,8 +100,19 @@ describe("segment groups, property-based", () => {
     await checkProperty("group ids", property, RUNS.ids);
   }, FUZZ_TEST_TIMEOUT_MS);
 
+  it("POST /segment_groups/{id}/evaluate: documented answers only, and it writes nothing", async () => {
+    const group = (await createGroup()).body.data;
+    const property = fc.asyncProperty(bodies({ segments: fc.array(member, { maxLength: 6 }) }, ["segments"]), fc.nat(), async (body, caller) => {
+      const before = await snapshotTables();
+      const res = await call("POST", `/segment_groups/${group.id}/evaluate`, { token: token(caller), json: body });
+      expectNoServerError(res);
+      expect(await snapshotTables(), describeResponse(res)).toEqual(before);
+    });
+    await checkProperty("evaluate", property, RUNS.evaluate);
+  }, FUZZ_TEST_TIMEOUT_MS);
+
   it("reports the cases run", () => {
     console.info(`fuzz: ${fuzzCases.count} generated cases (statuses ${JSON.stringify(fuzzCases.statuses)}) in test/fuzz/segment-groups.fuzz.test.ts (seed ${FUZZ_SEED})`);
-    expect(fuzzCases.count).toBe(RUNS.create + RUNS.update + RUNS.ids);
+    expect(fuzzCases.count).toBe(RUNS.create + RUNS.update + RUNS.ids + RUNS.evaluate);
   });
 });

@@ -15,7 +15,8 @@ export const FUZZ_SEED = Number(env.FUZZ_SEED);
 export async function checkProperty<T>(name: string, property: fc.IAsyncPropertyWithHooks<T>, numRuns: number): Promise<void> {
   const result = await fc.check(property, { seed: FUZZ_SEED, numRuns, endOnFailure: false });
   if (result.failed) {
-    throw new Error(`Property "${name}" failed with FUZZ_SEED=${FUZZ_SEED} (rerun: FUZZ_SEED=${FUZZ_SEED} npx vitest run test/fuzz)\n${fc.defaultReportMessage(result)}`);
+    const cause = result.errorInstance instanceof Error ? `\n\nFirst failure of the shrunk case:\n${result.errorInstance.message}` : "";
+    throw new Error(`Property "${name}" failed with FUZZ_SEED=${FUZZ_SEED} (rerun: FUZZ_SEED=${FUZZ_SEED} npx vitest run test/fuzz)\n${fc.defaultReportMessage(result)}${cause}`);
   }
   fuzzCases.count += result.numRuns;
 }
