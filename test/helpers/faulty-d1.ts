@@ -39,26 +39,30 @@ export function faultyD1(real: D1Database, failOn = 0) {
     return proxy;
   }
 
-  const db = new Proxy(real, {
-    get(target, property) {
-      if (property === "prepare") {
-        return (sql: string) => {
-          if (hits("prepare")) throw fail();
-          return wrap(target.prepare(sql));
-        };
-      }
-      if (property === "batch") {
-        return (statements: D1PreparedStatement[]) => {
-          if (hits("batch")) return Promise.reject(fail());
-          return target.batch(statements.map((s) => realStatement.get(s) ?? s));
-        };
-      }
-      if (property === "exec") {
-        return (sql: string) => (hits("exec") ? Promise.reject(fail()) : target.exec(sql));
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { db, calls };
+  // The Worker queries through a session of the binding (env.DB.withSession(...)): its calls
+  // count, and fail, like the binding's own.
+  function faulty<T extends object>(target: T): T {
+    return new Proxy(target, { get: (t, property) => member(t as unknown as D1Database, property) });
+  }
+
+  function member(target: D1Database, property: string | symbol): unknown {
+    if (property === "withSession") return (constraint?: string) => faulty(target.withSession(constraint));
+    if (property === "prepare") {
+      return (sql: string) => {
+        if (hits("prepare")) throw fail();
+        return wrap(target.prepare(sql));
+      };
+    }
+    if (property === "batch") {
+      return (statements: D1PreparedStatement[]) => {
+        if (hits("batch")) return Promise.reject(fail());
+        return target.batch(statements.map((s) => realStatement.get(s) ?? s));
+      };
+    }
+    if (property === "exec") return (sql: string) => (hits("exec") ? Promise.reject(fail()) : target.exec(sql));
+    const value = Reflect.get(target, property, target);
+    return typeof value === "function" ? value.bind(target) : value;
+  }
+
+  return { db: faulty(real), calls };
 }
