@@ -14,6 +14,9 @@ export default defineConfig({
           AUTH0_ISSUER_BASE_URL: inject<string>("issuerUrl"),
           TEST_SIGNING_JWK: inject<string>("issuerPrivateJwk"),
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          // The property-based tests' seed: fixed, so every run tries the same cases; set
+          // FUZZ_SEED to explore others (a failure prints the seed that reproduces it).
+          FUZZ_SEED: process.env.FUZZ_SEED ?? "20261127",
         },
         // DB as in wrangler.toml, plus an empty database on which a test replays the migrations
         // one by one over existing rows (test/db/migrations.test.ts).

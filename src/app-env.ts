@@ -16,6 +16,8 @@ export interface AppEnv {
   Bindings: Bindings;
   Variables: RequestIdVariables & {
     authConfig: AuthConfig;
+    /** From CORS_ALLOWED_ORIGINS (src/config.ts). */
+    corsOrigins: ReadonlySet<string>;
     caller: Caller;
     /** The first error code of an error response, set by errorResponse for the request log. */
     errorCode: ErrorCode;

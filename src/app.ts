@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env";
-import { type AuthConfig, ConfigurationError, readAuthConfig } from "./config";
+import { type AuthConfig, ConfigurationError, readAuthConfig, readCorsOrigins } from "./config";
 import { ApiError, errorResponse, handleError } from "./errors";
 import { health } from "./routes/health";
 import { createSegmentGroup } from "./routes/segment-groups/create-segment-group";
@@ -19,6 +19,7 @@ import { deleteSegment } from "./routes/segments/delete-segment";
 import { getSegment } from "./routes/segments/get-segment";
 import { listSegments } from "./routes/segments/list-segments";
 import { putSegment } from "./routes/segments/put-segment";
+import { cors } from "./middleware/cors";
 import { d1Bookmark } from "./middleware/d1-bookmark";
 import { requestLog } from "./middleware/request-log";
 
@@ -32,9 +33,10 @@ export function createApp() {
   app.use(requestId());
   app.use(requestLog);
   app.use(d1Bookmark);
-  app.use(async function loadAuthConfig(c, next) {
+  app.use(async function loadConfig(c, next) {
     try {
       c.set("authConfig", authConfigOf(c.env));
+      c.set("corsOrigins", corsOriginsOf(c.env));
     } catch (err) {
       if (!(err instanceof ConfigurationError)) throw err;
       console.error(JSON.stringify({ level: "error", event: "configuration_error", request_id: c.get("requestId"), message: err.message }));
@@ -42,6 +44,8 @@ export function createApp() {
     }
     await next();
   });
+  // Before routing, so preflights need no token and 401s and 405s carry CORS headers too.
+  app.use(cors);
   app.use(
     methodNotAllowed({
       app,
@@ -83,6 +87,17 @@ function authConfigOf(env: AppEnv["Bindings"]): AuthConfig {
     authConfigs.set(env, config);
   }
   return config;
+}
+
+// The same for CORS_ALLOWED_ORIGINS.
+const corsOriginLists = new WeakMap<object, ReadonlySet<string>>();
+function corsOriginsOf(env: AppEnv["Bindings"]): ReadonlySet<string> {
+  let origins = corsOriginLists.get(env);
+  if (!origins) {
+    origins = readCorsOrigins(env);
+    corsOriginLists.set(env, origins);
+  }
+  return origins;
 }
 
 export type AppType = ReturnType<typeof createApp>;

@@ -38,10 +38,39 @@ function requireUrl(env: Partial<Bindings>, name: "AUTH0_ISSUER_BASE_URL" | "AUT
     throw new ConfigurationError(`${name} is not a valid URL`);
   }
   // Plain http is only for the local issuer on this machine; anything remote must be https.
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname))) {
+  if (!isSecureOrLoopback(url)) {
     throw new ConfigurationError(`${name} must be an https URL (http is allowed on loopback only)`);
   }
   return url;
+}
+
+/**
+ * Reads CORS_ALLOWED_ORIGINS: comma-separated exact origins (`https://console.example.com`),
+ * empty or unset for none. An entry with a path, a wildcard or anything but its exact origin
+ * spelling is refused, so a typo fails loudly instead of silently opening (or closing) CORS.
+ */
+export function readCorsOrigins(env: Partial<Bindings>): ReadonlySet<string> {
+  const origins = new Set<string>();
+  for (const entry of (env.CORS_ALLOWED_ORIGINS ?? "").split(",").map((e) => e.trim())) {
+    if (entry === "") continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== entry || entry.includes("*") || !isSecureOrLoopback(url)) {
+      throw new ConfigurationError(
+        `CORS_ALLOWED_ORIGINS: "${entry}" is not an exact origin such as https://console.example.com (no path, no wildcard; http on loopback only)`,
+      );
+    }
+    origins.add(entry);
+  }
+  return origins;
+}
+
+function isSecureOrLoopback(url: URL): boolean {
+  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname));
 }
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);

@@ -9,6 +9,8 @@ declare global {
       MIGRATION_CHECK_DB: D1Database;
       /** The local issuer's private signing key (JWK JSON), for minting test tokens. */
       TEST_SIGNING_JWK: string;
+      /** The seed of the property-based tests (test/fuzz/); FUZZ_SEED in the environment overrides it. */
+      FUZZ_SEED: string;
     }
   }
 }

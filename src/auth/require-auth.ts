@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors";
+import { enforceRateLimits } from "../middleware/rate-limit";
 import { tagMiddleware } from "../openapi/describe-route";
 import type { Permission } from "./permissions";
 import { invalidToken, REALM, verifyAccessToken } from "./verify-access-token";
@@ -9,8 +10,9 @@ import { invalidToken, REALM, verifyAccessToken } from "./verify-access-token";
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
 /**
- * Authenticates the request from `Authorization: Bearer <jwt>` (and from nowhere else) and
- * stores the verified caller as `c.get("caller")`.
+ * Authenticates the request from `Authorization: Bearer <jwt>` (and from nowhere else), stores
+ * the verified caller as `c.get("caller")`, then enforces the caller's and its organizations'
+ * rate limits. Both in one middleware, so no authenticated route can forget the limits.
  *
  * @example app.post("/things", requireAuth, requirePermission("create:things"), handler)
  */
@@ -25,7 +27,9 @@ export const requireAuth = tagMiddleware(
     }
     const match = BEARER.exec(header.trim());
     if (!match) throw invalidToken("The Authorization header must be 'Bearer <token>'.");
-    c.set("caller", await verifyAccessToken(match[1]!, c.get("authConfig")));
+    const caller = await verifyAccessToken(match[1]!, c.get("authConfig"));
+    c.set("caller", caller);
+    await enforceRateLimits(c, caller);
     await next();
   }),
   { kind: "auth" },

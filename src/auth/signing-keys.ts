@@ -1,9 +1,5 @@
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  errors,
-  type JWTVerifyGetKey,
-} from "jose";
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { fetchKeySet, readCachedKeySet, writeCachedKeySet } from "./key-set-sources";
 
 /** The issuer's key set could not be fetched and no copy of it is cached. */
 export class SigningKeysUnavailable extends Error {
@@ -14,12 +10,18 @@ export class SigningKeysUnavailable extends Error {
 export const JWKS_COOLDOWN_MS = 30_000;
 /** With no keys at all, how long a failed fetch is trusted before the next attempt. */
 export const JWKS_RETRY_WITHOUT_KEYS_MS = 5_000;
-const JWKS_MAX_AGE_MS = 10 * 60_000;
+/** How long a fetched key set is used, in memory and in the Cache API, before it is fetched again. */
+export const JWKS_MAX_AGE_MS = 10 * 60_000;
 const JWKS_TIMEOUT_MS = 5_000;
 
 interface KeySetEntry {
-  remote: ReturnType<typeof createRemoteJWKSet>;
+  jwks?: JSONWebKeySet;
+  local?: JWTVerifyGetKey;
+  /** When the issuer served `jwks` (kept with the Cache API copy, so it does not restart per isolate). */
+  fetchedAt: number;
   lastFailureAt: number;
+  /** The one load under way in this isolate; concurrent requests wait for it instead of fetching too. */
+  loading?: Promise<void>;
 }
 
 // Module scope on purpose: a warm isolate keeps the key set between requests, so it
@@ -28,8 +30,11 @@ interface KeySetEntry {
 const keySets = new Map<string, KeySetEntry>();
 
 /**
- * Resolves a token's verification key from the issuer's JWKS (jose's remote set: cached,
- * refetched for an unknown `kid` at most once per cooldown). Two additions for outages:
+ * Resolves a token's verification key from the issuer's JWKS, looked up in memory, then in the
+ * Cache API (`caches.default`, shared by the isolates of a Cloudflare location), then at the
+ * issuer; a set is used for 10 minutes from when the issuer served it, and refetched for an
+ * unknown `kid` (rotation) at most once per cooldown. Concurrent requests share one load.
+ * Two additions for outages:
  * - when a fetch fails but an earlier copy of the set exists, that copy is used
  *   (stale-if-error), so an issuer hiccup does not lock every caller out;
  * - a failed fetch is not retried within the cooldown (or, with no keys at all, within a
@@ -37,19 +42,25 @@ const keySets = new Map<string, KeySetEntry>();
  */
 export function signingKeysFor(jwksUri: URL): JWTVerifyGetKey {
   const entry = keySetEntry(jwksUri);
-  const { remote } = entry;
 
   function fromLastKnown(header: Parameters<JWTVerifyGetKey>[0], token: Parameters<JWTVerifyGetKey>[1], cause?: unknown) {
-    const lastKnown = remote.jwks();
-    if (!lastKnown) throw new SigningKeysUnavailable("JWKS could not be fetched", { cause });
-    return createLocalJWKSet(lastKnown)(header, token);
+    if (!entry.local) throw new SigningKeysUnavailable("JWKS could not be fetched", { cause });
+    return entry.local(header, token);
   }
 
   return async function resolveSigningKey(header, token) {
-    const backoff = remote.jwks() ? JWKS_COOLDOWN_MS : JWKS_RETRY_WITHOUT_KEYS_MS;
+    const backoff = entry.local ? JWKS_COOLDOWN_MS : JWKS_RETRY_WITHOUT_KEYS_MS;
     if (Date.now() < entry.lastFailureAt + backoff) return fromLastKnown(header, token, "recent JWKS fetch failure");
     try {
-      return await remote(header, token);
+      if (!isFresh(entry, JWKS_MAX_AGE_MS)) await load(entry, jwksUri, { fromCache: true });
+      try {
+        return await entry.local!(header, token);
+      } catch (err) {
+        if (!(err instanceof errors.JWKSNoMatchingKey) || isFresh(entry, JWKS_COOLDOWN_MS)) throw err;
+        // Possibly a rotation: ask the issuer itself, since the Cache API may hold the old set.
+        await load(entry, jwksUri, { fromCache: false });
+        return await entry.local!(header, token);
+      }
     } catch (err) {
       if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
       entry.lastFailureAt = Date.now();
@@ -58,15 +69,57 @@ export function signingKeysFor(jwksUri: URL): JWTVerifyGetKey {
   };
 }
 
+/**
+ * Forgets every key set held in memory, as a new isolate starts: the next request reads the
+ * Cache API (or the issuer). For tests.
+ */
+export function forgetSigningKeysInMemory(): void {
+  keySets.clear();
+}
+
+// One load per entry at a time. A waiter gives up after the fetch timeout, in case the request
+// that started the load was cancelled before finishing it.
+async function load(entry: KeySetEntry, jwksUri: URL, options: { fromCache: boolean }): Promise<void> {
+  entry.loading ??= loadOnce(entry, jwksUri, options).finally(() => {
+    entry.loading = undefined;
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const gaveUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("waited too long for a JWKS load started by another request")), JWKS_TIMEOUT_MS + 1_000);
+  });
+  try {
+    await Promise.race([entry.loading, gaveUp]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+async function loadOnce(entry: KeySetEntry, jwksUri: URL, { fromCache }: { fromCache: boolean }): Promise<void> {
+  const cached = fromCache ? await readCachedKeySet(jwksUri) : undefined;
+  if (cached && Date.now() < cached.fetchedAt + JWKS_MAX_AGE_MS && cached.fetchedAt > entry.fetchedAt) {
+    remember(entry, cached.jwks, cached.fetchedAt);
+    return;
+  }
+  const jwks = await fetchKeySet(jwksUri, JWKS_TIMEOUT_MS);
+  const fetchedAt = Date.now();
+  remember(entry, jwks, fetchedAt);
+  await writeCachedKeySet(jwksUri, jwks, fetchedAt, JWKS_MAX_AGE_MS);
+}
+
+function remember(entry: KeySetEntry, jwks: JSONWebKeySet, fetchedAt: number) {
+  entry.local = createLocalJWKSet(jwks);
+  entry.jwks = jwks;
+  entry.fetchedAt = fetchedAt;
+}
+
+function isFresh(entry: KeySetEntry, maxAge: number): boolean {
+  return entry.local !== undefined && Date.now() < entry.fetchedAt + maxAge;
+}
+
 function keySetEntry(jwksUri: URL): KeySetEntry {
   let entry = keySets.get(jwksUri.href);
   if (!entry) {
-    const remote = createRemoteJWKSet(jwksUri, {
-      cooldownDuration: JWKS_COOLDOWN_MS,
-      cacheMaxAge: JWKS_MAX_AGE_MS,
-      timeoutDuration: JWKS_TIMEOUT_MS,
-    });
-    entry = { remote, lastFailureAt: Number.NEGATIVE_INFINITY };
+    entry = { fetchedAt: Number.NEGATIVE_INFINITY, lastFailureAt: Number.NEGATIVE_INFINITY };
     keySets.set(jwksUri.href, entry);
   }
   return entry;

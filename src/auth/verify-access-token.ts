@@ -1,6 +1,7 @@
 import { decodeProtectedHeader, errors, jwtVerify } from "jose";
 import { ApiError } from "../errors";
 import type { AuthConfig } from "../config";
+import { isCanonicalCompactJws } from "./canonical-token";
 import { callerFromClaims, type Caller } from "./caller";
 import { signingKeysFor, SigningKeysUnavailable } from "./signing-keys";
 
@@ -17,6 +18,8 @@ const ACCEPTED_TYPES = new Set(["jwt", "at+jwt", "application/at+jwt"]);
  */
 export async function verifyAccessToken(token: string, config: AuthConfig): Promise<Caller> {
   if (token.length > MAX_TOKEN_BYTES) throw invalidToken("The access token is too large.");
+  // Before any parsing or crypto: one signed token has exactly one accepted text.
+  if (!isCanonicalCompactJws(token)) throw invalidToken("The access token is not a well-formed JWT.");
   let typ: unknown;
   try {
     typ = decodeProtectedHeader(token).typ;

@@ -48,7 +48,7 @@ export const ERROR_CODES = {
   },
   invalid_token: {
     status: 401,
-    meaning: "The token is malformed, too large, expired, not yet valid, from another issuer or audience, not RS256, or signed with an unknown key.",
+    meaning: "The token is malformed (any part not canonical unpadded base64url included), too large, expired, not yet valid, from another issuer or audience, not RS256, or signed with an unknown key.",
     headers: { "WWW-Authenticate": 'Bearer realm="segment-groups-api", error="invalid_token", error_description="..."' },
   },
   insufficient_permissions: {
@@ -57,7 +57,7 @@ export const ERROR_CODES = {
     headers: { "WWW-Authenticate": 'Bearer realm="segment-groups-api", error="insufficient_scope", scope="<permission>"' },
   },
   organization_forbidden: { status: 403, meaning: "The token does not grant the organization named in the request." },
-  // 404 / 405 / 409 / 410 / 412 / 413 / 415: routing, state and transport.
+  // 404 / 405 / 409 / 410 / 412 / 413 / 415 / 422 / 429: routing, state, transport and rate.
   not_found: { status: 404, meaning: "No route for this path." },
   segment_not_found: { status: 404, meaning: "A segment does not exist or is not available to the organization." },
   segment_group_not_found: { status: 404, meaning: "The segment group does not exist in the caller's organizations." },
@@ -76,9 +76,14 @@ export const ERROR_CODES = {
     status: 422,
     meaning: "The Idempotency-Key was already used by this caller on this route for a different request (another body); nothing was written.",
   },
+  rate_limited: {
+    status: 429,
+    meaning: "The caller (token sub) or one of the token's organizations is over its rate limit; limits are the deployment's configuration.",
+    headers: RETRY_AFTER,
+  },
   // 5xx: our side; messages never carry internals.
   internal_error: { status: 500, meaning: "An unexpected failure; logged with the request id, never described to the client." },
-  configuration_error: { status: 500, meaning: "The Worker's Auth0 settings are missing or invalid; the log names the variable." },
+  configuration_error: { status: 500, meaning: "The Worker's Auth0 or CORS settings are missing or invalid; the log names the variable." },
   database_unavailable: { status: 503, meaning: "The database failed.", headers: RETRY_AFTER },
   auth_unavailable: { status: 503, meaning: "The issuer's signing keys cannot be fetched and no earlier copy is cached.", headers: RETRY_AFTER },
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -72,7 +72,16 @@ an excluded one. Grammar (ABNF):
 
 **Consistency.** Reads may be served by a read replica. Each response that reached the database
 carries \`x-d1-bookmark\`; send it back as the \`x-d1-bookmark\` request header and the next read
-sees at least that state (your own writes included). A malformed bookmark is 400 \`invalid_bookmark\`.`;
+sees at least that state (your own writes included). A malformed bookmark is 400 \`invalid_bookmark\`.
+
+**Rate limits.** Every authenticated operation spends one request of the caller's budget (per
+token \`sub\`) and one of each organization the token names, per minute and Cloudflare
+location; the limits are the deployment's configuration (README, *Configuration*). Over a limit:
+429 \`rate_limited\` with \`Retry-After\`. \`/health\`, \`/openapi.json\` and \`/docs\` are never limited.
+
+**Browsers (CORS).** Origins on the deployment's allow-list may call the API from a browser:
+preflights are answered without a token, and \`ETag\`, \`Location\`, \`X-Request-Id\` and
+\`Retry-After\` are readable. Other origins get no CORS headers.`;
 
 /**
  * The OpenAPI 3.1 document of an app, read from its routes: `describeRoute` for what only a
@@ -119,7 +128,8 @@ export function buildOpenApiDocument(routes: Parameters<typeof inventoryRoutes>[
 function operationObject(operation: Operation, schemas: SchemaConverter): JsonSchema {
   const { description } = operation;
   const codes: ErrorCode[] = [...GLOBAL_ERROR_CODES, ...(description.errors ?? [])];
-  if (operation.requiresAuth) codes.push("missing_token", "invalid_token", "auth_unavailable");
+  // requireAuth also enforces the rate limits, whose keys come from the verified token.
+  if (operation.requiresAuth) codes.push("missing_token", "invalid_token", "auth_unavailable", "rate_limited");
   if (operation.permissions.length > 0) codes.push("insufficient_permissions");
   if (operation.bodyMediaTypes) codes.push("unsupported_media_type", "payload_too_large", "malformed_json", "empty_body");
   if (operation.schemas.json) codes.push("invalid_body");

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, describeResponse, errorsOf } from "../helpers/api";
 import { countingD1 } from "../helpers/counting-d1";
+import { expectErrorLogs } from "../helpers/expected-logs";
 import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
 
@@ -61,6 +62,7 @@ describe("D1 sessions and x-d1-bookmark", () => {
   });
 
   it("answers 400 invalid_bookmark when D1 refuses the client's bookmark, 503 for other failures", async () => {
+    const logs = expectErrorLogs();
     const token = await tokenFor([ORG]);
     const failingWith = (message: string) => {
       const fail = () => Promise.reject(new Error(message));
@@ -77,5 +79,7 @@ describe("D1 sessions and x-d1-bookmark", () => {
     expect((await call("POST", "/segment_groups", { token, json: validGroup(), env: { DB: refusing }, headers: { "x-d1-bookmark": "00000000-00000099" } })).status).toBe(503);
     const down = await call("GET", "/segment_groups", { token, env: { DB: failingWith("D1_ERROR: network connection lost") }, headers: { "x-d1-bookmark": "00000000-00000099" } });
     expect(down.status).toBe(503);
+    // Each 503 is logged for the operator; the 400 is the client's to fix.
+    expect(logs.events()).toEqual(["database_error", "database_error", "database_error"]);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { call, describeResponse } from "../helpers/api";
 import { countingD1 } from "../helpers/counting-d1";
+import { expectErrorLogs } from "../helpers/expected-logs";
 import { ORG, validGroup } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
 
@@ -38,6 +39,7 @@ describe("the error envelope, from every layer", () => {
   });
 
   it("answers an unexpected exception with a generic 500 that leaks nothing", async () => {
+    const logs = expectErrorLogs();
     const app = createApp();
     app.get("/explode", () => {
       throw new Error("secret connection string postgres://admin:hunter2@db");
@@ -48,9 +50,11 @@ describe("the error envelope, from every layer", () => {
     expect(JSON.parse(text)).toEqual(envelope("internal_error"));
     expect(text).not.toContain("hunter2");
     expect(text).not.toContain("Error");
+    expect(logs.events()).toEqual(["unhandled_exception"]);
   });
 
   it("answers a database failure with 503 in the envelope, without driver details", async () => {
+    const logs = expectErrorLogs();
     const fail = () => {
       throw new Error("D1_ERROR: internal SQLITE_BUSY at /var/db");
     };
@@ -69,9 +73,11 @@ describe("the error envelope, from every layer", () => {
     expect(res.text).not.toContain("SQLITE");
     const health = await call("GET", "/health", { env: { DB: broken } });
     expect(health.status).toBe(503);
+    expect(logs.events()).toEqual(["database_error", "database_error"]);
   });
 
   it("fails every request with a 500 when the configuration is missing or invalid", async () => {
+    const logs = expectErrorLogs();
     for (const overrides of [
       { AUTH0_ISSUER_BASE_URL: "" },
       { AUTH0_ISSUER_BASE_URL: "not a url" },
@@ -86,6 +92,7 @@ describe("the error envelope, from every layer", () => {
         expect(res.text).not.toContain("AUTH0");
       }
     }
+    expect(new Set(logs.events())).toEqual(new Set(["configuration_error"]));
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { call, describeResponse, type CallOptions } from "../helpers/api";
+import { expectErrorLogs } from "../helpers/expected-logs";
 import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
 
@@ -88,9 +89,11 @@ describe("request log: one JSON line per request", () => {
   });
 
   it("logs a server-side failure as error", async () => {
+    const errors = expectErrorLogs();
     const { res, requests } = await logged("GET", "/health", { env: { AUTH0_AUDIENCE: "" } });
     expect(res.status, describeResponse(res)).toBe(500);
     expect(requests).toMatchObject([{ level: "error", route: "/health", status: 500, error_code: "configuration_error" }]);
+    expect(errors.events()).toEqual(["configuration_error"]);
   });
 
   it("never logs the token, the query string or the body", async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { call, describeResponse } from "../helpers/api";
+import { expectErrorLogs } from "../helpers/expected-logs";
 import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
 import { createTenant, newSigningKey } from "../helpers/tenants";
 
@@ -75,6 +76,7 @@ describe("JWKS fetching and caching", () => {
   });
 
   it("answers 503, not 401, when the JWKS cannot be fetched and no keys are cached", async () => {
+    const logs = expectErrorLogs();
     const key = await newSigningKey();
     const tenant = await createTenant([key]);
     await tenant.breakJwks(500);
@@ -83,10 +85,16 @@ describe("JWKS fetching and caching", () => {
     expect(res.body.errors).toEqual([{ code: "auth_unavailable", message: expect.any(String) }]);
     expect(res.headers.get("Retry-After")).toBeTruthy();
 
-    const unreachable = await createGroup(await tenant.sign(key, { claims }), {
-      ...tenant.env,
-      AUTH0_JWKS_URI: "http://127.0.0.1:9/.well-known/jwks.json",
-    });
+    // An unreachable issuer: fetch rejects, as it does when the connection fails. Simulated
+    // rather than dialled, because workerd prints every refused connection as an uncaught error.
+    const UNREACHABLE = "http://127.0.0.1:9/.well-known/jwks.json";
+    const realFetch = globalThis.fetch;
+    const network = vi.spyOn(globalThis, "fetch").mockImplementation((input, init) =>
+      new Request(input).url === UNREACHABLE ? Promise.reject(new TypeError("Network connection lost.")) : realFetch(input, init),
+    );
+    const unreachable = await createGroup(await tenant.sign(key, { claims }), { ...tenant.env, AUTH0_JWKS_URI: UNREACHABLE });
+    expect(network.mock.calls.map(([input]) => new Request(input).url)).toContain(UNREACHABLE);
+    network.mockRestore();
     expect(unreachable.status, describeResponse(unreachable)).toBe(503);
 
     // Failed fetches are not retried for a few seconds, so an outage costs one fetch, not one per request.
@@ -98,6 +106,7 @@ describe("JWKS fetching and caching", () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 6_000 });
     const recovered = await createGroup(await tenant.sign(key, { claims }), tenant.env);
     expect(recovered.status, describeResponse(recovered)).toBe(201);
+    expect(new Set(logs.events())).toEqual(new Set(["jwks_unavailable"]));
   });
 
   it("keeps verifying with the cached keys when a refresh fails (stale-if-error)", async () => {

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
+import { expectErrorLogs } from "../helpers/expected-logs";
 import { countingD1 } from "../helpers/counting-d1";
 import { countRows, snapshotTables } from "../helpers/db";
 import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
@@ -48,6 +49,7 @@ describe("POST /segment_groups — storage", () => {
   });
 
   it("is atomic: a failure inside the batch leaves no partial group, and answers 503 in the envelope", async () => {
+    const logs = expectErrorLogs();
     const before = await snapshotTables();
     // Make the database reject the members insert, as a constraint or outage would mid-batch.
     await env.DB.exec(
@@ -59,6 +61,7 @@ describe("POST /segment_groups — storage", () => {
       expect(res.body.errors).toEqual([{ code: "database_unavailable", message: expect.any(String) }]);
       expect(res.text).not.toContain("injected");
       expect(res.text).not.toContain("SQLITE");
+      expect(logs.events()).toEqual(["database_error"]);
     } finally {
       await env.DB.exec("DROP TRIGGER fail_members");
     }

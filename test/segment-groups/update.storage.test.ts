@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
+import { expectErrorLogs } from "../helpers/expected-logs";
 import { countingD1 } from "../helpers/counting-d1";
 import { snapshotTables } from "../helpers/db";
 import { ORG, seedCatalog } from "../helpers/fixtures";
@@ -59,6 +60,7 @@ describe("PATCH /segment_groups/{id} — storage", () => {
   });
 
   it("is atomic: a failure inside the batch leaves the group as it was, and answers 503", async () => {
+    const logs = expectErrorLogs();
     const created = await createGroup();
     const before = await snapshotTables();
     await env.DB.exec("CREATE TRIGGER fail_members BEFORE INSERT ON segment_group_members BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
@@ -66,6 +68,7 @@ describe("PATCH /segment_groups/{id} — storage", () => {
       const { res } = await countedPatch(created.body.data.id, { name: "x", segment_subgroup: [{ segment_operator: "OR", segment_members: [{ segment_id: 103, segment_type: "CONTEXTUAL" }] }] });
       expect(res.status, describeResponse(res)).toBe(503);
       expect(res.text).not.toContain("injected");
+      expect(logs.events()).toEqual(["database_error"]);
     } finally {
       await env.DB.exec("DROP TRIGGER fail_members");
     }

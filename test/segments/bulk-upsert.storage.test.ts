@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
+import { expectErrorLogs } from "../helpers/expected-logs";
 import { countingD1 } from "../helpers/counting-d1";
 import { countRows, snapshotTables } from "../helpers/db";
 import { ORG, OTHER_ORG, seedCatalog } from "../helpers/fixtures";
@@ -51,6 +52,7 @@ describe("POST /segments/bulk — storage", () => {
   });
 
   it("is atomic: a failure inside the batch writes no item, and answers 503 in the envelope", async () => {
+    const logs = expectErrorLogs();
     await call("POST", "/segments/bulk", { token: await tokenFor([ORG]), json: { items: items(3, 70_000) } });
     const before = await snapshotTables();
     // Make the database reject one item's row mid-statement, as a constraint or outage would.
@@ -60,6 +62,7 @@ describe("POST /segments/bulk — storage", () => {
       expect(res.status, describeResponse(res)).toBe(503);
       expect(res.body.errors).toEqual([{ code: "database_unavailable", message: expect.any(String) }]);
       expect(res.text).not.toContain("injected");
+      expect(logs.events()).toEqual(["database_error"]);
     } finally {
       await env.DB.exec("DROP TRIGGER fail_one_segment");
     }
