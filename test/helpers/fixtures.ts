@@ -45,7 +45,7 @@ export const member = (segment_id: unknown, segment_type: unknown = "CONTEXTUAL"
 /**
  * A POST body's group as every response states it: `subgroup_operator` and each subgroup's
  * `exclude` explicit (defaults AND and false), plus the read-only `expression` (checked exactly
- * by test/segment-groups/logic.*.test.ts).
+ * by test/segment-groups/*.logic.test.ts).
  */
 export function asStated(body: { subgroup_operator?: string; segment_subgroup: { exclude?: boolean; segment_operator: string; segment_members: unknown[] }[] }) {
   return {

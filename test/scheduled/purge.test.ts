@@ -25,7 +25,7 @@ afterEach(() => logSpy.mockRestore());
 async function runCron(scheduledTime: number) {
   logSpy.mockClear();
   await worker.scheduled(createScheduledController({ scheduledTime, cron: CRON }), env);
-  // This file is about idempotency keys; the change feed's job is tested in test/segment-groups/changes.purge.test.ts.
+  // This file is about idempotency keys; the change feed's job is tested in test/segment-groups/list-changes.retention.test.ts.
   return logSpy.mock.calls.map((args) => JSON.parse(String(args[0]))).filter((entry) => entry.event === "purge" && entry.job === "idempotency_keys");
 }
 
