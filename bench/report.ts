@@ -4,6 +4,31 @@ import { TARGET_TITLES } from "./servers.ts";
 import { createRatios, type BenchRun, type Measurement } from "./results.ts";
 
 
+/**
+ * Issue 8's storage and speed goals, each with its target, per run. Row counts are D1's own
+ * (exact); ratios are timings measured in one run against the twins.
+ */
+function goals(runs: BenchRun[], header: (first: string) => string[]): string[] {
+  const api = (run: BenchRun, scenario: string) => run.measurements.find((m) => m.scenario === scenario && m.target === "api");
+  const ratio = (run: BenchRun, scenario: string) => createRatios(run).find((r) => r.scenario === scenario);
+  const value = (n: number | undefined, digits = 0) => (n === undefined ? "–" : n.toFixed(digits));
+  const goalRows: [string, (run: BenchRun) => string][] = [
+    ["rows written per 1,000-member create (goal ≤ 2,010)", (run) => value(api(run, "create-1000")?.d1?.rows_written)],
+    ["rows read by GET of a 1,000-member group (goal ≤ 5)", (run) => value(api(run, "get-1000")?.d1?.rows_read)],
+    ["rows read by a list page, limit=100 (goal ≤ 2 per group listed)", (run) => value(api(run, "list-100")?.d1?.rows_read)],
+    ["rows read by a view=summary page of 100 groups", (run) => value(api(run, "list-100-summary")?.d1?.rows_read)],
+    ["1,000-member create, API / minimal twin (goal ≥ 0.5)", (run) => value(ratio(run, "create-1000")?.apiToMinimal, 2)],
+    ["API p50, 1,000 members / 3 members (goal ≤ 4)", (run) => {
+      const [large, small] = [api(run, "create-1000")?.p50Ms, api(run, "create-3")?.p50Ms];
+      return large !== undefined && small ? (large / small).toFixed(1) : "–";
+    }],
+    ["3-member create, API / own-SQL twin (goal ≥ 0.9)", (run) => value(ratio(run, "create-3")?.apiToOwnSql, 2)],
+    ["bytes of a list page of 100", (run) => (api(run, "list-100")?.responseBytes.toLocaleString("en-US") ?? "–")],
+    ["bytes of a view=summary page of 100", (run) => (api(run, "list-100-summary")?.responseBytes.toLocaleString("en-US") ?? "–")],
+  ];
+  return ["## Goals (issue 8)", "", ...header("goal"), ...goalRows.map(([name, of]) => row(name, runs.map(of)))];
+}
+
 export function benchmarksMarkdown(runs: BenchRun[]): string {
   const header = (first: string) => [`| ${first} | ${runs.map(runTitle).join(" | ")} |`, `| --- | ${runs.map(() => "---:").join(" | ")} |`];
   const out: string[] = [
@@ -22,6 +47,8 @@ export function benchmarksMarkdown(runs: BenchRun[]): string {
     row("load average when it began", runs.map((r) => String(r.machine.loadAverage))),
     row("node / wrangler / workerd", runs.map((r) => `${r.machine.node} / ${r.machine.wrangler} / ${r.machine.workerd}`)),
     row("load", runs.map((r) => `${r.method.connections} connections, ${r.method.rounds} × ${r.method.seconds} s`)),
+    "",
+    ...goals(runs, header),
     "",
     "## Create: the API against its twins (req/s ratios), and its p50 growth with size",
     "",

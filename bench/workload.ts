@@ -86,6 +86,15 @@ export const SCENARIOS: Scenario[] = [
     logged: route("GET", "/segment_groups"),
   },
   {
+    id: "list-100-summary",
+    title: "List page of 100, view=summary (GET /segment_groups?limit=100&view=summary)",
+    targets: ["api"],
+    method: "GET",
+    path: () => "/segment_groups?limit=100&view=summary",
+    expectedStatus: 200,
+    logged: route("GET", "/segment_groups"),
+  },
+  {
     id: "patch-name",
     title: "PATCH a 3-member group's name (no If-Match)",
     targets: ["api"],
