@@ -11,8 +11,8 @@ const RETRY_AFTER = { "Retry-After": "Seconds to wait before retrying." };
 
 /**
  * Every error code the API answers with: its HTTP status, what it means and the headers it
- * carries. Responses, the OpenAPI document (src/openapi/error-codes.ts) and the README's error
- * table (checked by test/docs/tables.test.ts) all follow from this table.
+ * carries. Responses, the OpenAPI document (src/openapi/error-codes.ts) and docs/errors.md's
+ * table and the README's summary (both checked by test/docs/tables.test.ts) follow from this table.
  * A new code is one line here.
  */
 export const ERROR_CODES = {

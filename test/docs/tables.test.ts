@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import deployGuide from "../../docs/deploy.md?raw";
+import errorsDoc from "../../docs/errors.md?raw";
 import readme from "../../README.md?raw";
 import { createApp } from "../../src/app";
 import { PERMISSIONS } from "../../src/auth/permissions";
@@ -20,6 +21,15 @@ function errorTable(): string {
   return ["| code | HTTP | meaning |", "| --- | --- | --- |", ...rows].join("\n");
 }
 
+/** The README's summary: each status with its codes, in the table's order. */
+function errorsByStatus(): string {
+  const byStatus = new Map<number, string[]>();
+  for (const [code, info] of Object.entries(ERROR_CODES) as [string, ErrorCodeInfo][]) {
+    byStatus.set(info.status, [...(byStatus.get(info.status) ?? []), `\`${code}\``]);
+  }
+  return ["| HTTP | codes |", "| --- | --- |", ...[...byStatus].map(([status, codes]) => `| ${status} | ${codes.join(", ")} |`)].join("\n");
+}
+
 function permissionTable(): string {
   const { operations } = inventoryRoutes(createApp().routes);
   const rows = PERMISSIONS.map((permission) => {
@@ -32,9 +42,11 @@ function permissionTable(): string {
 }
 
 describe("tables in the docs follow the code", () => {
-  it("README's error table is src/errors/codes.ts", () => {
+  it("docs/errors.md's table and the README's summary are src/errors/codes.ts", () => {
     const table = errorTable();
-    expect(readme.includes(table), `README.md should contain, under "Errors":\n\n${table}\n`).toBe(true);
+    expect(errorsDoc.includes(table), `docs/errors.md should contain:\n\n${table}\n`).toBe(true);
+    const summary = errorsByStatus();
+    expect(readme.includes(summary), `README.md should contain, under "Errors":\n\n${summary}\n`).toBe(true);
   });
 
   it("README's and docs/deploy.md's permission tables are src/auth/permissions.ts and the routes' requirePermission", () => {
