@@ -4,20 +4,7 @@
 // the Set and evaluating. Pure computation in plain Node (V8, as in workerd), timed as this
 // process's CPU time, which is what the Workers CPU limit counts (10 ms a request on the Free
 // plan, 30 s by default on Paid). On a busy machine the figures run high.
-import { registerHooks } from "node:module";
-
-// The Worker's sources import each other bundler-style (`./group-logic`); Node needs the file named.
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    const relative = specifier.startsWith("./") || specifier.startsWith("../");
-    if (!relative || !context.parentURL?.includes("/src/") || /\.[a-z]+$/.test(specifier)) return nextResolve(specifier, context);
-    try {
-      return nextResolve(`${specifier}.ts`, context);
-    } catch {
-      return nextResolve(`${specifier}/index.ts`, context);
-    }
-  },
-});
+import { importWorkerSource } from "./worker-sources.ts";
 
 type Segment = { segment_type: "CONTEXTUAL" | "3P"; segment_id: number };
 type Evaluate = {
@@ -25,10 +12,8 @@ type Evaluate = {
   indexUserSegments(segments: Segment[]): unknown;
 };
 type Schemas = { evaluateSegmentGroupSchema: { parse(input: unknown): { segments: Segment[] } } };
-// Imported by computed name: the scripts' type check (NodeNext) stays out of the Worker's sources.
-const source = (module: string) => new URL(`../src/${module}.ts`, import.meta.url).href;
-const { evaluateGroup, indexUserSegments } = (await import(source("logic/evaluate"))) as Evaluate;
-const { evaluateSegmentGroupSchema } = (await import(source("routes/segment-groups/evaluate-schemas"))) as Schemas;
+const { evaluateGroup, indexUserSegments } = (await importWorkerSource("logic/evaluate")) as Evaluate;
+const { evaluateSegmentGroupSchema } = (await importWorkerSource("routes/segment-groups/evaluate-schemas")) as Schemas;
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const MEMBERS = 5_000;

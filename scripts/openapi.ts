@@ -6,35 +6,18 @@
 // `--lenient` writes the document even if a route lacks describeRoute (the tests then report
 // it); otherwise such a route fails the build.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { registerHooks } from "node:module";
 import { fileURLToPath } from "node:url";
+import { importWorkerSource } from "./worker-sources.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ASSETS_DIR = `${ROOT}assets`;
 const SWAGGER_UI = `${ROOT}node_modules/swagger-ui-dist`;
 const SWAGGER_UI_FILES = ["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "LICENSE", "NOTICE"];
 
-// The Worker's sources import each other bundler-style (`./app`, `./errors` for
-// errors/index.ts); Node needs the file named.
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    const relative = specifier.startsWith("./") || specifier.startsWith("../");
-    if (!relative || !context.parentURL?.includes("/src/") || /\.[a-z]+$/.test(specifier)) return nextResolve(specifier, context);
-    try {
-      return nextResolve(`${specifier}.ts`, context);
-    } catch {
-      return nextResolve(`${specifier}/index.ts`, context);
-    }
-  },
-});
-
-// Imported by computed name: the scripts' type check (NodeNext) stays out of the Worker's
-// sources, which the main tsconfig checks (Bundler resolution).
 type Routes = { method: string; path: string; handler: Function }[];
-const source = (module: string) => new URL(`../src/${module}.ts`, import.meta.url).href;
-const { createApp } = (await import(source("app"))) as { createApp(): { routes: Routes } };
-const { buildOpenApiDocument } = (await import(source("openapi/document"))) as { buildOpenApiDocument(routes: Routes, version: string): object };
-const { inventoryRoutes } = (await import(source("openapi/operations"))) as { inventoryRoutes(routes: Routes): { undescribed: string[] } };
+const { createApp } = (await importWorkerSource("app")) as { createApp(): { routes: Routes } };
+const { buildOpenApiDocument } = (await importWorkerSource("openapi/document")) as { buildOpenApiDocument(routes: Routes, version: string): object };
+const { inventoryRoutes } = (await importWorkerSource("openapi/operations")) as { inventoryRoutes(routes: Routes): { undescribed: string[] } };
 
 const lenient = process.argv.includes("--lenient");
 
