@@ -1,8 +1,9 @@
 // Starts the three Workers under test with `wrangler dev`, each on a fresh local D1 state
 // directory: the API (behind the local issuer) and the two twins in bench/twins/.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startLocalIssuer, type LocalIssuer } from "../scripts/local-issuer.ts";
 import { runWrangler, sleep, startWrangler, stopAll, type Started } from "./processes.ts";
 
@@ -12,8 +13,14 @@ export type Target = "api" | "own-sql" | "minimal";
 
 export const TARGET_TITLES: Record<Target, string> = { api: "API", "own-sql": "own-SQL twin", minimal: "minimal twin" };
 
+// The API runs on a copy of wrangler.toml whose local rate limits are lifted: the bench's one
+// caller of one organization sends in seconds what the limits allow a client per minute. The
+// copy sits beside the original (relative paths in it stay valid) and is removed on stop.
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const API_CONFIG = join(ROOT, "wrangler.bench.toml");
+
 const CONFIGS: Record<Target, string> = {
-  api: "wrangler.toml",
+  api: API_CONFIG,
   "own-sql": "bench/twins/own-sql/wrangler.toml",
   minimal: "bench/twins/minimal/wrangler.toml",
 };
@@ -53,6 +60,7 @@ let issuer: LocalIssuer | undefined;
  */
 export async function startServers(onApiLine: (line: string) => void): Promise<Servers> {
   const ports = benchPorts();
+  await writeFile(API_CONFIG, withoutLocalRateLimits(await readFile(join(ROOT, "wrangler.toml"), "utf8")));
   const dir = (stateDir = await mkdtemp(join(tmpdir(), "segment-groups-bench-")));
   const targets = Object.keys(CONFIGS) as Target[];
   const persistTo = (target: Target) => join(dir, target);
@@ -96,6 +104,7 @@ export async function startServers(onApiLine: (line: string) => void): Promise<S
 /** Stops every Worker (whole process groups), the issuer, and deletes the D1 state. */
 export async function stopServers(): Promise<void> {
   await stopAll();
+  await rm(API_CONFIG, { force: true });
   // close() waits for keep-alive connections; don't let one hold up the exit.
   if (issuer) await Promise.race([issuer.close(), sleep(1_000)]);
   if (stateDir) await rm(stateDir, { recursive: true, force: true });
@@ -116,4 +125,12 @@ async function waitHealthy(url: string, started: Started, output: () => string):
     await sleep(250);
   }
   throw new Error(`${url} did not answer GET /health ${exited ? "(wrangler exited)" : `within ${READY_TIMEOUT_MS / 1000} s`}:\n${output()}`);
+}
+
+/** wrangler.toml with every top-level (local) `[[ratelimits]]` limit raised out of reach; deployed environments untouched. */
+export function withoutLocalRateLimits(config: string): string {
+  const firstEnvironment = config.search(/^\[+env\./m);
+  const local = firstEnvironment === -1 ? config : config.slice(0, firstEnvironment);
+  const rest = firstEnvironment === -1 ? "" : config.slice(firstEnvironment);
+  return local.replace(/simple = \{ limit = \d+, period = (\d+) \}/g, "simple = { limit = 1000000000, period = $1 }") + rest;
 }
