@@ -138,4 +138,9 @@ export const segmentGroupSummarySchema = z
   .extend(z.omit(segmentGroupSchema, { segment_subgroup: true, expression: true }), {
     member_count: z.int().register(z.globalRegistry, { description: "Members over all subgroups." }),
   })
-  .register(z.globalRegistry, { id: "SegmentGroupSummary" });
+  .register(z.globalRegistry, {
+    id: "SegmentGroupSummary",
+    description:
+      "A group listed with view=summary: every field of SegmentGroup but segment_subgroup and expression (the expression is as " +
+      "long as the member list this view leaves out), plus member_count. Read the group for its expression.",
+  });
