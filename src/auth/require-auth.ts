@@ -62,3 +62,13 @@ export function assertOrganizationAccess(
     throw ApiError.of("organization_forbidden", "Your access token does not grant access to this organization.", field);
   }
 }
+
+/**
+ * The organizations a listing covers: the one its `organization_id` filter names (403 unless
+ * the token holds it), else every organization of the token.
+ */
+export function listedOrganizations(caller: { organizationIds: ReadonlySet<number> }, organizationId: number | undefined): number[] {
+  if (organizationId === undefined) return [...caller.organizationIds];
+  assertOrganizationAccess(caller, organizationId);
+  return [organizationId];
+}

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 // Namespace import: lets the bundler drop the parts of zod we never use.
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
-import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
+import { listedOrganizations, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { readChanges } from "../../db/segment-groups/changes";
 import { fromGroupSnapshot } from "../../db/segment-groups/row";
@@ -42,9 +42,7 @@ export const listChanges = new Hono<AppEnv>().get(
   validate("query", listChangesQuerySchema),
   async function listChangesHandler(c) {
     const query = c.req.valid("query");
-    const caller = c.get("caller");
-    if (query.organization_id !== undefined) assertOrganizationAccess(caller, query.organization_id);
-    const organizationIds = query.organization_id !== undefined ? [query.organization_id] : [...caller.organizationIds];
+    const organizationIds = listedOrganizations(c.get("caller"), query.organization_id);
 
     const [afterPosition, issuedPurgedThrough] = query.after ?? [0, 0];
     const { rows, hasMore, state } = await readChanges(database(c), { organizationIds, after: afterPosition, limit: query.limit });

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
-import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
+import { listedOrganizations, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { listSegmentGroups as listStoredSegmentGroups, segmentGroupKey } from "../../db/segment-groups/list";
 import { toSegmentGroup, toSegmentGroupSummary, type SegmentGroupRow } from "../../db/segment-groups/row";
@@ -44,11 +44,8 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
   validate("query", listSegmentGroupsQuerySchema),
   async function listSegmentGroupsHandler(c) {
     const query = c.req.valid("query");
-    const caller = c.get("caller");
-    if (query.organization_id !== undefined) assertOrganizationAccess(caller, query.organization_id);
-
     const filters = {
-      organizationIds: query.organization_id !== undefined ? [query.organization_id] : [...caller.organizationIds],
+      organizationIds: listedOrganizations(c.get("caller"), query.organization_id),
       type: query.type,
       status: query.status,
       nameQuery: query.q,
