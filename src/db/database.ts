@@ -94,6 +94,21 @@ export class Database {
   }
 }
 
+/**
+ * Bound parameters for SQL assembled from optional parts (a listing's filters): `bind(value)`
+ * records the value and returns its `?N` placeholder; `values` go to `db.statement`.
+ */
+export function sqlParams() {
+  const values: unknown[] = [];
+  return {
+    values,
+    bind(value: unknown): string {
+      values.push(value);
+      return `?${values.length}`;
+    },
+  };
+}
+
 /** A JSON array as ONE bound parameter, read back with json_each (D1 allows 100 parameters a statement). */
 export function jsonParam(values: readonly unknown[] | Iterable<unknown>): string {
   return JSON.stringify(Array.isArray(values) ? values : [...values]);

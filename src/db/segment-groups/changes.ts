@@ -1,3 +1,4 @@
+import { pageWithinBudget } from "../../pagination/page";
 import { jsonParam, type Database } from "../database";
 import { groupSnapshotSql, inOrganizationsSql } from "./row";
 
@@ -32,22 +33,9 @@ export function recordChangeSql(change: "created" | "updated"): string {
 /** A page stops before the event whose copy would take its copies past this many characters (a group's copy can be ~300 KB). */
 export const MAX_DATA_PER_PAGE = 2_000_000;
 
-/**
- * Cuts a page from rows fetched with `LIMIT limit + 1`: at most `limit`, and it stops before
- * the event whose copy would pass MAX_DATA_PER_PAGE (its first event always stays); `hasMore`
- * when any were left. Cut here rather than with a window function in SQL, which D1 would count
- * as rows read again for every pass over the page.
- */
+/** A page of events: at most `limit`, stopping before the one whose copy would pass MAX_DATA_PER_PAGE. */
 export function pageOfChanges(rows: ChangeRow[], limit: number): { rows: ChangeRow[]; hasMore: boolean } {
-  let kept = 0;
-  let size = 0;
-  while (kept < rows.length && kept < limit) {
-    const next = size + (rows[kept]!.data?.length ?? 0);
-    if (kept > 0 && next > MAX_DATA_PER_PAGE) break;
-    size = next;
-    kept++;
-  }
-  return { rows: rows.slice(0, kept), hasMore: rows.length > kept };
+  return pageWithinBudget(rows, limit, MAX_DATA_PER_PAGE, (row) => row.data?.length ?? 0);
 }
 
 /** Where the feed stands: its newest position, and how far purges have gone (change_feed_retention). */

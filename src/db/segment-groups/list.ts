@@ -1,5 +1,6 @@
 import type { GroupType, SegmentType } from "../enums";
-import { jsonParam, type Database } from "../database";
+import { pageWithinBudget } from "../../pagination/page";
+import { jsonParam, sqlParams, type Database } from "../database";
 import { foldName } from "../name-search";
 import { feedStateOf, feedStateStatement, type FeedState } from "./changes";
 import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
@@ -49,11 +50,7 @@ export async function listSegmentGroups(
   page: { limit: number; after?: SegmentGroupKey; view: ListView },
 ): Promise<{ rows: (SegmentGroupRow | SummaryRow)[]; hasMore: boolean; feed: FeedState }> {
   const where: string[] = [];
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `?${params.length}`;
-  };
+  const { values: params, bind: param } = sqlParams();
   where.push(
     filters.organizationIds.length === 1
       ? `organization_id = ${param(filters.organizationIds[0])}`
@@ -80,11 +77,5 @@ export async function listSegmentGroups(
   // that up to `limit + 1` documents may travel from D1, which is what every page did before.
   const full = `SELECT ${GROUP_COLUMNS} FROM segment_groups WHERE ${where.join(" AND ")} ${order} LIMIT ${param(page.limit + 1)}`;
   const [rows, feed] = (await db.batch([db.statement(full, ...params), feedStateStatement(db)])) as [SegmentGroupRow[], unknown[]];
-  let kept = 0;
-  let members = 0;
-  while (kept < rows.length && kept < page.limit && members + rows[kept]!.member_count <= MAX_MEMBERS_PER_PAGE) {
-    members += rows[kept]!.member_count;
-    kept++;
-  }
-  return { rows: rows.slice(0, kept), hasMore: rows.length > kept, feed: feedStateOf(feed) };
+  return { ...pageWithinBudget(rows, page.limit, MAX_MEMBERS_PER_PAGE, (row) => row.member_count), feed: feedStateOf(feed) };
 }

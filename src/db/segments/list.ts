@@ -1,5 +1,5 @@
 import type { SegmentType } from "../enums";
-import { jsonParam, type Database } from "../database";
+import { jsonParam, sqlParams, type Database } from "../database";
 import { foldName } from "../name-search";
 import { SEGMENT_COLUMNS, type SegmentRow } from "./row";
 
@@ -25,11 +25,7 @@ export interface SegmentListQuery {
  * (An `OR` of both would read every visible segment and sort them, on every page.)
  */
 export function findSegmentPage(db: Database, query: SegmentListQuery): Promise<SegmentRow[]> {
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `?${params.length}`;
-  };
+  const { values: params, bind: param } = sqlParams();
   const filters: string[] = [];
   if (query.type !== undefined) filters.push(`segment_type = ${param(query.type)}`);
   if (query.q !== undefined) filters.push(`instr(name_folded, ${param(foldName(query.q))}) > 0`);
