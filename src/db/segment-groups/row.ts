@@ -40,38 +40,23 @@ export interface SegmentGroupRow {
 /** The API's shape of a segment group: the 201's `data`, and every read's. */
 export function toSegmentGroup(row: SegmentGroupRow) {
   const logic = groupLogicOf(row);
-  return {
-    id: row.id,
-    name: row.name,
-    type: row.type,
-    organization_id: row.organization_id,
-    status: row.status === 1,
-    ...logic,
-    expression: groupExpression(logic),
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-    created_by: row.created_by,
-    updated_by: row.updated_by,
-  };
+  return { ...identityOf(row), ...logic, expression: groupExpression(logic), ...authorshipOf(row) };
 }
 
 export type SegmentGroup = ReturnType<typeof toSegmentGroup>;
 
 /** A listed group with `view=summary`: no subgroups, their member count instead. */
 export function toSegmentGroupSummary(row: Omit<SegmentGroupRow, "subgroups">) {
-  return {
-    id: row.id,
-    name: row.name,
-    type: row.type,
-    organization_id: row.organization_id,
-    status: row.status === 1,
-    subgroup_operator: row.subgroup_operator,
-    member_count: row.member_count,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-    created_by: row.created_by,
-    updated_by: row.updated_by,
-  };
+  return { ...identityOf(row), subgroup_operator: row.subgroup_operator, member_count: row.member_count, ...authorshipOf(row) };
+}
+
+// The fields every view of a group starts and ends with, in the order responses show them.
+function identityOf(row: Omit<SegmentGroupRow, "subgroups">) {
+  return { id: row.id, name: row.name, type: row.type, organization_id: row.organization_id, status: row.status === 1 };
+}
+
+function authorshipOf(row: Omit<SegmentGroupRow, "subgroups">) {
+  return { created_at: row.created_at, updated_at: row.updated_at, created_by: row.created_by, updated_by: row.updated_by };
 }
 
 /** What decides whether the group matches (src/logic): how its subgroups combine, and the subgroups. */
