@@ -128,8 +128,6 @@ export const changeFeedRetention = sqliteTable(
   (t) => [check("change_feed_retention_single_row", sql`${t.id} = 1`)],
 );
 
-export type SegmentGroupRecord = typeof segmentGroups.$inferSelect;
-export type SegmentRecord = typeof segments.$inferSelect;
 
 /**
  * Idempotency keys of POST /segment_groups and POST /segments/bulk: one row per (caller, route,
