@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { check, foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 import { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "./enums";
 
@@ -87,6 +87,25 @@ export const segmentGroupMembers = sqliteTable(
     primaryKey({ columns: [t.segmentType, t.segmentId, t.groupId] }),
     foreignKey({ columns: [t.segmentType, t.segmentId], foreignColumns: [segments.segmentType, segments.segmentId] }),
   ],
+);
+
+/**
+ * The reverse index's backlog: the groups whose rows in segment_group_members may differ from
+ * their document, queued by triggers on segment_groups in the write's own transaction
+ * (migrations/0006) and emptied by merges (src/db/segment-groups/member-index.ts). Readers of the
+ * index read these groups' documents instead. `indexed_subgroups` is the document the index
+ * holds for the group (NULL: none); `members_through` is the running total of `members`.
+ */
+export const segmentGroupIndexBacklog = sqliteTable(
+  "segment_group_index_backlog",
+  {
+    seq: integer("seq").primaryKey(),
+    groupId: text("group_id").notNull(),
+    members: integer("members").notNull(),
+    membersThrough: integer("members_through").notNull(),
+    indexedSubgroups: text("indexed_subgroups"),
+  },
+  (t) => [uniqueIndex("segment_group_index_backlog_group_idx").on(t.groupId)],
 );
 
 /**

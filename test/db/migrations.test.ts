@@ -3,7 +3,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ChangeRow } from "../../src/db/segment-groups/changes";
 import { fromGroupSnapshot, GROUP_COLUMNS, toSegmentGroup, type SegmentGroupRow } from "../../src/db/segment-groups/row";
+import { Database } from "../../src/db/database";
 import { subgroupsDocument } from "../../src/db/segment-groups/document";
+import { mergeBacklog } from "../../src/db/segment-groups/member-index";
 
 const db = env.MIGRATION_CHECK_DB;
 const migration = (name: string) => {
@@ -187,6 +189,48 @@ describe("migrations over existing data", () => {
     expect(ddl!.sql).toMatch(/WITHOUT ROWID\s*$/);
   });
 
+  it("0006_member_index_backlog keeps the complete index, starts an empty backlog, and queues later writes, with foreign keys on", async () => {
+    const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0006_");
+    await applyD1Migrations(db, before);
+    expect(await db.prepare("PRAGMA foreign_keys").first()).toEqual({ foreign_keys: 1 });
+    const now = "2026-01-01T00:00:00.000Z";
+    const [a, b] = ["00000000-0000-7000-8000-00000000006a", "00000000-0000-7000-8000-00000000006b"];
+    const group = (id: string, ids: number[]) =>
+      db.prepare(
+        `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
+         VALUES (?1, 1234, 'G', 'CONTEXTUAL', 1, ?2, ?2, 'g', 'e', ?3, ?4)`,
+      ).bind(id, now, subgroupsDocument([{ segment_operator: "OR", exclude: false, segment_members: ids.map((segment_id) => ({ segment_id, segment_type: "CONTEXTUAL" as const })) }]).json, ids.length);
+    await db.batch([
+      db.prepare("INSERT INTO segments (segment_type, segment_id, name, name_folded, created_at, updated_at) VALUES ('CONTEXTUAL', 61, 'x', 'x', ?1, ?1), ('CONTEXTUAL', 62, 'y', 'y', ?1, ?1), ('CONTEXTUAL', 63, 'z', 'z', ?1, ?1)").bind(now),
+      // Indexed by 0002's triggers, as the schema before 0006 did.
+      group(a, [61, 62]),
+    ]);
+    const indexRows = async () => (await db.prepare("SELECT segment_id, group_id FROM segment_group_members WHERE group_id IN (?1, ?2) ORDER BY 1, 2").bind(a, b).all()).results;
+    const indexedBefore = await indexRows();
+    const indexedTotal = ((await db.prepare("SELECT count(*) AS n FROM segment_group_members").first()) as { n: number }).n;
+    expect(indexedBefore).toEqual([{ segment_id: 61, group_id: a }, { segment_id: 62, group_id: a }]);
+
+    await applyD1Migrations(db, [...before, migration("0006_")]);
+
+    expect(await indexRows()).toEqual(indexedBefore);
+    expect(await db.prepare("SELECT count(*) AS n FROM segment_group_index_backlog").first()).toEqual({ n: 0 });
+    expect(await db.prepare("SELECT count(*) AS n FROM segment_group_members").first()).toEqual({ n: indexedTotal });
+    // Writes now queue instead of indexing; a merge brings the index level with the documents.
+    await group(b, [63]).run();
+    await db.prepare("UPDATE segment_groups SET subgroups = ?2, member_count = 1 WHERE id = ?1").bind(a, subgroupsDocument([{ segment_operator: "OR", exclude: false, segment_members: [{ segment_id: 63, segment_type: "CONTEXTUAL" }] }]).json).run();
+    expect(await indexRows()).toEqual(indexedBefore);
+    expect((await db.prepare("SELECT group_id, members, members_through, indexed_subgroups IS NULL AS fresh FROM segment_group_index_backlog ORDER BY seq").all()).results).toEqual([
+      { group_id: b, members: 1, members_through: 1, fresh: 1 },
+      { group_id: a, members: 3, members_through: 4, fresh: 0 },
+    ]);
+    // 63 is named by queued documents only: the trigger keeps it in the catalog, as the foreign key would.
+    await expect(db.prepare("DELETE FROM segments WHERE segment_id = 63").run()).rejects.toThrow(/FOREIGN KEY/);
+    expect(await mergeBacklog(new Database(db))).toBe(2);
+    expect(await indexRows()).toEqual([{ segment_id: 63, group_id: a }, { segment_id: 63, group_id: b }].sort((x, y) => (x.group_id < y.group_id ? -1 : 1)));
+    // 61 lost its last (stale) index row in the merge, so it may go now.
+    await db.prepare("DELETE FROM segments WHERE segment_id = 61").run();
+  });
+
   it("leaves the indexes and triggers the queries rely on", async () => {
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
     const rows = (await db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_%' ORDER BY type, name").all()).results;
@@ -195,11 +239,13 @@ describe("migrations over existing data", () => {
       "index segment_group_changes_group_idx",
       "index segment_group_changes_organization_idx",
       "index segment_group_changes_tombstone_idx",
+      "index segment_group_index_backlog_group_idx",
       "index segment_groups_organization_created_idx",
       "index segments_organization_key_idx",
-      "trigger segment_groups_members_delete",
-      "trigger segment_groups_members_insert",
-      "trigger segment_groups_members_update",
+      "trigger segment_groups_backlog_delete",
+      "trigger segment_groups_backlog_insert",
+      "trigger segment_groups_backlog_update",
+      "trigger segments_in_use_by_backlog",
     ]);
     // The reverse index is its own primary key: no rowid table behind it.
     const ddl = await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'segment_group_members'").first<{ sql: string }>();

@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
+import { Database } from "../../src/db/database";
+import { mergeBacklog } from "../../src/db/segment-groups/member-index";
 
-const TABLES = ["segments", "segment_groups", "segment_group_members", "idempotency_keys", "segment_group_changes"] as const;
+const TABLES = ["segments", "segment_groups", "segment_group_members", "segment_group_index_backlog", "idempotency_keys", "segment_group_changes"] as const;
 
 /** Every row of every table, to assert that a rejected request changed nothing. */
 export async function snapshotTables(): Promise<Record<string, unknown[]>> {
@@ -31,4 +33,9 @@ export async function seedSegments(segments: SeedSegment[]): Promise<void> {
 export async function countRows(table: (typeof TABLES)[number]): Promise<number> {
   const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>();
   return row!.n;
+}
+
+/** Merges the reverse index's whole backlog, as the Cron Trigger does; how many queued groups it merged. */
+export async function mergeIndexBacklog(): Promise<number> {
+  return mergeBacklog(new Database(env.DB));
 }

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { call, describeResponse, type ApiResponse } from "./api";
+import { mergeIndexBacklog } from "./db";
 import { ORG, validGroup } from "./fixtures";
 import { tokenFor } from "./tokens";
 
@@ -18,9 +19,10 @@ export async function readGroup(id: string): Promise<ApiResponse> {
 
 /**
  * What is stored of group `id`: its row, the subgroups in its document, and its rows in the
- * reverse index (one per distinct segment).
+ * reverse index (one per distinct segment) once the index backlog is merged.
  */
 export async function rowsOfGroup(id: string) {
+  await mergeIndexBacklog();
   const [groups, subgroups, members] = await env.DB.batch<{ n: number }>([
     env.DB.prepare("SELECT count(*) AS n FROM segment_groups WHERE id = ?").bind(id),
     env.DB.prepare("SELECT coalesce(sum(json_array_length(subgroups)), 0) AS n FROM segment_groups WHERE id = ?").bind(id),

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { mergeIndexBacklog } from "../helpers/db";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
 import { asStated, ORG, seedCatalog, validGroup } from "../helpers/fixtures";
@@ -53,7 +54,8 @@ describe("POST /segment_groups — success", () => {
     expect(columns).toEqual({ organization_id: ORG, name: body.name, type: "CONTEXTUAL", status: 1, member_count: 6 });
     // The document keeps subgroup and member order, and every member, repeats across subgroups included.
     expect(JSON.parse(subgroups as string)).toEqual(asStated(body).segment_subgroup);
-    // The reverse index holds each distinct segment once (101 is in two subgroups).
+    // Once the backlog is merged, the reverse index holds each distinct segment once (101 is in two subgroups).
+    await mergeIndexBacklog();
     const { results: members } = await env.DB.prepare(
       "SELECT segment_type AS t, segment_id AS id FROM segment_group_members WHERE group_id = ? ORDER BY t, id",
     ).bind(id).all();

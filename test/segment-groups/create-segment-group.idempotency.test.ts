@@ -165,7 +165,7 @@ describe("POST /segment_groups — Idempotency-Key", () => {
     const subject = newSubject();
     const token = await tokenOf(subject);
     const key = newKey();
-    await env.DB.exec("CREATE TRIGGER fail_members BEFORE INSERT ON segment_group_members BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    await env.DB.exec("CREATE TRIGGER fail_members BEFORE INSERT ON segment_group_index_backlog BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
     // The expected database_error line is checked, not printed.
     const errorSpy = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
@@ -213,7 +213,7 @@ describe("POST /segment_groups — Idempotency-Key", () => {
     const { db, calls } = countingD1(env.DB);
     const counted = await call("POST", "/segment_groups", { token, json: validGroup(), headers: { "Idempotency-Key": key }, env: { DB: db } });
     expect(counted.headers.get("Idempotent-Replayed")).toBe("true");
-    expect(calls.map(({ kind, statements }) => ({ kind, statements }))).toEqual([{ kind: "batch", statements: 5 }]);
+    expect(calls.map(({ kind, statements }) => ({ kind, statements }))).toEqual([{ kind: "batch", statements: 8 }]);
   });
 
   it("creates exactly one group for 20 concurrent requests with one key; every answer is that group's 201", async () => {

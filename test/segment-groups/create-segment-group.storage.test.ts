@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
 import { expectErrorLogs } from "../helpers/expected-logs";
 import { countingD1 } from "../helpers/counting-d1";
-import { countRows, snapshotTables } from "../helpers/db";
+import { countRows, mergeIndexBacklog, snapshotTables } from "../helpers/db";
 import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
 import { groupWithMembers, seedBulkCatalog } from "../helpers/large-groups";
@@ -21,13 +21,15 @@ describe("POST /segment_groups — storage", () => {
       const res = await call("POST", "/segment_groups", { token, json: groupWithMembers(members), env: { DB: db } });
       expect(res.status, describeResponse(res)).toBe(201);
       costs[members] = calls.map(({ kind, statements }) => ({ kind, statements }));
+      await mergeIndexBacklog();
       const stored = await env.DB.prepare("SELECT count(*) AS n FROM segment_group_members WHERE group_id = ?")
         .bind(res.body.data.id)
         .first<{ n: number }>();
       expect(stored!.n).toBe(members);
     }
-    // The idempotency key's answer, the insert, the missing members, the key, the change event.
-    expect(costs[1]).toEqual([{ kind: "batch", statements: 5 }]);
+    // The idempotency key's answer, the insert, the missing members, the key, the change event,
+    // and the reverse index's merge (three statements; idle unless the backlog is full).
+    expect(costs[1]).toEqual([{ kind: "batch", statements: 8 }]);
     expect(costs[1000]).toEqual(costs[1]);
     expect(costs[5000]).toEqual(costs[1]);
   });
@@ -51,9 +53,9 @@ describe("POST /segment_groups — storage", () => {
   it("is atomic: a failure inside the batch leaves no partial group, and answers 503 in the envelope", async () => {
     const logs = expectErrorLogs();
     const before = await snapshotTables();
-    // Make the database reject the members insert, as a constraint or outage would mid-batch.
+    // Make the database reject the index backlog's insert (the insert trigger's), as a constraint or outage would mid-batch.
     await env.DB.exec(
-      "CREATE TRIGGER fail_members BEFORE INSERT ON segment_group_members BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+      "CREATE TRIGGER fail_members BEFORE INSERT ON segment_group_index_backlog BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
     );
     try {
       const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup() });
@@ -72,11 +74,15 @@ describe("POST /segment_groups — storage", () => {
     const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup() });
     expect(res.status, describeResponse(res)).toBe(201);
     const id = res.body.data.id;
+    // Queued for the reverse index: the triggers hold the foreign key's line.
+    await expect(env.DB.prepare("DELETE FROM segments WHERE segment_type = '3P' AND segment_id = 301").run()).rejects.toThrow(/FOREIGN KEY/);
+    await mergeIndexBacklog();
+    // Indexed: the index's own foreign key holds it.
     const orphan = env.DB.prepare("INSERT INTO segment_group_members (segment_type, segment_id, group_id) VALUES ('3P', 123456789, ?)").bind(id);
     await expect(orphan.run()).rejects.toThrow(/FOREIGN KEY/);
     const usedSegment = env.DB.prepare("DELETE FROM segments WHERE segment_type = 'CONTEXTUAL' AND segment_id = 101");
     await expect(usedSegment.run()).rejects.toThrow(/FOREIGN KEY/);
-    // A document naming a segment the catalog lacks is refused by the insert trigger's foreign key.
+    // A document naming a segment the catalog lacks is refused by the update trigger, as the foreign key would.
     const unknownMember = env.DB.prepare(
       `UPDATE segment_groups SET subgroups = '[{"segment_operator":"OR","segment_members":[{"segment_id":123456789,"segment_type":"3P"}]}]' WHERE id = ?`,
     ).bind(id);
@@ -88,8 +94,11 @@ describe("POST /segment_groups — storage", () => {
   it("removes subgroups and members with their group", async () => {
     const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup() });
     expect(res.status, describeResponse(res)).toBe(201);
+    await mergeIndexBacklog();
     const members = await countRows("segment_group_members");
     await env.DB.prepare("DELETE FROM segment_groups WHERE id = ?").bind(res.body.data.id).run();
+    // The delete queued the group; the next merge removes its rows.
+    expect(await mergeIndexBacklog()).toBe(1);
     expect(await countRows("segment_group_members")).toBe(members - 3);
   });
 });

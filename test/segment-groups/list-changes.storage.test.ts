@@ -38,11 +38,13 @@ describe("cost of the change feed", () => {
     }
     console.info(`rows written per write: ${JSON.stringify(costs)}`);
     // Before the feed (main 504259c): create 4 / 1003, rename 1 / 1, resize 2 / 2, delete 3 / 1000.
-    // Now each write adds its event: the row and its two index entries (organization, group);
-    // a deletion also its entry in the partial tombstone index. Never one per member.
+    // Each write adds its event: the row and its two index entries (organization, group); a
+    // deletion also its entry in the partial tombstone index. Since the index backlog (0006) a
+    // create queues its group (a row and its unique-index entry) instead of writing one index
+    // row per member, and the later writes find it queued already. Never one per member.
     expect(costs).toEqual({
-      "create 1": 4 + 3, "rename 1": 1 + 3, "resize 1": 2 + 3, "delete 1": 3 + 4,
-      "create 1000": 1003 + 3, "rename 1000": 1 + 3, "resize 1000": 2 + 3, "delete 1000": 1000 + 4,
+      "create 1": 3 + 2 + 3, "rename 1": 1 + 3, "resize 1": 1 + 3, "delete 1": 1 + 4,
+      "create 1000": 3 + 2 + 3, "rename 1000": 1 + 3, "resize 1000": 1 + 3, "delete 1000": 1 + 4,
     });
   });
 

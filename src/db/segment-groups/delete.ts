@@ -1,4 +1,5 @@
 import { jsonParam, type Database } from "../database";
+import { mergeWhenFullStatements } from "./member-index";
 import { inOrganizationsSql } from "./row";
 
 export type DeleteOutcome = { outcome: "deleted" } | { outcome: "version_mismatch" } | { outcome: "not_found" };
@@ -13,15 +14,17 @@ const TOMBSTONE = `INSERT INTO segment_group_changes (organization_id, group_id,
     CASE WHEN ?5 > updated_at THEN ?5 ELSE strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds') END, ?6, NULL
   FROM segment_groups WHERE ${DELETABLE}`;
 
-// The delete trigger removes the group's reverse-index rows, found through its document.
+// The delete trigger queues the group, so the reverse index drops its rows at the next merge.
 const DELETE = `DELETE FROM segment_groups WHERE ${DELETABLE} RETURNING id`;
+// The delete happened: its tombstone is there (for the reverse index's merge).
+const WRITTEN = "EXISTS (SELECT 1 FROM segment_group_changes WHERE group_id = ?1 AND version = ?2 AND change = 'deleted')";
 const STILL_THERE = `SELECT 1 AS present FROM segment_groups WHERE id = ?1 AND ${inOrganizationsSql("organization_id", "?2")}`;
 
 /**
- * Deletes one of the caller's groups in ONE D1 batch of three statements: its tombstone in the
- * change feed, the delete (only at an accepted version when `acceptedVersions` is given), then
+ * Deletes one of the caller's groups in ONE D1 batch of six statements: its tombstone in the
+ * change feed, the delete (only at an accepted version when `acceptedVersions` is given),
  * whether the group is still there, which tells a stale If-Match from a group that never was
- * the caller's.
+ * the caller's, and the reverse index's merge if it was deleted and the index backlog is full.
  */
 export async function deleteSegmentGroup(
   db: Database,
@@ -41,6 +44,7 @@ export async function deleteSegmentGroup(
     db.statement(TOMBSTONE, target.id, organizations, accepted, target.version, target.now, target.deletedBy),
     db.statement(DELETE, target.id, organizations, accepted),
     db.statement(STILL_THERE, target.id, organizations),
+    ...mergeWhenFullStatements(db, WRITTEN, target.id, target.version),
   ]);
   if (deleted!.length > 0) return { outcome: "deleted" };
   return remaining!.length > 0 ? { outcome: "version_mismatch" } : { outcome: "not_found" };

@@ -4,6 +4,7 @@ import { keyTakenSql, priorAnswerOutcome, scopeParam, priorAnswerStatement, stor
 import { foldName } from "../name-search";
 import { recordChangeSql } from "./changes";
 import { missingMembersSql, type SubgroupsDocument } from "./document";
+import { mergeWhenFullStatements } from "./member-index";
 import { GROUP_COLUMNS, type SegmentGroupRow } from "./row";
 
 export interface NewSegmentGroup {
@@ -29,8 +30,8 @@ export type InsertOutcome =
   | PriorAnswerOutcome<SegmentGroupRow>;
 
 // The row, only if its idempotency key (?12, if any) is new and every member names a catalog
-// segment visible to the organization; the insert trigger then writes the reverse index,
-// whose foreign key holds the same line.
+// segment visible to the organization; the insert trigger then queues it for the reverse
+// index (member-index.ts), whose foreign key holds the same line.
 const INSERT = `INSERT INTO segment_groups
     (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator, created_by, updated_by)
   SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?13, ?14, ?14
@@ -49,11 +50,15 @@ const SNAPSHOT = `SELECT json_object(${GROUP_COLUMNS.split(", ").map((column) =>
 
 const RECORD_CREATED = recordChangeSql("created");
 
+// The insert happened (for the reverse index's merge).
+const WRITTEN = "EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1 AND etag = ?2)";
+
 /**
- * Writes a segment group in ONE D1 batch of five statements, whatever its size: the answer
+ * Writes a segment group in ONE D1 batch of eight statements, whatever its size: the answer
  * already stored under the idempotency key (if any), the guarded insert (returning the row as
- * stored), the missing members if it was refused, the key with this answer if it was not, and
- * its "created" event in the change feed if it was not. The batch is one transaction, so a
+ * stored), the missing members if it was refused, the key with this answer if it was not, its
+ * "created" event in the change feed if it was not, and the reverse index's merge if it was
+ * not and the index backlog is full. The batch is one transaction, so a
  * refused create leaves nothing behind, and a key never exists without its group or the
  * reverse. Without a key the idempotency statements write nothing and read next to nothing
  * (one or two rows).
@@ -82,6 +87,7 @@ export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, c
     db.statement(MISSING, group.id, group.subgroups.memberKeys, group.organizationId, scope),
     storeAnswerStatement(db, claim, SNAPSHOT, group.id),
     db.statement(RECORD_CREATED, group.id, group.etag),
+    ...mergeWhenFullStatements(db, WRITTEN, group.id, group.etag),
   ]);
   const replay = priorAnswerOutcome<SegmentGroupRow>(prior, claim);
   if (replay) return replay;

@@ -3,6 +3,7 @@ import { pageWithinBudget } from "../../pagination/page";
 import { jsonParam, sqlParams, type Database } from "../database";
 import { foldName } from "../name-search";
 import { feedStateOf, feedStateStatement, type FeedState } from "./changes";
+import { groupsUsingSegmentSql } from "./member-index";
 import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
 
 export interface SegmentGroupFilters {
@@ -60,10 +61,8 @@ export async function listSegmentGroups(
   if (filters.status !== undefined) where.push(`status = ${param(filters.status ? 1 : 0)}`);
   if (filters.nameQuery !== undefined) where.push(`instr(name_folded, ${param(foldName(filters.nameQuery))}) > 0`);
   if (filters.segment !== undefined) {
-    // Answered from the reverse index alone (its primary key starts with the segment).
-    where.push(
-      `id IN (SELECT group_id FROM segment_group_members WHERE segment_type = ${param(filters.segment.segmentType)} AND segment_id = ${param(filters.segment.segmentId)})`,
-    );
+    // From the reverse index (its primary key starts with the segment) and the index backlog.
+    where.push(`id IN (${groupsUsingSegmentSql(param(filters.segment.segmentType), param(filters.segment.segmentId))})`);
   }
   if (page.after !== undefined) where.push(`(created_at, id) < (${param(page.after[0])}, ${param(page.after[1])})`);
   const order = "ORDER BY created_at DESC, id DESC";

@@ -3,6 +3,7 @@ import { jsonParam, type Database } from "../database";
 import { foldName } from "../name-search";
 import { recordChangeSql } from "./changes";
 import { missingMembersSql, type SubgroupsDocument } from "./document";
+import { mergeWhenFullStatements } from "./member-index";
 import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
 
 export interface SegmentGroupChange {
@@ -41,7 +42,8 @@ export type UpdateOutcome =
 // accepted version, not moved to another organization, every new member visible to the
 // group's organization. Unsent fields (NULL) keep their value. `updated_at` always moves
 // forward: `now`, or one millisecond past the stored value (same millisecond, or a clock
-// behind another isolate's). The update trigger re-indexes members only if the document changed.
+// behind another isolate's). The update trigger queues the group for the reverse index only if
+// the document changed.
 const UPDATE = `UPDATE segment_groups SET
     name = coalesce(?3, name), name_folded = coalesce(?4, name_folded), type = coalesce(?5, type),
     status = coalesce(?6, status), subgroups = coalesce(?7, subgroups), member_count = coalesce(?8, member_count),
@@ -64,10 +66,14 @@ const DIAGNOSE = `SELECT g.organization_id, g.etag,
 
 const RECORD_UPDATED = recordChangeSql("updated");
 
+// The update happened (for the reverse index's merge).
+const WRITTEN = "EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1 AND etag = ?2)";
+
 /**
- * Applies a PATCH in ONE D1 batch of three statements, whatever is sent and however many
+ * Applies a PATCH in ONE D1 batch of six statements, whatever is sent and however many
  * members: the guarded UPDATE (returning the row as stored), what the group looks like if it
- * was refused, and its "updated" event if it was not. The batch is one transaction, so two writers with the same If-Match
+ * was refused, its "updated" event if it was not, and the reverse index's merge if it was not
+ * and the index backlog is full. The batch is one transaction, so two writers with the same If-Match
  * cannot both win, and the outcome is decided on exactly what the UPDATE saw.
  */
 export async function updateSegmentGroup(db: Database, change: SegmentGroupChange): Promise<UpdateOutcome> {
@@ -94,6 +100,7 @@ export async function updateSegmentGroup(db: Database, change: SegmentGroupChang
     ),
     db.statement(DIAGNOSE, change.id, organizations, change.etag, memberKeys),
     db.statement(RECORD_UPDATED, change.id, change.etag),
+    ...mergeWhenFullStatements(db, WRITTEN, change.id, change.etag),
   ]);
   const group = updated![0] as SegmentGroupRow | undefined;
   if (group) return { outcome: "updated", group };

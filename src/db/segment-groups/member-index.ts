@@ -1,0 +1,113 @@
+import type { Database } from "../database";
+
+/**
+ * The reverse index (segment_group_members) and its backlog (segment_group_index_backlog,
+ * migrations/0006). A write queues its group in the backlog (one row, by trigger) instead of
+ * writing one index row per member into a different leaf page each; the index catches up in
+ * merges, which insert every queued group's members at once, sorted, so a page is written once
+ * per merge rather than once per member. Readers never see the lag: for a queued group they
+ * read its document, for any other group the index.
+ *
+ * docs/storage.md ("The index backlog") has the measurements behind these numbers.
+ */
+export const BACKLOG_LIMITS = {
+  /** A write that leaves this many groups queued merges them, in its own batch. */
+  groups: 64,
+  /** ... or this many members (what a reader may have to look through in documents). */
+  members: 20_000,
+  /** The most groups one merge takes (the cron's merge repeats until the backlog is empty). */
+  groupsPerMerge: 256,
+} as const;
+
+const BACKLOG = "segment_group_index_backlog";
+
+// The backlog's size from its two ends (seq is the rowid; members_through a running total),
+// so deciding reads two or three rows however long the queue is.
+const FULL = `(SELECT max(seq) FROM ${BACKLOG}) - (SELECT min(seq) FROM ${BACKLOG}) + 1 >= ${BACKLOG_LIMITS.groups}
+  OR (SELECT members_through FROM ${BACKLOG} ORDER BY seq DESC LIMIT 1)
+    - (SELECT members_through - members FROM ${BACKLOG} ORDER BY seq LIMIT 1) >= ${BACKLOG_LIMITS.members}`;
+
+// The rows one merge takes: the oldest ones, when `due` (SQL) holds. Each merge statement
+// evaluates this alike: the statements before the last leave the backlog untouched.
+const merging = (due: string) =>
+  `WITH merging AS (SELECT seq, group_id, indexed_subgroups FROM ${BACKLOG}
+    WHERE seq < (SELECT min(seq) FROM ${BACKLOG}) + ${BACKLOG_LIMITS.groupsPerMerge} AND (${due}))`;
+
+// (segment_type, segment_id) of every member of the documents in `subgroups` (an SQL column).
+const membersOf = (subgroups: string) =>
+  `json_each(${subgroups}) AS s, json_each(s.value, '$.segment_members') AS m`;
+const MEMBER_KEY = "m.value ->> '$.segment_type', m.value ->> '$.segment_id'";
+
+// 1. Index rows the queued groups' documents no longer hold (a deleted group holds none).
+const REMOVE_STALE = (due: string) => `${merging(due)}
+  DELETE FROM segment_group_members WHERE (segment_type, segment_id, group_id) IN (
+    SELECT ${MEMBER_KEY}, b.group_id FROM merging AS b, ${membersOf("b.indexed_subgroups")}
+    EXCEPT
+    SELECT ${MEMBER_KEY}, g.id FROM merging AS b JOIN segment_groups AS g ON g.id = b.group_id, ${membersOf("g.subgroups")}
+    WHERE b.indexed_subgroups IS NOT NULL)`;
+
+// 2. Every member of the queued groups that still exist, in key order (each leaf page once);
+// the ones already indexed are skipped. The foreign key to the catalog checks each new row.
+const ADD_CURRENT = (due: string) => `${merging(due)}
+  INSERT OR IGNORE INTO segment_group_members (segment_type, segment_id, group_id)
+  SELECT ${MEMBER_KEY}, g.id FROM merging AS b JOIN segment_groups AS g ON g.id = b.group_id, ${membersOf("g.subgroups")}
+  ORDER BY 1, 2, 3`;
+
+// 3. The merged groups leave the backlog.
+const DEQUEUE = (due: string) => `${merging(due)}
+  DELETE FROM ${BACKLOG} WHERE seq IN (SELECT seq FROM merging)`;
+
+const mergeSql = (due: string) => [REMOVE_STALE(due), ADD_CURRENT(due), DEQUEUE(due)] as const;
+
+/**
+ * The three statements a write adds to its own batch, after its write: they merge the backlog
+ * when the write happened (`happened`, SQL over the write's parameters `params`) and left the
+ * backlog full (BACKLOG_LIMITS). Otherwise they read a few rows and write nothing, so a
+ * refused write still writes nothing. The batch is one transaction: a merge is whole or absent.
+ */
+export function mergeWhenFullStatements(db: Database, happened: string, ...params: unknown[]): D1PreparedStatement[] {
+  return mergeSql(`(${happened}) AND (${FULL})`).map((sql) => db.statement(sql, ...params));
+}
+
+/**
+ * Merges the whole backlog, `groupsPerMerge` groups per batch (the Cron Trigger's job, so a
+ * quiet database does not keep a backlog). Returns how many queued groups it merged.
+ */
+export async function mergeBacklog(db: Database): Promise<number> {
+  const queued = () => db.statement(`SELECT count(*) AS queued FROM ${BACKLOG}`);
+  let merged = 0;
+  for (;;) {
+    const results = await db.batch([queued(), ...mergeSql("1").map((sql) => db.statement(sql)), queued()]);
+    const [before, after] = [results[0]!, results[4]!].map((rows) => (rows[0] as { queued: number }).queued);
+    merged += before! - after!;
+    if (after === 0 || after === before) return merged;
+  }
+}
+
+/**
+ * The ids of the groups whose document holds segment (`type`, `id`) (SQL placeholders): from
+ * the index for every group not queued, from the documents of the queued ones. A member is the
+ * exact text `{"segment_id":N,"segment_type":"T"}` in a document (src/db/segment-groups/document.ts
+ * writes it so, and so did every migration), so `instr` finds it without parsing JSON.
+ */
+export function groupsUsingSegmentSql(type: string, id: string): string {
+  return `SELECT group_id FROM segment_group_members WHERE segment_type = ${type} AND segment_id = ${id}
+      AND group_id NOT IN (SELECT group_id FROM ${BACKLOG})
+    UNION ALL
+    SELECT g.id FROM ${BACKLOG} AS b JOIN segment_groups AS g ON g.id = b.group_id
+      WHERE instr(g.subgroups, ${memberTextSql(type, id)}) > 0`;
+}
+
+/** The exact text of member (`type`, `id`) inside a stored document. */
+export function memberTextSql(type: string, id: string): string {
+  return `'{"segment_id":' || CAST(${id} AS INTEGER) || ',"segment_type":"' || ${type} || '"}'`;
+}
+
+/**
+ * Removes the index rows of segment (`type`, `id`) that belong to queued groups: when that
+ * segment is about to leave the catalog, those rows are stale (a queued group that still uses
+ * it keeps the segment in the catalog), and the index's foreign key would refuse the delete.
+ */
+export const STALE_ROWS_OF_SEGMENT = (type: string, id: string) =>
+  `DELETE FROM segment_group_members WHERE segment_type = ${type} AND segment_id = ${id}
+    AND group_id IN (SELECT group_id FROM ${BACKLOG})`;

@@ -1,0 +1,198 @@
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
+import { beforeEach, describe, expect, it } from "vitest";
+import { Database } from "../../src/db/database";
+import { newEtag, newSegmentGroupId } from "../../src/db/ids";
+import { subgroupsDocument } from "../../src/db/segment-groups/document";
+import { deleteSegmentGroup } from "../../src/db/segment-groups/delete";
+import { insertSegmentGroup } from "../../src/db/segment-groups/insert";
+import { BACKLOG_LIMITS, groupsUsingSegmentSql } from "../../src/db/segment-groups/member-index";
+import { updateSegmentGroup } from "../../src/db/segment-groups/update";
+import { deleteUnusedSegment } from "../../src/db/segments/delete";
+import { call, describeResponse } from "../helpers/api";
+import { countRows, mergeIndexBacklog, seedSegments, snapshotTables } from "../helpers/db";
+import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
+import { groupWithMembers, seedBulkCatalog } from "../helpers/large-groups";
+import { tokenFor } from "../helpers/tokens";
+
+beforeEach(async () => {
+  await seedCatalog();
+  // Each test starts from an empty backlog, whatever the file's earlier tests left queued.
+  await mergeIndexBacklog();
+});
+
+const members = (...ids: number[]) => [{ segment_operator: "OR", segment_members: ids.map((segment_id) => ({ segment_id, segment_type: "CONTEXTUAL" })) }];
+
+async function create(body: Record<string, unknown>) {
+  const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup(body) });
+  expect(res.status, describeResponse(res)).toBe(201);
+  return res.body.data.id as string;
+}
+
+async function usersOf(segment: string): Promise<string[]> {
+  const res = await call("GET", `/segment_groups?segment=${segment}&view=summary&limit=100`, { token: await tokenFor([ORG]) });
+  expect(res.status, describeResponse(res)).toBe(200);
+  return (res.body.data as { id: string }[]).map((g) => g.id).sort();
+}
+
+async function indexRowsOf(id: string): Promise<string[]> {
+  const { results } = await env.DB.prepare("SELECT segment_type || ':' || segment_id AS k FROM segment_group_members WHERE group_id = ? ORDER BY 1").bind(id).all<{ k: string }>();
+  return results.map((r) => r.k);
+}
+
+describe("the reverse index's backlog", () => {
+  it("queues a created group instead of indexing it, and answers the reverse lookup from its document until the merge", async () => {
+    const id = await create({ segment_subgroup: members(101, 102) });
+    expect(await countRows("segment_group_index_backlog")).toBe(1);
+    expect(await indexRowsOf(id)).toEqual([]);
+    expect(await usersOf("CONTEXTUAL:101")).toContain(id);
+    expect(await usersOf("CONTEXTUAL:103")).not.toContain(id);
+
+    expect(await mergeIndexBacklog()).toBe(1);
+    expect(await countRows("segment_group_index_backlog")).toBe(0);
+    expect(await indexRowsOf(id)).toEqual(["CONTEXTUAL:101", "CONTEXTUAL:102"]);
+    expect(await usersOf("CONTEXTUAL:101")).toContain(id);
+  });
+
+  it("never answers from index rows a queued group's document no longer holds (PATCH, DELETE)", async () => {
+    const token = await tokenFor([ORG]);
+    await seedSegments([9701, 9702, 9703].map((segment_id) => ({ segment_type: "CONTEXTUAL", segment_id })));
+    const kept = await create({ segment_subgroup: members(9701, 9702) });
+    const gone = await create({ segment_subgroup: members(9701) });
+    await mergeIndexBacklog();
+
+    const patched = await call("PATCH", `/segment_groups/${kept}`, { token, json: { segment_subgroup: members(9702, 9703) } });
+    expect(patched.status, describeResponse(patched)).toBe(200);
+    expect((await call("DELETE", `/segment_groups/${gone}`, { token })).status).toBe(204);
+    // The index still holds both groups' old rows, but neither is answered from them.
+    expect(await indexRowsOf(kept)).toEqual(["CONTEXTUAL:9701", "CONTEXTUAL:9702"]);
+    expect(await usersOf("CONTEXTUAL:9701")).toEqual([]);
+    expect(await usersOf("CONTEXTUAL:9703")).toEqual([kept]);
+
+    expect(await mergeIndexBacklog()).toBe(2);
+    expect(await indexRowsOf(kept)).toEqual(["CONTEXTUAL:9702", "CONTEXTUAL:9703"]);
+    expect(await indexRowsOf(gone)).toEqual([]);
+    expect(await usersOf("CONTEXTUAL:9701")).toEqual([]);
+    expect(await usersOf("CONTEXTUAL:9703")).toEqual([kept]);
+  });
+
+  it("keeps a segment a queued group uses, and deletes one only stale index rows name", async () => {
+    const token = await tokenFor([ORG]);
+    await seedSegments([{ segment_type: "CONTEXTUAL", segment_id: 9801 }, { segment_type: "CONTEXTUAL", segment_id: 9802 }]);
+    const id = await create({ segment_subgroup: members(9801) });
+    const before = await snapshotTables();
+    const refused = await call("DELETE", "/segments/CONTEXTUAL/9801", { token });
+    expect(refused.status, describeResponse(refused)).toBe(409);
+    expect(refused.body.meta.group_count).toBe(1);
+    expect(await snapshotTables()).toEqual(before);
+
+    // Indexed, then moved to another segment: the old row is stale until the next merge, and
+    // the index's foreign key must not keep the segment alive because of it.
+    await mergeIndexBacklog();
+    const patched = await call("PATCH", `/segment_groups/${id}`, { token, json: { segment_subgroup: members(9802) } });
+    expect(patched.status, describeResponse(patched)).toBe(200);
+    expect(await indexRowsOf(id)).toEqual(["CONTEXTUAL:9801"]);
+    const deleted = await call("DELETE", "/segments/CONTEXTUAL/9801", { token });
+    expect(deleted.status, describeResponse(deleted)).toBe(204);
+    expect(await mergeIndexBacklog()).toBe(1);
+    expect(await indexRowsOf(id)).toEqual(["CONTEXTUAL:9802"]);
+  });
+
+  it(`merges in the write that leaves ${BACKLOG_LIMITS.groups} groups queued, in that write's batch`, async () => {
+    await seedSegments([{ segment_type: "CONTEXTUAL", segment_id: 9601 }]);
+    const indexed = await countRows("segment_group_members");
+    const ids: string[] = [];
+    for (let i = 0; i < BACKLOG_LIMITS.groups - 1; i++) ids.push(await create({ segment_subgroup: members(101) }));
+    expect(await countRows("segment_group_index_backlog")).toBe(BACKLOG_LIMITS.groups - 1);
+    expect(await countRows("segment_group_members")).toBe(indexed);
+
+    // A refused write does not merge: it writes nothing.
+    const before = await snapshotTables();
+    const refused = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup({ segment_subgroup: members(424242) }) });
+    expect(refused.status, describeResponse(refused)).toBe(404);
+    expect(await snapshotTables()).toEqual(before);
+
+    ids.push(await create({ segment_subgroup: members(101, 9601) }));
+    expect(await countRows("segment_group_index_backlog")).toBe(0);
+    expect(await countRows("segment_group_members")).toBe(indexed + BACKLOG_LIMITS.groups + 1);
+    expect(await usersOf("CONTEXTUAL:9601")).toEqual([ids.at(-1)]);
+  });
+
+  it(`merges in the write that leaves ${BACKLOG_LIMITS.members.toLocaleString("en")} members queued`, async () => {
+    await seedBulkCatalog(5000);
+    const perGroup = 5000;
+    const indexed = await countRows("segment_group_members");
+    for (let i = 0; i < BACKLOG_LIMITS.members / perGroup - 1; i++) {
+      const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: groupWithMembers(perGroup) });
+      expect(res.status, describeResponse(res)).toBe(201);
+    }
+    expect(await countRows("segment_group_members")).toBe(indexed);
+    const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: groupWithMembers(perGroup) });
+    expect(res.status, describeResponse(res)).toBe(201);
+    expect(await countRows("segment_group_index_backlog")).toBe(0);
+    expect(await countRows("segment_group_members")).toBe(indexed + BACKLOG_LIMITS.members);
+  });
+
+  it("answers every reverse lookup and segment delete as the documents say, through any order of writes and merges", async () => {
+    const catalog = [9901, 9902, 9903, 9904, 9905];
+    const subset = fc.uniqueArray(fc.constantFrom(...catalog), { minLength: 1, maxLength: 4 });
+    const step = fc.oneof(
+      fc.record({ op: fc.constant("create" as const), segments: subset }),
+      fc.record({ op: fc.constant("patch" as const), pick: fc.nat(), segments: subset }),
+      fc.record({ op: fc.constant("delete" as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant("dropSegment" as const), segment: fc.constantFrom(...catalog) }),
+      fc.record({ op: fc.constant("merge" as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
+        await env.DB.batch(["segment_group_index_backlog", "segment_group_members", "segment_group_changes", "segment_groups"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
+        await seedSegments(catalog.map((segment_id) => ({ segment_type: "CONTEXTUAL", segment_id })));
+        const db = new Database(env.DB);
+        const groups = new Map<string, number[]>();
+        const stored = new Set(catalog);
+        const doc = (ids: number[]) => subgroupsDocument([{ segment_operator: "OR", exclude: false, segment_members: ids.map((segment_id) => ({ segment_id, segment_type: "CONTEXTUAL" as const })) }]);
+        const now = () => new Date().toISOString();
+        for (const s of steps) {
+          const ids = [...groups.keys()];
+          if (s.op === "create") {
+            const wanted = s.segments.filter((x) => stored.has(x));
+            if (wanted.length === 0) continue;
+            const id = newSegmentGroupId(Date.now());
+            const out = await insertSegmentGroup(db, { id, organizationId: ORG, name: "p", type: "CONTEXTUAL", status: true, subgroupOperator: "AND", subgroups: doc(wanted), now: now(), etag: newEtag(), createdBy: null });
+            expect(out.outcome).toBe("created");
+            groups.set(id, wanted);
+          } else if (s.op === "patch" && ids.length > 0) {
+            const wanted = s.segments.filter((x) => stored.has(x));
+            if (wanted.length === 0) continue;
+            const id = ids[s.pick % ids.length]!;
+            const out = await updateSegmentGroup(db, { id, organizationIds: [ORG], acceptedVersions: null, subgroups: doc(wanted), now: now(), etag: newEtag(), updatedBy: null });
+            expect(out.outcome).toBe("updated");
+            groups.set(id, wanted);
+          } else if (s.op === "delete" && ids.length > 0) {
+            const id = ids[s.pick % ids.length]!;
+            expect((await deleteSegmentGroup(db, { id, organizationIds: [ORG], acceptedVersions: null, version: newEtag(), now: now(), deletedBy: null })).outcome).toBe("deleted");
+            groups.delete(id);
+          } else if (s.op === "dropSegment" && stored.has(s.segment)) {
+            const users = [...groups.values()].filter((g) => g.includes(s.segment)).length;
+            const out = await deleteUnusedSegment(db, { segmentType: "CONTEXTUAL", segmentId: s.segment }, [ORG]);
+            expect(out).toEqual(users > 0 ? { outcome: "in_use", groupCount: users } : { outcome: "deleted" });
+            if (users === 0) stored.delete(s.segment);
+          } else if (s.op === "merge") {
+            await mergeIndexBacklog();
+          }
+          for (const segment of catalog) {
+            const { results } = await env.DB.prepare(groupsUsingSegmentSql("?1", "?2")).bind("CONTEXTUAL", segment).all<{ group_id: string }>();
+            const expected = [...groups].filter(([, g]) => g.includes(segment)).map(([id]) => id).sort();
+            expect(results.map((r) => r.group_id).sort(), `users of ${segment} after ${JSON.stringify(s)}`).toEqual(expected);
+          }
+        }
+        // Once merged, the index is exactly the documents' distinct segments.
+        await mergeIndexBacklog();
+        const { results } = await env.DB.prepare("SELECT group_id, segment_id FROM segment_group_members ORDER BY 1, 2").all<{ group_id: string; segment_id: number }>();
+        const expected = [...groups].flatMap(([id, g]) => [...g].sort((a, b) => a - b).map((segment_id) => ({ group_id: id, segment_id }))).sort((a, b) => (a.group_id < b.group_id ? -1 : a.group_id > b.group_id ? 1 : a.segment_id - b.segment_id));
+        expect(results).toEqual(expected);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
