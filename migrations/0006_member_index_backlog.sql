@@ -61,7 +61,7 @@ END;
 -- A segment a queued group's document names (src/db/segment-groups/member-index.ts reads a
 -- member as this exact text) cannot leave the catalog; indexed groups are the foreign key's.
 CREATE TRIGGER `segments_in_use_by_backlog` BEFORE DELETE ON `segments`
-WHEN EXISTS (SELECT 1 FROM `segment_group_index_backlog` AS b JOIN `segment_groups` AS g ON g.`id` = b.`group_id`
+WHEN EXISTS (SELECT 1 FROM `segment_group_index_backlog` AS b CROSS JOIN `segment_groups` AS g ON g.`id` = b.`group_id`
 	WHERE instr(g.`subgroups`, '{"segment_id":' || OLD.`segment_id` || ',"segment_type":"' || OLD.`segment_type` || '"}') > 0)
 BEGIN
 	SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed: a queued segment group uses this segment');

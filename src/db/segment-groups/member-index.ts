@@ -38,19 +38,20 @@ const membersOf = (subgroups: string) =>
   `json_each(${subgroups}) AS s, json_each(s.value, '$.segment_members') AS m`;
 const MEMBER_KEY = "m.value ->> '$.segment_type', m.value ->> '$.segment_id'";
 
-// 1. Index rows the queued groups' documents no longer hold (a deleted group holds none).
-const REMOVE_STALE = (due: string) => `${merging(due)}
-  DELETE FROM segment_group_members WHERE (segment_type, segment_id, group_id) IN (
+// 1. Index rows the queued groups' documents no longer hold (a deleted group holds none). The
+// difference is a named table so that SQLite looks each of its rows up by primary key.
+const REMOVE_STALE = (due: string) => `${merging(due)}, stale (segment_type, segment_id, group_id) AS (
     SELECT ${MEMBER_KEY}, b.group_id FROM merging AS b, ${membersOf("b.indexed_subgroups")}
     EXCEPT
-    SELECT ${MEMBER_KEY}, g.id FROM merging AS b JOIN segment_groups AS g ON g.id = b.group_id, ${membersOf("g.subgroups")}
-    WHERE b.indexed_subgroups IS NOT NULL)`;
+    SELECT ${MEMBER_KEY}, g.id FROM merging AS b CROSS JOIN segment_groups AS g ON g.id = b.group_id, ${membersOf("g.subgroups")}
+    WHERE b.indexed_subgroups IS NOT NULL)
+  DELETE FROM segment_group_members WHERE (segment_type, segment_id, group_id) IN (SELECT * FROM stale)`;
 
 // 2. Every member of the queued groups that still exist, in key order (each leaf page once);
 // the ones already indexed are skipped. The foreign key to the catalog checks each new row.
 const ADD_CURRENT = (due: string) => `${merging(due)}
   INSERT OR IGNORE INTO segment_group_members (segment_type, segment_id, group_id)
-  SELECT ${MEMBER_KEY}, g.id FROM merging AS b JOIN segment_groups AS g ON g.id = b.group_id, ${membersOf("g.subgroups")}
+  SELECT ${MEMBER_KEY}, g.id FROM merging AS b CROSS JOIN segment_groups AS g ON g.id = b.group_id, ${membersOf("g.subgroups")}
   ORDER BY 1, 2, 3`;
 
 // 3. The merged groups leave the backlog.
@@ -89,12 +90,13 @@ export async function mergeBacklog(db: Database): Promise<number> {
  * the index for every group not queued, from the documents of the queued ones. A member is the
  * exact text `{"segment_id":N,"segment_type":"T"}` in a document (src/db/segment-groups/document.ts
  * writes it so, and so did every migration), so `instr` finds it without parsing JSON.
+ * CROSS JOIN keeps SQLite from scanning every group to find the few queued ones.
  */
 export function groupsUsingSegmentSql(type: string, id: string): string {
   return `SELECT group_id FROM segment_group_members WHERE segment_type = ${type} AND segment_id = ${id}
       AND group_id NOT IN (SELECT group_id FROM ${BACKLOG})
     UNION ALL
-    SELECT g.id FROM ${BACKLOG} AS b JOIN segment_groups AS g ON g.id = b.group_id
+    SELECT g.id FROM ${BACKLOG} AS b CROSS JOIN segment_groups AS g ON g.id = b.group_id
       WHERE instr(g.subgroups, ${memberTextSql(type, id)}) > 0`;
 }
 
