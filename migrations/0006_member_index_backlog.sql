@@ -21,31 +21,40 @@ CREATE UNIQUE INDEX `segment_group_index_backlog_group_idx` ON `segment_group_in
 DROP TRIGGER `segment_groups_members_insert`;--> statement-breakpoint
 DROP TRIGGER `segment_groups_members_update`;--> statement-breakpoint
 DROP TRIGGER `segment_groups_members_delete`;--> statement-breakpoint
+-- The index's foreign key to the catalog now only acts at merges, so these keep its promise at
+-- write time, and more: a document is stored only if every member names a catalog segment
+-- visible to the group's organization (global, or its own). RAISE(IGNORE) skips the row, so
+-- the API's guarded INSERT or UPDATE just changes nothing and its batch then says which
+-- members are missing. It is the write's one catalog check.
+CREATE TRIGGER `segment_groups_members_visible_insert` BEFORE INSERT ON `segment_groups`
+WHEN EXISTS (SELECT 1 FROM json_each(NEW.`subgroups`) AS s, json_each(s.value, '$.segment_members') AS m
+	WHERE NOT EXISTS (SELECT 1 FROM `segments` AS c
+		WHERE c.`segment_type` = m.value ->> '$.segment_type' AND c.`segment_id` = m.value ->> '$.segment_id'
+			AND (c.`organization_id` IS NULL OR c.`organization_id` = NEW.`organization_id`)))
+BEGIN
+	SELECT RAISE(IGNORE);
+END;--> statement-breakpoint
+CREATE TRIGGER `segment_groups_members_visible_update` BEFORE UPDATE OF `subgroups`, `organization_id` ON `segment_groups`
+WHEN (OLD.`subgroups` IS NOT NEW.`subgroups` OR OLD.`organization_id` IS NOT NEW.`organization_id`)
+	AND EXISTS (SELECT 1 FROM json_each(NEW.`subgroups`) AS s, json_each(s.value, '$.segment_members') AS m
+	WHERE NOT EXISTS (SELECT 1 FROM `segments` AS c
+		WHERE c.`segment_type` = m.value ->> '$.segment_type' AND c.`segment_id` = m.value ->> '$.segment_id'
+			AND (c.`organization_id` IS NULL OR c.`organization_id` = NEW.`organization_id`)))
+BEGIN
+	SELECT RAISE(IGNORE);
+END;--> statement-breakpoint
 -- One backlog row per group whose index rows may differ from its document. `indexed_subgroups`
 -- is the document the index holds for it (NULL: none yet), so a merge knows what to remove; a
 -- group already queued keeps its first row, whose document is still what the index holds.
 -- `members` is the work the row stands for; `members_through` is the running total of
--- `members` along the queue, so the backlog's size is read from its two ends. The index's
--- foreign key to the catalog now acts at merges, so the triggers keep its promise at write
--- time: a document naming no catalog segment, or the delete of a segment a queued group
--- names, is refused as the foreign key would.
+-- `members` along the queue, so the backlog's size is read from its two ends.
 CREATE TRIGGER `segment_groups_backlog_insert` AFTER INSERT ON `segment_groups` BEGIN
-	-- The index's foreign key, kept at write time: every member names a catalog segment.
-	SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed: a member names no catalog segment') WHERE EXISTS (
-		SELECT 1 FROM json_each(NEW.`subgroups`) AS s, json_each(s.value, '$.segment_members') AS m
-		WHERE NOT EXISTS (SELECT 1 FROM `segments` AS c
-			WHERE c.`segment_type` = m.value ->> '$.segment_type' AND c.`segment_id` = m.value ->> '$.segment_id'));
 	INSERT OR IGNORE INTO `segment_group_index_backlog` (`group_id`, `members`, `members_through`, `indexed_subgroups`)
 	VALUES (NEW.`id`, NEW.`member_count`,
 		NEW.`member_count` + coalesce((SELECT `members_through` FROM `segment_group_index_backlog` ORDER BY `seq` DESC LIMIT 1), 0), NULL);
 END;--> statement-breakpoint
 CREATE TRIGGER `segment_groups_backlog_update` AFTER UPDATE OF `subgroups` ON `segment_groups`
 WHEN OLD.`subgroups` IS NOT NEW.`subgroups` BEGIN
-	-- The index's foreign key, kept at write time: every member names a catalog segment.
-	SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed: a member names no catalog segment') WHERE EXISTS (
-		SELECT 1 FROM json_each(NEW.`subgroups`) AS s, json_each(s.value, '$.segment_members') AS m
-		WHERE NOT EXISTS (SELECT 1 FROM `segments` AS c
-			WHERE c.`segment_type` = m.value ->> '$.segment_type' AND c.`segment_id` = m.value ->> '$.segment_id'));
 	INSERT OR IGNORE INTO `segment_group_index_backlog` (`group_id`, `members`, `members_through`, `indexed_subgroups`)
 	VALUES (NEW.`id`, OLD.`member_count` + NEW.`member_count`,
 		OLD.`member_count` + NEW.`member_count` + coalesce((SELECT `members_through` FROM `segment_group_index_backlog` ORDER BY `seq` DESC LIMIT 1), 0),

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ALL_PERMISSIONS, startLocalIssuer } from "./local-issuer.ts";
+import { catalog, groupBody, LARGE_GROUP } from "../bench/workload.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
@@ -51,7 +52,7 @@ process.on("SIGINT", () => void stop().then(() => process.exit(130)));
 try {
   await waitForHealth();
   const token = await issuer.mint({ organization_ids: [1234], permissions: ALL_PERMISSIONS });
-  const send = requestsFor(scenario, token);
+  const send = await requestsFor(scenario, token);
   await load(send, 200); // warm-up, outside the profile
 
   const inspector = await connectInspector();
@@ -71,15 +72,22 @@ try {
   await stop();
 }
 
-function requestsFor(name: string, token: string): () => Promise<Response> {
+async function requestsFor(name: string, token: string): Promise<() => Promise<Response>> {
   const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
   const group = {
     name: "Profiled", type: "CONTEXTUAL", organization_id: 1234, status: true,
     segment_subgroup: [{ segment_operator: "AND", segment_members: [101, 102, 103].map((id) => ({ segment_id: id, segment_type: "CONTEXTUAL" })) }],
   };
   if (name === "create3") return () => fetch(`${API}/segment_groups`, { method: "POST", headers, body: JSON.stringify(group) });
+  if (name === "create1000") {
+    // The bench's catalog and 1,000-member group (bench/workload.ts), loaded through the API.
+    const seeded = await fetch(`${API}/segments/bulk`, { method: "POST", headers, body: JSON.stringify({ items: catalog() }) });
+    if (!seeded.ok) throw new Error(`profile: seeding the catalog answered ${seeded.status}: ${await seeded.text()}`);
+    const body = JSON.stringify(groupBody("Profiled", LARGE_GROUP));
+    return () => fetch(`${API}/segment_groups`, { method: "POST", headers, body });
+  }
   if (name === "health") return () => fetch(`${API}/health`);
-  throw new Error(`profile: unknown scenario ${name} (create3, health)`);
+  throw new Error(`profile: unknown scenario ${name} (create3, create1000, health)`);
 }
 
 async function load(send: () => Promise<Response>, count: number) {

@@ -245,6 +245,8 @@ describe("migrations over existing data", () => {
       "trigger segment_groups_backlog_delete",
       "trigger segment_groups_backlog_insert",
       "trigger segment_groups_backlog_update",
+      "trigger segment_groups_members_visible_insert",
+      "trigger segment_groups_members_visible_update",
       "trigger segments_in_use_by_backlog",
     ]);
     // The reverse index is its own primary key: no rowid table behind it.

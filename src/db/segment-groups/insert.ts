@@ -29,16 +29,17 @@ export type InsertOutcome =
   /** The Idempotency-Key was used before: its answer's rows, or a different request under it (nothing written). */
   | PriorAnswerOutcome<SegmentGroupRow>;
 
-// The row, only if its idempotency key (?12, if any) is new and every member names a catalog
-// segment visible to the organization; the insert trigger then queues it for the reverse
-// index (member-index.ts), whose foreign key holds the same line.
+// The row, only if its idempotency key (?11, if any) is new. A BEFORE INSERT trigger
+// (migrations/0006) skips it unless every member names a catalog segment visible to the
+// organization: the write's one catalog check, made by the database for every writer. The
+// insert trigger then queues the group for the reverse index (member-index.ts).
 const INSERT = `INSERT INTO segment_groups
     (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator, created_by, updated_by)
-  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?13, ?14, ?14
-  WHERE NOT ${keyTakenSql("?12")} AND NOT EXISTS (${missingMembersSql("?11", "?2")})
+  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?12, ?13, ?13
+  WHERE NOT ${keyTakenSql("?11")}
   RETURNING ${GROUP_COLUMNS}`;
 
-// Which members are missing, evaluated only when the insert did not happen for that reason
+// Which members are missing, evaluated only when the insert did not happen and not for its key
 // (SQLite checks a constant condition once, before reading any member).
 const MISSING = `SELECT member_index FROM (${missingMembersSql("?2", "?3")})
   WHERE NOT EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1) AND NOT ${keyTakenSql("?4")}`;
@@ -79,7 +80,6 @@ export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, c
       group.subgroups.memberCount,
       group.now,
       group.etag,
-      group.subgroups.memberKeys,
       scope,
       group.subgroupOperator,
       group.createdBy,

@@ -14,7 +14,7 @@ export const BACKLOG_LIMITS = {
   /** A write that leaves this many groups queued merges them, in its own batch. */
   groups: 64,
   /** ... or this many members (what a reader may have to look through in documents). */
-  members: 20_000,
+  members: 50_000,
   /** The most groups one merge takes (the cron's merge repeats until the backlog is empty). */
   groupsPerMerge: 256,
 } as const;

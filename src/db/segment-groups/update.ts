@@ -39,21 +39,21 @@ export type UpdateOutcome =
   | { outcome: "segments_not_found"; missingMembers: number[] };
 
 // Every condition a change must meet, in the WHERE of one UPDATE: the caller's group, at an
-// accepted version, not moved to another organization, every new member visible to the
-// group's organization. Unsent fields (NULL) keep their value. `updated_at` always moves
+// accepted version, not moved to another organization; and a BEFORE UPDATE trigger
+// (migrations/0006) skips the row unless every new member is visible to the group's
+// organization. Unsent fields (NULL) keep their value. `updated_at` always moves
 // forward: `now`, or one millisecond past the stored value (same millisecond, or a clock
 // behind another isolate's). The update trigger queues the group for the reverse index only if
 // the document changed.
 const UPDATE = `UPDATE segment_groups SET
     name = coalesce(?3, name), name_folded = coalesce(?4, name_folded), type = coalesce(?5, type),
     status = coalesce(?6, status), subgroups = coalesce(?7, subgroups), member_count = coalesce(?8, member_count),
-    subgroup_operator = coalesce(?14, subgroup_operator),
+    subgroup_operator = coalesce(?13, subgroup_operator),
     updated_at = CASE WHEN ?9 > updated_at THEN ?9 ELSE strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds') END,
-    etag = ?10, updated_by = ?15
+    etag = ?10, updated_by = ?14
   WHERE id = ?1 AND ${inOrganizationsSql("organization_id", "?2")}
     AND (?11 IS NULL OR etag IN (SELECT value FROM json_each(?11)))
     AND (?12 IS NULL OR organization_id = ?12)
-    AND NOT EXISTS (${missingMembersSql("?13", "segment_groups.organization_id")})
   RETURNING ${GROUP_COLUMNS}`;
 
 // Read after the UPDATE in the same transaction: when the group did not take the new version,
@@ -94,7 +94,6 @@ export async function updateSegmentGroup(db: Database, change: SegmentGroupChang
       change.etag,
       change.acceptedVersions === null ? null : jsonParam(change.acceptedVersions),
       change.organizationId ?? null,
-      memberKeys,
       change.subgroupOperator ?? null,
       change.updatedBy,
     ),
