@@ -59,53 +59,54 @@ export const segmentGroups = sqliteTable(
     // The token `sub` of the create and of the last write; NULL for rows written before 0004.
     createdBy: text("created_by"),
     updatedBy: text("updated_by"),
+    // The group's key in the reverse index (migrations/0006): a small integer instead of the
+    // 36-character id in every index row. Set by the insert; never changes.
+    indexKey: integer("index_key"),
   },
   (t) => [
     // Listing is per organization, newest first.
     index("segment_groups_organization_created_idx").on(t.organizationId, t.createdAt, t.id),
+    uniqueIndex("segment_groups_index_key_idx").on(t.indexKey),
     check("segment_groups_type_check", sql`${t.type} IN ('CONTEXTUAL', 'AUDIENCE')`),
     check("segment_groups_status_check", sql`${t.status} IN (0, 1)`),
   ],
 );
 
 /**
- * The reverse index of group membership: one row per distinct catalog segment of a group
- * (a segment in two subgroups is one row). The group's JSON document is the source; triggers
- * on segment_groups keep these rows in step (migrations/0002), and the foreign key means a
- * catalog segment cannot disappear while a group uses it. WITHOUT ROWID and keyed segment
- * first, it is its own index for "which groups use segment X" and for that foreign key
- * check: one B-tree write per member.
+ * The reverse index of group membership: one row per distinct catalog segment of a group (a
+ * segment in two subgroups is one row), the group named by its `index_key`. The group's JSON
+ * document is the source; merges of the backlog below keep these rows in step
+ * (src/db/segment-groups/member-index.ts). WITHOUT ROWID and keyed segment first, it is its own
+ * index for "which groups use segment X". No foreign key: the catalog's integrity is kept by
+ * triggers at write time (migrations/0006), and a key per row would be checked at every merge.
  */
 export const segmentGroupMembers = sqliteTable(
   "segment_group_members",
   {
     segmentType: text("segment_type", { enum: SEGMENT_TYPES }).notNull(),
     segmentId: integer("segment_id").notNull(),
-    groupId: text("group_id").notNull(),
+    groupKey: integer("group_key").notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.segmentType, t.segmentId, t.groupId] }),
-    foreignKey({ columns: [t.segmentType, t.segmentId], foreignColumns: [segments.segmentType, segments.segmentId] }),
-  ],
+  (t) => [primaryKey({ columns: [t.segmentType, t.segmentId, t.groupKey] })],
 );
 
 /**
  * The reverse index's backlog: the groups whose rows in segment_group_members may differ from
  * their document, queued by triggers on segment_groups in the write's own transaction
  * (migrations/0006) and emptied by merges (src/db/segment-groups/member-index.ts). Readers of the
- * index read these groups' documents instead. `indexed_subgroups` is the document the index
+ * index read these groups' documents instead. `group_key` is the group's `index_key`. `indexed_subgroups` is the document the index
  * holds for the group (NULL: none); `members_through` is the running total of `members`.
  */
 export const segmentGroupIndexBacklog = sqliteTable(
   "segment_group_index_backlog",
   {
     seq: integer("seq").primaryKey(),
-    groupId: text("group_id").notNull(),
+    groupKey: integer("group_key").notNull(),
     members: integer("members").notNull(),
     membersThrough: integer("members_through").notNull(),
     indexedSubgroups: text("indexed_subgroups"),
   },
-  (t) => [uniqueIndex("segment_group_index_backlog_group_idx").on(t.groupId)],
+  (t) => [uniqueIndex("segment_group_index_backlog_group_idx").on(t.groupKey)],
 );
 
 /**

@@ -6,7 +6,7 @@ import { newEtag, newSegmentGroupId } from "../../src/db/ids";
 import { subgroupsDocument } from "../../src/db/segment-groups/document";
 import { deleteSegmentGroup } from "../../src/db/segment-groups/delete";
 import { insertSegmentGroup } from "../../src/db/segment-groups/insert";
-import { BACKLOG_LIMITS, groupsUsingSegmentSql } from "../../src/db/segment-groups/member-index";
+import { BACKLOG_LIMITS, groupKeysUsingSegmentSql } from "../../src/db/segment-groups/member-index";
 import { updateSegmentGroup } from "../../src/db/segment-groups/update";
 import { deleteUnusedSegment } from "../../src/db/segments/delete";
 import { call, describeResponse } from "../helpers/api";
@@ -35,8 +35,17 @@ async function usersOf(segment: string): Promise<string[]> {
   return (res.body.data as { id: string }[]).map((g) => g.id).sort();
 }
 
+async function keyOf(id: string): Promise<number> {
+  return (await env.DB.prepare("SELECT index_key FROM segment_groups WHERE id = ?").bind(id).first<{ index_key: number }>())!.index_key;
+}
+
+async function indexRowsOfKey(key: number): Promise<string[]> {
+  const { results } = await env.DB.prepare("SELECT segment_type || ':' || segment_id AS k FROM segment_group_members WHERE group_key = ? ORDER BY 1").bind(key).all<{ k: string }>();
+  return results.map((r) => r.k);
+}
+
 async function indexRowsOf(id: string): Promise<string[]> {
-  const { results } = await env.DB.prepare("SELECT segment_type || ':' || segment_id AS k FROM segment_group_members WHERE group_id = ? ORDER BY 1").bind(id).all<{ k: string }>();
+  const { results } = await env.DB.prepare("SELECT segment_type || ':' || segment_id AS k FROM segment_group_members WHERE group_key = (SELECT index_key FROM segment_groups WHERE id = ?) ORDER BY 1").bind(id).all<{ k: string }>();
   return results.map((r) => r.k);
 }
 
@@ -60,18 +69,20 @@ describe("the reverse index's backlog", () => {
     const kept = await create({ segment_subgroup: members(9701, 9702) });
     const gone = await create({ segment_subgroup: members(9701) });
     await mergeIndexBacklog();
+    const goneKey = await keyOf(gone);
 
     const patched = await call("PATCH", `/segment_groups/${kept}`, { token, json: { segment_subgroup: members(9702, 9703) } });
     expect(patched.status, describeResponse(patched)).toBe(200);
     expect((await call("DELETE", `/segment_groups/${gone}`, { token })).status).toBe(204);
     // The index still holds both groups' old rows, but neither is answered from them.
     expect(await indexRowsOf(kept)).toEqual(["CONTEXTUAL:9701", "CONTEXTUAL:9702"]);
+    expect(await indexRowsOfKey(goneKey)).toEqual(["CONTEXTUAL:9701"]);
     expect(await usersOf("CONTEXTUAL:9701")).toEqual([]);
     expect(await usersOf("CONTEXTUAL:9703")).toEqual([kept]);
 
     expect(await mergeIndexBacklog()).toBe(2);
     expect(await indexRowsOf(kept)).toEqual(["CONTEXTUAL:9702", "CONTEXTUAL:9703"]);
-    expect(await indexRowsOf(gone)).toEqual([]);
+    expect(await indexRowsOfKey(goneKey)).toEqual([]);
     expect(await usersOf("CONTEXTUAL:9701")).toEqual([]);
     expect(await usersOf("CONTEXTUAL:9703")).toEqual([kept]);
   });
@@ -181,14 +192,16 @@ describe("the reverse index's backlog", () => {
             await mergeIndexBacklog();
           }
           for (const segment of catalog) {
-            const { results } = await env.DB.prepare(groupsUsingSegmentSql("?1", "?2")).bind("CONTEXTUAL", segment).all<{ group_id: string }>();
+            const { results } = await env.DB.prepare(`SELECT id AS group_id FROM segment_groups WHERE index_key IN (${groupKeysUsingSegmentSql("?1", "?2")})`)
+              .bind("CONTEXTUAL", segment)
+              .all<{ group_id: string }>();
             const expected = [...groups].filter(([, g]) => g.includes(segment)).map(([id]) => id).sort();
             expect(results.map((r) => r.group_id).sort(), `users of ${segment} after ${JSON.stringify(s)}`).toEqual(expected);
           }
         }
         // Once merged, the index is exactly the documents' distinct segments.
         await mergeIndexBacklog();
-        const { results } = await env.DB.prepare("SELECT group_id, segment_id FROM segment_group_members ORDER BY 1, 2").all<{ group_id: string; segment_id: number }>();
+        const { results } = await env.DB.prepare("SELECT g.id AS group_id, x.segment_id FROM segment_group_members AS x LEFT JOIN segment_groups AS g ON g.index_key = x.group_key ORDER BY 1, 2").all<{ group_id: string; segment_id: number }>();
         const expected = [...groups].flatMap(([id, g]) => [...g].sort((a, b) => a - b).map((segment_id) => ({ group_id: id, segment_id }))).sort((a, b) => (a.group_id < b.group_id ? -1 : a.group_id > b.group_id ? 1 : a.segment_id - b.segment_id));
         expect(results).toEqual(expected);
       }),

@@ -189,46 +189,65 @@ describe("migrations over existing data", () => {
     expect(ddl!.sql).toMatch(/WITHOUT ROWID\s*$/);
   });
 
-  it("0006_member_index_backlog keeps the complete index, starts an empty backlog, and queues later writes, with foreign keys on", async () => {
+  it("0006_member_index_backlog re-keys the complete index by index_key, starts an empty backlog, and queues later writes, with foreign keys on", async () => {
     const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0006_");
     await applyD1Migrations(db, before);
     expect(await db.prepare("PRAGMA foreign_keys").first()).toEqual({ foreign_keys: 1 });
     const now = "2026-01-01T00:00:00.000Z";
-    const [a, b] = ["00000000-0000-7000-8000-00000000006a", "00000000-0000-7000-8000-00000000006b"];
-    const group = (id: string, ids: number[]) =>
+    const [a, b, c] = ["00000000-0000-7000-8000-00000000006a", "00000000-0000-7000-8000-00000000006b", "00000000-0000-7000-8000-00000000006c"];
+    const docOf = (ids: number[]) =>
+      subgroupsDocument([{ segment_operator: "OR", exclude: false, segment_members: ids.map((segment_id) => ({ segment_id, segment_type: "CONTEXTUAL" as const })) }]).json;
+    const group = (id: string, ids: number[], createdAt = now) =>
       db.prepare(
         `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
          VALUES (?1, 1234, 'G', 'CONTEXTUAL', 1, ?2, ?2, 'g', 'e', ?3, ?4)`,
-      ).bind(id, now, subgroupsDocument([{ segment_operator: "OR", exclude: false, segment_members: ids.map((segment_id) => ({ segment_id, segment_type: "CONTEXTUAL" as const })) }]).json, ids.length);
+      ).bind(id, createdAt, docOf(ids), ids.length);
     await db.batch([
       db.prepare("INSERT INTO segments (segment_type, segment_id, name, name_folded, created_at, updated_at) VALUES ('CONTEXTUAL', 61, 'x', 'x', ?1, ?1), ('CONTEXTUAL', 62, 'y', 'y', ?1, ?1), ('CONTEXTUAL', 63, 'z', 'z', ?1, ?1)").bind(now),
-      // Indexed by 0002's triggers, as the schema before 0006 did.
+      // Indexed by 0002's triggers, as the schema before 0006 did; b is older than a.
       group(a, [61, 62]),
+      group(b, [62], "2025-12-31T00:00:00.000Z"),
     ]);
-    const indexRows = async () => (await db.prepare("SELECT segment_id, group_id FROM segment_group_members WHERE group_id IN (?1, ?2) ORDER BY 1, 2").bind(a, b).all()).results;
-    const indexedBefore = await indexRows();
-    const indexedTotal = ((await db.prepare("SELECT count(*) AS n FROM segment_group_members").first()) as { n: number }).n;
-    expect(indexedBefore).toEqual([{ segment_id: 61, group_id: a }, { segment_id: 62, group_id: a }]);
+    const byId = async () => (await db.prepare("SELECT group_id, segment_id FROM segment_group_members ORDER BY 1, 2").all()).results;
+    const indexedBefore = await byId();
 
     await applyD1Migrations(db, [...before, migration("0006_")]);
 
-    expect(await indexRows()).toEqual(indexedBefore);
+    // Every group got a key in creation order, and the index holds exactly the same rows by key.
+    const keys = (await db.prepare("SELECT id, index_key FROM segment_groups ORDER BY created_at, id").all<{ id: string; index_key: number }>()).results;
+    expect(keys.map((k) => k.index_key)).toEqual(keys.map((_, i) => i + 1));
+    const idOf = new Map(keys.map((k) => [k.index_key, k.id]));
+    const byKey = async () =>
+      (await db.prepare("SELECT group_key, segment_id FROM segment_group_members ORDER BY 1, 2").all<{ group_key: number; segment_id: number }>()).results
+        .map((r) => ({ group_id: idOf.get(r.group_key), segment_id: r.segment_id }))
+        .sort((x, y) => (x.group_id! < y.group_id! ? -1 : x.group_id! > y.group_id! ? 1 : x.segment_id - y.segment_id));
+    expect(await byKey()).toEqual(indexedBefore);
+    expect(indexedBefore).toContainEqual({ group_id: a, segment_id: 61 });
     expect(await db.prepare("SELECT count(*) AS n FROM segment_group_index_backlog").first()).toEqual({ n: 0 });
-    expect(await db.prepare("SELECT count(*) AS n FROM segment_group_members").first()).toEqual({ n: indexedTotal });
-    // Writes now queue instead of indexing; a merge brings the index level with the documents.
-    await group(b, [63]).run();
-    await db.prepare("UPDATE segment_groups SET subgroups = ?2, member_count = 1 WHERE id = ?1").bind(a, subgroupsDocument([{ segment_operator: "OR", exclude: false, segment_members: [{ segment_id: 63, segment_type: "CONTEXTUAL" }] }]).json).run();
-    expect(await indexRows()).toEqual(indexedBefore);
-    expect((await db.prepare("SELECT group_id, members, members_through, indexed_subgroups IS NULL AS fresh FROM segment_group_index_backlog ORDER BY seq").all()).results).toEqual([
-      { group_id: b, members: 1, members_through: 1, fresh: 1 },
-      { group_id: a, members: 3, members_through: 4, fresh: 0 },
+    const ddl = await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'segment_group_members'").first<{ sql: string }>();
+    expect(ddl!.sql).toMatch(/WITHOUT ROWID\s*$/);
+    expect(ddl!.sql).not.toMatch(/REFERENCES/);
+
+    // Writes now queue instead of indexing (a raw insert gets the next key); a merge levels the index with the documents.
+    await group(c, [63]).run();
+    await db.prepare("UPDATE segment_groups SET subgroups = ?2, member_count = 1 WHERE id = ?1").bind(a, docOf([63])).run();
+    const aKey = keys.find((k) => k.id === a)!.index_key;
+    const cKey = (await db.prepare("SELECT index_key FROM segment_groups WHERE id = ?").bind(c).first<{ index_key: number }>())!.index_key;
+    expect(cKey).toBe(keys.length + 1);
+    idOf.set(cKey, c);
+    expect(await byKey()).toEqual(indexedBefore);
+    expect((await db.prepare("SELECT group_key, members, members_through, indexed_subgroups IS NULL AS fresh FROM segment_group_index_backlog ORDER BY seq").all()).results).toEqual([
+      { group_key: cKey, members: 1, members_through: 1, fresh: 1 },
+      { group_key: aKey, members: 3, members_through: 4, fresh: 0 },
     ]);
-    // 63 is named by queued documents only: the trigger keeps it in the catalog, as the foreign key would.
-    await expect(db.prepare("DELETE FROM segments WHERE segment_id = 63").run()).rejects.toThrow(/FOREIGN KEY/);
-    expect(await mergeBacklog(new Database(db))).toBe(2);
-    expect(await indexRows()).toEqual([{ segment_id: 63, group_id: a }, { segment_id: 63, group_id: b }].sort((x, y) => (x.group_id < y.group_id ? -1 : 1)));
-    // 61 lost its last (stale) index row in the merge, so it may go now.
+    // 63 is named by queued documents only, 62 by b's index rows: neither may go. 61 only by a stale row of a queued group: it may.
+    for (const id of [63, 62]) await expect(db.prepare("DELETE FROM segments WHERE segment_id = ?").bind(id).run()).rejects.toThrow(/FOREIGN KEY/);
     await db.prepare("DELETE FROM segments WHERE segment_id = 61").run();
+    expect(await mergeBacklog(new Database(db))).toBe(2);
+    const after = await byKey();
+    expect(after.filter((r) => [a, b, c].includes(r.group_id!))).toEqual(
+      [{ group_id: a, segment_id: 63 }, { group_id: b, segment_id: 62 }, { group_id: c, segment_id: 63 }],
+    );
   });
 
   it("leaves the indexes and triggers the queries rely on", async () => {
@@ -240,6 +259,7 @@ describe("migrations over existing data", () => {
       "index segment_group_changes_organization_idx",
       "index segment_group_changes_tombstone_idx",
       "index segment_group_index_backlog_group_idx",
+      "index segment_groups_index_key_idx",
       "index segment_groups_organization_created_idx",
       "index segments_organization_key_idx",
       "trigger segment_groups_backlog_delete",
@@ -247,7 +267,8 @@ describe("migrations over existing data", () => {
       "trigger segment_groups_backlog_update",
       "trigger segment_groups_members_visible_insert",
       "trigger segment_groups_members_visible_update",
-      "trigger segments_in_use_by_backlog",
+      "trigger segments_in_use_delete",
+      "trigger segments_in_use_update",
     ]);
     // The reverse index is its own primary key: no rowid table behind it.
     const ddl = await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'segment_group_members'").first<{ sql: string }>();

@@ -26,7 +26,7 @@ export async function rowsOfGroup(id: string) {
   const [groups, subgroups, members] = await env.DB.batch<{ n: number }>([
     env.DB.prepare("SELECT count(*) AS n FROM segment_groups WHERE id = ?").bind(id),
     env.DB.prepare("SELECT coalesce(sum(json_array_length(subgroups)), 0) AS n FROM segment_groups WHERE id = ?").bind(id),
-    env.DB.prepare("SELECT count(*) AS n FROM segment_group_members WHERE group_id = ?").bind(id),
+    env.DB.prepare("SELECT count(*) AS n FROM segment_group_members WHERE group_key = (SELECT index_key FROM segment_groups WHERE id = ?)").bind(id),
   ]);
   return { groups: groups!.results[0]!.n, subgroups: subgroups!.results[0]!.n, members: members!.results[0]!.n };
 }

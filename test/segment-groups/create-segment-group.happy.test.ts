@@ -57,7 +57,7 @@ describe("POST /segment_groups — success", () => {
     // Once the backlog is merged, the reverse index holds each distinct segment once (101 is in two subgroups).
     await mergeIndexBacklog();
     const { results: members } = await env.DB.prepare(
-      "SELECT segment_type AS t, segment_id AS id FROM segment_group_members WHERE group_id = ? ORDER BY t, id",
+      "SELECT segment_type AS t, segment_id AS id FROM segment_group_members WHERE group_key = (SELECT index_key FROM segment_groups WHERE id = ?) ORDER BY t, id",
     ).bind(id).all();
     expect(members).toEqual([
       { t: "3P", id: 201 },

@@ -22,7 +22,7 @@ describe("POST /segment_groups — storage", () => {
       expect(res.status, describeResponse(res)).toBe(201);
       costs[members] = calls.map(({ kind, statements }) => ({ kind, statements }));
       await mergeIndexBacklog();
-      const stored = await env.DB.prepare("SELECT count(*) AS n FROM segment_group_members WHERE group_id = ?")
+      const stored = await env.DB.prepare("SELECT count(*) AS n FROM segment_group_members WHERE group_key = (SELECT index_key FROM segment_groups WHERE id = ?)")
         .bind(res.body.data.id)
         .first<{ n: number }>();
       expect(stored!.n).toBe(members);
@@ -74,14 +74,17 @@ describe("POST /segment_groups — storage", () => {
     const res = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup() });
     expect(res.status, describeResponse(res)).toBe(201);
     const id = res.body.data.id;
-    // Queued for the reverse index: the triggers hold the foreign key's line.
-    await expect(env.DB.prepare("DELETE FROM segments WHERE segment_type = '3P' AND segment_id = 301").run()).rejects.toThrow(/FOREIGN KEY/);
+    // A segment in use cannot leave the catalog or change its key, whoever asks: refused while
+    // the group is queued for the reverse index (its document says so) and once it is indexed.
+    const used = [
+      env.DB.prepare("DELETE FROM segments WHERE segment_type = '3P' AND segment_id = 301"),
+      env.DB.prepare("UPDATE segments SET segment_id = 777 WHERE segment_type = 'CONTEXTUAL' AND segment_id = 101"),
+    ];
+    for (const statement of used) await expect(statement.run()).rejects.toThrow(/FOREIGN KEY/);
     await mergeIndexBacklog();
-    // Indexed: the index's own foreign key holds it.
-    const orphan = env.DB.prepare("INSERT INTO segment_group_members (segment_type, segment_id, group_id) VALUES ('3P', 123456789, ?)").bind(id);
-    await expect(orphan.run()).rejects.toThrow(/FOREIGN KEY/);
-    const usedSegment = env.DB.prepare("DELETE FROM segments WHERE segment_type = 'CONTEXTUAL' AND segment_id = 101");
-    await expect(usedSegment.run()).rejects.toThrow(/FOREIGN KEY/);
+    for (const statement of used) await expect(statement.run()).rejects.toThrow(/FOREIGN KEY/);
+    // An unused one may go.
+    await env.DB.prepare("DELETE FROM segments WHERE segment_type = 'CONTEXTUAL' AND segment_id = 103").run();
     // A document naming a segment the catalog lacks, or another organization's, is never
     // stored, whoever writes it: the BEFORE UPDATE trigger skips the row.
     for (const member of ['{"segment_id":123456789,"segment_type":"3P"}', '{"segment_id":401,"segment_type":"3P"}']) {
@@ -97,7 +100,8 @@ describe("POST /segment_groups — storage", () => {
        VALUES ('raw', 1234, 'n', 'n', 'CONTEXTUAL', 1, '[{"segment_operator":"OR","segment_members":[{"segment_id":123456789,"segment_type":"3P"}]}]', 1, 'now', 'now', 'e', 'AND')`,
     ).run();
     expect(inserted.meta.changes).toBe(0);
-    const duplicate = env.DB.prepare("INSERT INTO segment_group_members (segment_type, segment_id, group_id) VALUES ('CONTEXTUAL', 101, ?)").bind(id);
+    // One index row per segment and group.
+    const duplicate = env.DB.prepare("INSERT INTO segment_group_members (segment_type, segment_id, group_key) SELECT 'CONTEXTUAL', 101, index_key FROM segment_groups WHERE id = ?").bind(id);
     await expect(duplicate.run()).rejects.toThrow(/UNIQUE/);
   });
 

@@ -110,7 +110,7 @@ describe("DELETE /segments/{segment_type}/{segment_id}", () => {
       const { db, calls } = countingD1(env.DB);
       const res = await call("DELETE", path, { token: await tokenFor([ORG]), env: { DB: db } });
       expect(res.status, describeResponse(res)).toBe(status);
-      expect(calls.map((c) => [c.kind, c.statements]), path).toEqual([["batch", 3]]);
+      expect(calls.map((c) => [c.kind, c.statements]), path).toEqual([["batch", 2]]);
     }
   });
 });

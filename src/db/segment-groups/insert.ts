@@ -4,7 +4,7 @@ import { keyTakenSql, priorAnswerOutcome, scopeParam, priorAnswerStatement, stor
 import { foldName } from "../name-search";
 import { recordChangeSql } from "./changes";
 import { missingMembersSql, type SubgroupsDocument } from "./document";
-import { mergeWhenFullStatements } from "./member-index";
+import { mergeWhenFullStatements, NEXT_INDEX_KEY } from "./member-index";
 import { GROUP_COLUMNS, type SegmentGroupRow } from "./row";
 
 export interface NewSegmentGroup {
@@ -34,8 +34,8 @@ export type InsertOutcome =
 // organization: the write's one catalog check, made by the database for every writer. The
 // insert trigger then queues the group for the reverse index (member-index.ts).
 const INSERT = `INSERT INTO segment_groups
-    (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator, created_by, updated_by)
-  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?12, ?13, ?13
+    (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator, created_by, updated_by, index_key)
+  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?12, ?13, ?13, ${NEXT_INDEX_KEY}
   WHERE NOT ${keyTakenSql("?11")}
   RETURNING ${GROUP_COLUMNS}`;
 

@@ -3,7 +3,7 @@ import { pageWithinBudget } from "../../pagination/page";
 import { jsonParam, sqlParams, type Database } from "../database";
 import { foldName } from "../name-search";
 import { feedStateOf, feedStateStatement, type FeedState } from "./changes";
-import { groupsUsingSegmentSql } from "./member-index";
+import { groupKeysUsingSegmentSql } from "./member-index";
 import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
 
 export interface SegmentGroupFilters {
@@ -62,7 +62,7 @@ export async function listSegmentGroups(
   if (filters.nameQuery !== undefined) where.push(`instr(name_folded, ${param(foldName(filters.nameQuery))}) > 0`);
   if (filters.segment !== undefined) {
     // From the reverse index (its primary key starts with the segment) and the index backlog.
-    where.push(`id IN (${groupsUsingSegmentSql(param(filters.segment.segmentType), param(filters.segment.segmentId))})`);
+    where.push(`index_key IN (${groupKeysUsingSegmentSql(param(filters.segment.segmentType), param(filters.segment.segmentId))})`);
   }
   if (page.after !== undefined) where.push(`(created_at, id) < (${param(page.after[0])}, ${param(page.after[1])})`);
   const order = "ORDER BY created_at DESC, id DESC";

@@ -1,8 +1,8 @@
 import type { Database } from "../database";
 
 /**
- * The reverse index (segment_group_members) and its backlog (segment_group_index_backlog,
- * migrations/0006). A write queues its group in the backlog (one row, by trigger) instead of
+ * The reverse index (segment_group_members, rows naming groups by `index_key`) and its backlog
+ * (segment_group_index_backlog, migrations/0006). A write queues its group in the backlog (one row, by trigger) instead of
  * writing one index row per member into a different leaf page each; the index catches up in
  * merges, which insert every queued group's members at once, sorted, so a page is written once
  * per merge rather than once per member. Readers never see the lag: for a queued group they
@@ -30,28 +30,38 @@ const FULL = `(SELECT max(seq) FROM ${BACKLOG}) - (SELECT min(seq) FROM ${BACKLO
 // The rows one merge takes: the oldest ones, when `due` (SQL) holds. Each merge statement
 // evaluates this alike: the statements before the last leave the backlog untouched.
 const merging = (due: string) =>
-  `WITH merging AS (SELECT seq, group_id, indexed_subgroups FROM ${BACKLOG}
+  `WITH merging AS (SELECT seq, group_key, indexed_subgroups FROM ${BACKLOG}
     WHERE seq < (SELECT min(seq) FROM ${BACKLOG}) + ${BACKLOG_LIMITS.groupsPerMerge} AND (${due}))`;
 
 // (segment_type, segment_id) of every member of the documents in `subgroups` (an SQL column).
 const membersOf = (subgroups: string) =>
   `json_each(${subgroups}) AS s, json_each(s.value, '$.segment_members') AS m`;
 const MEMBER_KEY = "m.value ->> '$.segment_type', m.value ->> '$.segment_id'";
+// A queued group (backlog row `b`) that still exists, as `g`. CROSS JOIN keeps SQLite from
+// scanning every group to find the few queued ones.
+const QUEUED_GROUP = "segment_groups AS g ON g.index_key = b.group_key";
+
+/**
+ * The `index_key` a new group gets: past every key in use, including those of deleted groups
+ * whose index rows a merge has yet to remove. Both maxima are read from unique indexes.
+ */
+export const NEXT_INDEX_KEY = `(max(coalesce((SELECT max(index_key) FROM segment_groups), 0),
+  coalesce((SELECT max(group_key) FROM ${BACKLOG}), 0)) + 1)`;
 
 // 1. Index rows the queued groups' documents no longer hold (a deleted group holds none). The
 // difference is a named table so that SQLite looks each of its rows up by primary key.
-const REMOVE_STALE = (due: string) => `${merging(due)}, stale (segment_type, segment_id, group_id) AS (
-    SELECT ${MEMBER_KEY}, b.group_id FROM merging AS b, ${membersOf("b.indexed_subgroups")}
+const REMOVE_STALE = (due: string) => `${merging(due)}, stale (segment_type, segment_id, group_key) AS (
+    SELECT ${MEMBER_KEY}, b.group_key FROM merging AS b, ${membersOf("b.indexed_subgroups")}
     EXCEPT
-    SELECT ${MEMBER_KEY}, g.id FROM merging AS b CROSS JOIN segment_groups AS g ON g.id = b.group_id, ${membersOf("g.subgroups")}
+    SELECT ${MEMBER_KEY}, b.group_key FROM merging AS b CROSS JOIN ${QUEUED_GROUP}, ${membersOf("g.subgroups")}
     WHERE b.indexed_subgroups IS NOT NULL)
-  DELETE FROM segment_group_members WHERE (segment_type, segment_id, group_id) IN (SELECT * FROM stale)`;
+  DELETE FROM segment_group_members WHERE (segment_type, segment_id, group_key) IN (SELECT * FROM stale)`;
 
 // 2. Every member of the queued groups that still exist, in key order (each leaf page once);
-// the ones already indexed are skipped. The foreign key to the catalog checks each new row.
+// the ones already indexed are skipped.
 const ADD_CURRENT = (due: string) => `${merging(due)}
-  INSERT OR IGNORE INTO segment_group_members (segment_type, segment_id, group_id)
-  SELECT ${MEMBER_KEY}, g.id FROM merging AS b CROSS JOIN segment_groups AS g ON g.id = b.group_id, ${membersOf("g.subgroups")}
+  INSERT OR IGNORE INTO segment_group_members (segment_type, segment_id, group_key)
+  SELECT ${MEMBER_KEY}, b.group_key FROM merging AS b CROSS JOIN ${QUEUED_GROUP}, ${membersOf("g.subgroups")}
   ORDER BY 1, 2, 3`;
 
 // 3. The merged groups leave the backlog.
@@ -86,30 +96,21 @@ export async function mergeBacklog(db: Database): Promise<number> {
 }
 
 /**
- * The ids of the groups whose document holds segment (`type`, `id`) (SQL placeholders): from
- * the index for every group not queued, from the documents of the queued ones. A member is the
- * exact text `{"segment_id":N,"segment_type":"T"}` in a document (src/db/segment-groups/document.ts
- * writes it so, and so did every migration), so `instr` finds it without parsing JSON.
- * CROSS JOIN keeps SQLite from scanning every group to find the few queued ones.
+ * The `index_key`s of the groups whose document holds segment (`type`, `id`) (SQL
+ * placeholders): from the index for every group not queued, from the documents of the queued
+ * ones. A member is the exact text `{"segment_id":N,"segment_type":"T"}` in a document
+ * (src/db/segment-groups/document.ts writes it so, and so did every migration), so `instr` finds
+ * it without parsing JSON. migrations/0006's triggers on `segments` ask the same question.
  */
-export function groupsUsingSegmentSql(type: string, id: string): string {
-  return `SELECT group_id FROM segment_group_members WHERE segment_type = ${type} AND segment_id = ${id}
-      AND group_id NOT IN (SELECT group_id FROM ${BACKLOG})
+export function groupKeysUsingSegmentSql(type: string, id: string): string {
+  return `SELECT group_key FROM segment_group_members WHERE segment_type = ${type} AND segment_id = ${id}
+      AND group_key NOT IN (SELECT group_key FROM ${BACKLOG})
     UNION ALL
-    SELECT g.id FROM ${BACKLOG} AS b CROSS JOIN segment_groups AS g ON g.id = b.group_id
+    SELECT b.group_key FROM ${BACKLOG} AS b CROSS JOIN ${QUEUED_GROUP}
       WHERE instr(g.subgroups, ${memberTextSql(type, id)}) > 0`;
 }
 
 /** The exact text of member (`type`, `id`) inside a stored document. */
-export function memberTextSql(type: string, id: string): string {
+function memberTextSql(type: string, id: string): string {
   return `'{"segment_id":' || CAST(${id} AS INTEGER) || ',"segment_type":"' || ${type} || '"}'`;
 }
-
-/**
- * Removes the index rows of segment (`type`, `id`) that belong to queued groups: when that
- * segment is about to leave the catalog, those rows are stale (a queued group that still uses
- * it keeps the segment in the catalog), and the index's foreign key would refuse the delete.
- */
-export const STALE_ROWS_OF_SEGMENT = (type: string, id: string) =>
-  `DELETE FROM segment_group_members WHERE segment_type = ${type} AND segment_id = ${id}
-    AND group_id IN (SELECT group_id FROM ${BACKLOG})`;

@@ -1,5 +1,5 @@
 import { jsonParam, type Database } from "../database";
-import { groupsUsingSegmentSql, STALE_ROWS_OF_SEGMENT } from "../segment-groups/member-index";
+import { groupKeysUsingSegmentSql } from "../segment-groups/member-index";
 import { visibleToSql, type SegmentKey } from "./row";
 
 export type DeleteSegmentOutcome =
@@ -10,27 +10,24 @@ export type DeleteSegmentOutcome =
   | { outcome: "in_use"; groupCount: number };
 
 // The groups using the segment: the reverse index (its primary key starts with the segment)
-// for every group not queued in the index backlog, the documents of the queued ones.
-const USING = groupsUsingSegmentSql("?1", "?2");
-const DELETABLE = `segment_type = ?1 AND segment_id = ?2 AND ${visibleToSql("?3")} AND NOT EXISTS (${USING})`;
-// A deletable segment may still have index rows of queued groups that dropped it; they go
-// first, or the index's foreign key would refuse the delete.
-const CLEAR_STALE = `${STALE_ROWS_OF_SEGMENT("?1", "?2")} AND EXISTS (SELECT 1 FROM segments WHERE ${DELETABLE})`;
-const DELETE = `DELETE FROM segments WHERE ${DELETABLE} RETURNING segment_id`;
+// for every group not queued in the index backlog, the documents of the queued ones. The
+// triggers on `segments` (migrations/0006) refuse the same delete to any other writer.
+const USING = groupKeysUsingSegmentSql("?1", "?2");
+const DELETE = `DELETE FROM segments WHERE segment_type = ?1 AND segment_id = ?2 AND ${visibleToSql("?3")} AND NOT EXISTS (${USING})
+  RETURNING segment_id`;
 const KEPT = `SELECT (SELECT count(*) FROM (${USING})) AS group_count
   FROM segments WHERE segment_type = ?1 AND segment_id = ?2 AND ${visibleToSql("?3")}`;
 
 /**
  * Deletes a catalog segment the caller may see, unless a segment group still uses it, in ONE
- * D1 batch of three statements: stale index rows of a segment about to go, the guarded delete,
- * then, for a segment that is still there, how many groups reference it. Groups of every
- * organization count, since a segment cannot disappear from under any of them (the reverse
- * index's foreign key would refuse it too); their ids are never returned.
+ * D1 batch of two statements: the guarded delete, then, for a segment that is still there, how
+ * many groups reference it. Groups of every organization count, since a segment cannot
+ * disappear from under any of them (the triggers would refuse it too); their ids are never
+ * returned.
  */
 export async function deleteUnusedSegment(db: Database, key: SegmentKey, callerOrganizationIds: Iterable<number>): Promise<DeleteSegmentOutcome> {
   const organizations = jsonParam(callerOrganizationIds);
-  const [, deleted, kept] = await db.batch([
-    db.statement(CLEAR_STALE, key.segmentType, key.segmentId, organizations),
+  const [deleted, kept] = await db.batch([
     db.statement(DELETE, key.segmentType, key.segmentId, organizations),
     db.statement(KEPT, key.segmentType, key.segmentId, organizations),
   ]);
