@@ -5,7 +5,7 @@ import { foldName } from "../name-search";
 import { recordChangeSql } from "./changes";
 import { missingMembersSql, type SubgroupsDocument } from "./document";
 import { mergeWhenFullStatements, NEXT_INDEX_KEY } from "./member-index";
-import { GROUP_COLUMNS, type SegmentGroupRow } from "./row";
+import { GROUP_COLUMNS, groupColumnsWithDocumentFrom, type SegmentGroupRow } from "./row";
 
 export interface NewSegmentGroup {
   id: string;
@@ -37,7 +37,7 @@ const INSERT = `INSERT INTO segment_groups
     (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator, created_by, updated_by, index_key)
   SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?12, ?13, ?13, ${NEXT_INDEX_KEY}
   WHERE NOT ${keyTakenSql("?11")}
-  RETURNING ${GROUP_COLUMNS}`;
+  RETURNING ${groupColumnsWithDocumentFrom("?7")}`;
 
 // Which members are missing, evaluated only when the insert did not happen and not for its key
 // (SQLite checks a constant condition once, before reading any member).
@@ -92,6 +92,6 @@ export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, c
   const replay = priorAnswerOutcome<SegmentGroupRow>(prior, claim);
   if (replay) return replay;
   const row = inserted![0] as SegmentGroupRow | undefined;
-  if (row) return { outcome: "created", group: row };
+  if (row) return { outcome: "created", group: { ...row, subgroups: group.subgroups.json } };
   return { outcome: "segments_not_found", missingMembers: (missing as { member_index: number }[]).map((r) => r.member_index) };
 }

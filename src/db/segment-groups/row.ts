@@ -6,6 +6,16 @@ import type { StoredSubgroup } from "./document";
 export const GROUP_COLUMNS = "id, name, type, organization_id, status, subgroup_operator, subgroups, member_count, created_at, updated_at, etag, created_by, updated_by";
 
 /**
+ * GROUP_COLUMNS for a write's RETURNING when the document it stored is the `documentParam`
+ * text it sent: D1 stores a text parameter in the TEXT column byte for byte, so the write
+ * already holds what was stored and D1 need not send up to ~300 KB back. `subgroups` is then
+ * NULL when `documentParam` is not (the write fills it in), the column otherwise.
+ */
+export function groupColumnsWithDocumentFrom(documentParam: string): string {
+  return GROUP_COLUMNS.replace("subgroups", `CASE WHEN ${documentParam} IS NULL THEN subgroups END AS subgroups`);
+}
+
+/**
  * The row as ONE JSON object of GROUP_COLUMNS (read back with `fromGroupSnapshot`): the copy a
  * change event keeps, made by SQL inside the write's own batch. `table` prefixes each column.
  */

@@ -4,7 +4,7 @@ import { foldName } from "../name-search";
 import { recordChangeSql } from "./changes";
 import { missingMembersSql, type SubgroupsDocument } from "./document";
 import { mergeWhenFullStatements } from "./member-index";
-import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
+import { groupColumnsWithDocumentFrom, inOrganizationsSql, type SegmentGroupRow } from "./row";
 
 export interface SegmentGroupChange {
   id: string;
@@ -54,7 +54,7 @@ const UPDATE = `UPDATE segment_groups SET
   WHERE id = ?1 AND ${inOrganizationsSql("organization_id", "?2")}
     AND (?11 IS NULL OR etag IN (SELECT value FROM json_each(?11)))
     AND (?12 IS NULL OR organization_id = ?12)
-  RETURNING ${GROUP_COLUMNS}`;
+  RETURNING ${groupColumnsWithDocumentFrom("?7")}`;
 
 // Read after the UPDATE in the same transaction: when the group did not take the new version,
 // why. The catalog check only runs in that case (CASE evaluates one branch).
@@ -102,7 +102,7 @@ export async function updateSegmentGroup(db: Database, change: SegmentGroupChang
     ...mergeWhenFullStatements(db, WRITTEN, change.id, change.etag),
   ]);
   const group = updated![0] as SegmentGroupRow | undefined;
-  if (group) return { outcome: "updated", group };
+  if (group) return { outcome: "updated", group: { ...group, subgroups: change.subgroups?.json ?? group.subgroups } };
 
   const current = diagnosed![0] as { organization_id: number; etag: string; missing: string } | undefined;
   const refusal = refusalOf(change, current && { ...current, missing: JSON.parse(current.missing) as number[] });
