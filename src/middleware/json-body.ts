@@ -31,7 +31,10 @@ function jsonBody(mediaTypes: readonly string[]) {
     const declared = c.req.header("Content-Length");
     if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
 
-    const bytes = await readBodyWithin(c.req.raw, MAX_BODY_BYTES);
+    // A declared length is the body's length (HTTP framing), so one native read suffices; only
+    // a chunked body is counted as it streams in.
+    const bytes = declared !== undefined ? new Uint8Array(await c.req.raw.arrayBuffer()) : await readBodyWithin(c.req.raw, MAX_BODY_BYTES);
+    if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
     let parsed: unknown;
     try {
       // Fatal decoding: invalid UTF-8 is a malformed body, not text with replacement characters.
