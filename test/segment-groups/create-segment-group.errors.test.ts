@@ -235,5 +235,15 @@ describe("POST /segment_groups — request body (400)", () => {
     });
     expect(streamed.status, describeResponse(streamed)).toBe(413);
     expect(errorsOf(streamed)).toEqual([{ code: "payload_too_large" }]);
+
+    // A declared length under the limit on a longer body (only an in-isolate caller can send
+    // one; HTTP framing makes the length the body's) is measured once read.
+    const understated = await call("POST", "/segment_groups", {
+      token: await tokenFor([ORG]),
+      rawBody: big,
+      headers: { "Content-Type": "application/json", "Content-Length": "100" },
+      env: {},
+    });
+    expect(understated.status, describeResponse(understated)).toBe(413);
   });
 });
