@@ -1,12 +1,12 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { Database } from "../../src/db/database";
+import { Database, emptyUsage } from "../../src/db/database";
 import { newEtag, newSegmentGroupId } from "../../src/db/ids";
 import { subgroupsDocument } from "../../src/db/segment-groups/document";
 import { deleteSegmentGroup } from "../../src/db/segment-groups/delete";
 import { insertSegmentGroup } from "../../src/db/segment-groups/insert";
-import { BACKLOG_LIMITS, groupKeysUsingSegmentSql } from "../../src/db/segment-groups/member-index";
+import { BACKLOG_LIMITS, groupKeysUsingSegmentSql, mergeBacklog } from "../../src/db/segment-groups/member-index";
 import { updateSegmentGroup } from "../../src/db/segment-groups/update";
 import { deleteUnusedSegment } from "../../src/db/segments/delete";
 import { call, describeResponse } from "../helpers/api";
@@ -142,6 +142,26 @@ describe("the reverse index's backlog", () => {
     expect(res.status, describeResponse(res)).toBe(201);
     expect(await countRows("segment_group_index_backlog")).toBe(0);
     expect(await countRows("segment_group_members")).toBe(indexed + BACKLOG_LIMITS.members);
+  });
+
+  it(`merges an overgrown backlog ${BACKLOG_LIMITS.membersPerMerge.toLocaleString("en")} members at a time at most`, async () => {
+    await seedBulkCatalog(5000);
+    // Written around the API (no merge runs), so the backlog grows past its limits.
+    const groups = Math.floor(BACKLOG_LIMITS.membersPerMerge / 5000) + 1;
+    const document = JSON.stringify(groupWithMembers(5000).segment_subgroup.map((s) => ({ segment_operator: s.segment_operator, exclude: false, segment_members: s.segment_members })));
+    for (let i = 0; i < groups; i++) {
+      await env.DB.prepare(
+        `INSERT INTO segment_groups (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator)
+         VALUES (?1, ?2, 'raw', 'raw', 'CONTEXTUAL', 1, ?3, 5000, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'e', 'AND')`,
+      ).bind(`raw-${i}`, ORG, document).run();
+    }
+    expect(await countRows("segment_group_index_backlog")).toBe(groups);
+    const usage = emptyUsage();
+    expect(await mergeBacklog(new Database(env.DB, usage))).toBe(groups);
+    // One merge of as many whole groups as fit, then one of the rest.
+    expect(usage.queries).toBe(2);
+    expect(usage.rowsWritten).toBeGreaterThanOrEqual(groups * 5000);
+    expect(await countRows("segment_group_index_backlog")).toBe(0);
   });
 
   it("answers every reverse lookup and segment delete as the documents say, through any order of writes and merges", async () => {

@@ -15,8 +15,13 @@ export const BACKLOG_LIMITS = {
   groups: 64,
   /** ... or this many members (what a reader may have to look through in documents). */
   members: 50_000,
-  /** The most groups one merge takes (the cron's merge repeats until the backlog is empty). */
+  /**
+   * The most groups and members one merge takes (always at least one group), so a merge stays
+   * a bounded statement even if the backlog ever grew past its limits; the cron's merge
+   * repeats until the backlog is empty.
+   */
   groupsPerMerge: 256,
+  membersPerMerge: 60_000,
 } as const;
 
 const BACKLOG = "segment_group_index_backlog";
@@ -27,11 +32,15 @@ const FULL = `(SELECT max(seq) FROM ${BACKLOG}) - (SELECT min(seq) FROM ${BACKLO
   OR (SELECT members_through FROM ${BACKLOG} ORDER BY seq DESC LIMIT 1)
     - (SELECT members_through - members FROM ${BACKLOG} ORDER BY seq LIMIT 1) >= ${BACKLOG_LIMITS.members}`;
 
-// The rows one merge takes: the oldest ones, when `due` (SQL) holds. Each merge statement
-// evaluates this alike: the statements before the last leave the backlog untouched.
+// The rows one merge takes: the oldest ones, within the per-merge limits, when `due` (SQL)
+// holds. Each merge statement evaluates this alike: the statements before the last leave the
+// backlog untouched.
 const merging = (due: string) =>
   `WITH merging AS (SELECT seq, group_key, indexed_subgroups FROM ${BACKLOG}
-    WHERE seq < (SELECT min(seq) FROM ${BACKLOG}) + ${BACKLOG_LIMITS.groupsPerMerge} AND (${due}))`;
+    WHERE seq < (SELECT min(seq) FROM ${BACKLOG}) + ${BACKLOG_LIMITS.groupsPerMerge}
+      AND (members_through <= (SELECT members_through - members FROM ${BACKLOG} ORDER BY seq LIMIT 1) + ${BACKLOG_LIMITS.membersPerMerge}
+        OR seq = (SELECT min(seq) FROM ${BACKLOG}))
+      AND (${due}))`;
 
 // (segment_type, segment_id) of every member of the documents in `subgroups` (an SQL column).
 const membersOf = (subgroups: string) =>
