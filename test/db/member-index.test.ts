@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
-import { beforeEach, describe, expect, it } from "vitest";
+import { createScheduledController } from "cloudflare:test";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/index";
 import { Database, emptyUsage } from "../../src/db/database";
 import { newEtag, newSegmentGroupId } from "../../src/db/ids";
 import { subgroupsDocument } from "../../src/db/segment-groups/document";
@@ -142,6 +144,21 @@ describe("the reverse index's backlog", () => {
     expect(res.status, describeResponse(res)).toBe(201);
     expect(await countRows("segment_group_index_backlog")).toBe(0);
     expect(await countRows("segment_group_members")).toBe(indexed + BACKLOG_LIMITS.members);
+  });
+
+  it("is emptied by the Cron Trigger, so a quiet database keeps no backlog", async () => {
+    const id = await create({ segment_subgroup: members(101, 103) });
+    expect(await countRows("segment_group_index_backlog")).toBe(1);
+    const logs = vi.spyOn(console, "log").mockImplementation(() => {});
+    try {
+      await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 * * * *" }), env);
+      const line = logs.mock.calls.map((args) => JSON.parse(String(args[0]))).find((entry) => entry.job === "member_index_backlog");
+      expect(line).toMatchObject({ level: "info", event: "purge", deleted: 1 });
+    } finally {
+      logs.mockRestore();
+    }
+    expect(await countRows("segment_group_index_backlog")).toBe(0);
+    expect(await indexRowsOf(id)).toEqual(["CONTEXTUAL:101", "CONTEXTUAL:103"]);
   });
 
   it(`merges an overgrown backlog ${BACKLOG_LIMITS.membersPerMerge.toLocaleString("en")} members at a time at most`, async () => {
