@@ -134,3 +134,17 @@ export const SCENARIOS: Scenario[] = [
     logged: route("POST", "/segment_groups"),
   },
 ];
+
+/**
+ * The scenarios `--only a,b` names, in run order; every scenario without the flag. An unknown
+ * id is an error that lists the known ones, so a typo never benchmarks nothing.
+ */
+export function selectScenarios(only: string | undefined, scenarios: Scenario[] = SCENARIOS): Scenario[] {
+  if (only === undefined) return scenarios;
+  const ids = new Set(only.split(",").map((id) => id.trim()).filter(Boolean));
+  const unknown = [...ids].filter((id) => !scenarios.some((s) => s.id === id));
+  if (ids.size === 0 || unknown.length > 0) {
+    throw new Error(`bench: --only takes scenario ids from: ${scenarios.map((s) => s.id).join(", ")} (got "${only}")`);
+  }
+  return scenarios.filter((s) => ids.has(s.id));
+}

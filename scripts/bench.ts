@@ -7,6 +7,8 @@
 //   npm run bench -- --quick               seconds-long smoke (CI): checks statuses, prints the
 //                                          ratios, writes nothing; never asserts a timing
 //   npm run bench -- --report              only rewrites BENCHMARKS.md from bench/results/
+//   npm run bench -- --only create-3       a full-length run of the named scenarios (ids in
+//                                          bench/workload.ts, comma-separated); prints, stores nothing
 //
 // Environment: BENCH_PORT_BASE (default 8810; uses base..base+13). Only talks to 127.0.0.1.
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
@@ -21,7 +23,7 @@ import type { BenchRun, Measurement } from "../bench/results.ts";
 import { seedCatalog, seedGroups } from "../bench/seed.ts";
 import { startServers, stopServers, TARGET_TITLES, type Servers, type Target } from "../bench/servers.ts";
 import type { D1Usage } from "../bench/twins/wire.ts";
-import { groupsToSeed, ORGANIZATION_ID, SCENARIOS, type Scenario, type SeededIds } from "../bench/workload.ts";
+import { groupsToSeed, ORGANIZATION_ID, selectScenarios, type Scenario, type SeededIds } from "../bench/workload.ts";
 import { ALL_PERMISSIONS } from "./local-issuer.ts";
 
 const { values: args } = parseArgs({
@@ -30,9 +32,13 @@ const { values: args } = parseArgs({
     report: { type: "boolean", default: false },
     label: { type: "string", default: "after" },
     note: { type: "string", default: "" },
+    only: { type: "string" },
   },
 });
 const quick = args.quick!;
+const scenarios = selectScenarios(args.only);
+// A partial run is for experiments: printed, never stored beside the full runs.
+const storing = !quick && args.only === undefined;
 const CONNECTIONS = 16;
 const SECONDS = quick ? 1 : 5;
 const ROUNDS = quick ? 1 : 2;
@@ -61,7 +67,7 @@ let exitCode = 0;
 try {
   const run = await bench();
   console.log(`\n${consoleSummary(run)}`);
-  if (!quick) await store(run);
+  if (storing) await store(run);
 } catch (err) {
   // After a signal, failures are the servers going away under us: not worth reporting.
   if (!stopping) console.error(`\nbench: FAILED: ${err instanceof Error ? err.message : String(err)}`);
@@ -89,14 +95,14 @@ async function bench(): Promise<BenchRun> {
   ]);
 
   const samples = new Map<string, { bytes: number; d1: D1Usage | null }>();
-  for (const scenario of SCENARIOS) {
+  for (const scenario of scenarios) {
     for (const target of scenario.targets) samples.set(key(scenario, target), await sample(servers, token, ids, scenario, target));
   }
 
   const best = new Map<string, LoadResult>();
   const apiLines = new Map<string, RequestLine[]>();
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of scenarios) {
       for (const target of scenario.targets) {
         const { result, lines } = await measure(servers, token, ids, scenario, target);
         console.log(`bench: round ${round}: ${scenario.title}, ${TARGET_TITLES[target]}: ${result.requestsPerSecond.toFixed(0)} req/s`);
@@ -107,7 +113,7 @@ async function bench(): Promise<BenchRun> {
     }
   }
 
-  const measurements: Measurement[] = SCENARIOS.flatMap((scenario) =>
+  const measurements: Measurement[] = scenarios.flatMap((scenario) =>
     scenario.targets.map((target) => {
       const { bytes, d1 } = samples.get(key(scenario, target))!;
       const { requests, requestsPerSecond, p50Ms, p99Ms } = best.get(key(scenario, target))!;
