@@ -20,6 +20,7 @@ const total = Number(process.argv[3] ?? 2000);
 const API = `http://127.0.0.1:${PORT}`;
 // Samples where the isolate ran no JavaScript of its own.
 const IDLE = new Set(["(idle)", "(program)"]);
+const NATIVE = "(native: runtime, crypto, JSON, D1 binding)";
 
 const state = mkdtempSync(join(tmpdir(), "profile-d1-"));
 const issuer = await startLocalIssuer({ port: Number(process.env.PROFILE_ISSUER_PORT ?? 8909) });
@@ -63,11 +64,12 @@ try {
   await load(send, total);
   const seconds = (performance.now() - started) / 1000;
   const { profile } = (await inspector.call("Profiler.stop")) as { profile: CpuProfile };
+  const modules = await bundleModules(inspector, profile);
   inspector.close();
 
   mkdirSync(join(ROOT, "test-results"), { recursive: true });
   writeFileSync(join(ROOT, "test-results", `${scenario}.cpuprofile`), JSON.stringify(profile));
-  report(profile, seconds);
+  report(profile, seconds, modules);
 } finally {
   await stop();
 }
@@ -113,7 +115,7 @@ async function waitForHealth() {
 }
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; scriptId: string }; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
 }
@@ -143,21 +145,79 @@ async function connectInspector() {
   };
 }
 
+/** Per script of the Worker's bundle: where each bundled module starts (esbuild's `// path` comments, unminified). */
+type BundleModules = Map<string, { line: number; path: string }[]>;
+
+async function bundleModules(inspector: Awaited<ReturnType<typeof connectInspector>>, profile: CpuProfile): Promise<BundleModules> {
+  await inspector.call("Debugger.enable");
+  const modules: BundleModules = new Map();
+  const scriptIds = new Set(profile.nodes.filter((n) => n.callFrame.url.endsWith(".js") && !n.callFrame.url.startsWith("cloudflare-internal")).map((n) => n.callFrame.scriptId));
+  for (const scriptId of scriptIds) {
+    const { scriptSource } = ((await inspector.call("Debugger.getScriptSource", { scriptId })) ?? {}) as { scriptSource?: string };
+    if (!scriptSource) continue;
+    const starts: { line: number; path: string }[] = [];
+    scriptSource.split("\n").forEach((text, line) => {
+      const comment = /^\/\/ ((?:\.\.\/)*(?:node_modules|src)\/\S+)$/.exec(text);
+      if (comment) starts.push({ line, path: comment[1]!.replace(/^(\.\.\/)+/, "") });
+    });
+    modules.set(scriptId, starts);
+  }
+  await inspector.call("Debugger.disable");
+  return modules;
+}
+
+/** The bundled module (its source path) a bundle line belongs to. */
+function moduleAt(modules: BundleModules, scriptId: string, line: number): string | undefined {
+  const starts = modules.get(scriptId);
+  if (!starts) return undefined;
+  let found: string | undefined;
+  for (const start of starts) {
+    if (start.line > line) break;
+    found = start.path;
+  }
+  return found;
+}
+
 /** Self time per function and per package, in ms and % of sampled time. */
-function report(profile: CpuProfile, seconds: number) {
+function report(profile: CpuProfile, seconds: number, modules: BundleModules) {
   const self = new Map<number, number>();
   profile.samples.forEach((node, i) => {
     self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
+  const byCaller = new Map<string, number>();
+  const nativeByCaller = new Map<string, number>();
+  const packages = new Map<number, string>();
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   let sampled = 0;
+  for (const node of profile.nodes) {
+    const { functionName, lineNumber, scriptId } = node.callFrame;
+    // Inside the bundle, the module's own path names the package (node_modules/x) or src/ folder.
+    const url = moduleAt(modules, scriptId, lineNumber) ?? node.callFrame.url;
+    packages.set(node.id, packageOf(functionName, url));
+  }
   for (const node of profile.nodes) {
     const us = self.get(node.id) ?? 0;
     sampled += us;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const pkg = packageOf(functionName, url);
+    const { functionName, lineNumber, scriptId } = node.callFrame;
+    const url = moduleAt(modules, scriptId, lineNumber) ?? node.callFrame.url;
+    const pkg = packages.get(node.id)!;
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
+    // Native work (crypto, JSON, fetch) charged to the nearest JavaScript that asked for it.
+    let payer = node.id;
+    while (packages.get(payer) === NATIVE && parents.has(payer)) payer = parents.get(payer)!;
+    const payerPackage = packages.get(payer) === NATIVE ? NATIVE : packages.get(payer)!;
+    if (!nodes.has(payer)) continue;
+    byCaller.set(payerPackage, (byCaller.get(payerPackage) ?? 0) + us);
+    if (payer !== node.id) {
+      const callerFrame = nodes.get(payer)!.callFrame;
+      const callerUrl = moduleAt(modules, callerFrame.scriptId, callerFrame.lineNumber) ?? callerFrame.url;
+      const key = `${functionName || "(anonymous)"} <- ${callerFrame.functionName || "(anonymous)"} ${callerUrl.split("/").slice(-2).join("/")}:${callerFrame.lineNumber + 1}`;
+      nativeByCaller.set(key, (nativeByCaller.get(key) ?? 0) + us);
+    }
     const key = `${functionName || "(anonymous)"} ${url.split("/").slice(-2).join("/")}:${lineNumber + 1}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
   }
@@ -168,6 +228,10 @@ function report(profile: CpuProfile, seconds: number) {
     `${(us / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / Math.max(busy, 1)).toFixed(1).padStart(5)} %  ${name}`;
   console.log("By package (self time, % of busy):");
   for (const entry of [...byPackage].sort((a, b) => b[1] - a[1])) if (!IDLE.has(entry[0])) console.log(line(entry));
+  console.log("\nBy package, native time charged to its JavaScript caller:");
+  for (const entry of [...byCaller].sort((a, b) => b[1] - a[1])) if (!IDLE.has(entry[0])) console.log(line(entry));
+  console.log("\nTop native work, by the JavaScript that asked for it:");
+  for (const entry of [...nativeByCaller].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(line(entry));
   console.log("\nTop functions:");
   const top = [...byFunction].filter(([name]) => !IDLE.has(name.split(" ")[0]!)).sort((a, b) => b[1] - a[1]);
   for (const entry of top.slice(0, 30)) console.log(line(entry));
@@ -177,8 +241,8 @@ function packageOf(functionName: string, url: string): string {
   if (functionName === "(idle)" || functionName === "(program)" || functionName === "(garbage collector)") return functionName;
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (match) return match[1]!;
-  const source = /\/src\/([^/]+)/.exec(url);
+  const source = /(?:^|\/)src\/([^/]+)/.exec(url);
   if (source) return `src/${source[1]}`;
-  if (url === "") return "(native: runtime, crypto, JSON, D1 binding)";
+  if (url === "") return NATIVE;
   return url.split("/").slice(-1)[0] ?? url;
 }
