@@ -39,13 +39,14 @@ const keySets = new Map<string, KeySetEntry>();
  *   (stale-if-error), so an issuer hiccup does not lock every caller out;
  * - a failed fetch is not retried within the cooldown (or, with no keys at all, within a
  *   few seconds), so a flood of tokens cannot turn into a flood of JWKS requests.
+ * `onKeySet` hears which copy of the set the key came from.
  */
-export function signingKeysFor(jwksUri: URL): JWTVerifyGetKey {
+export function signingKeysFor(jwksUri: URL, onKeySet?: (copy: KeySetCopy) => void): JWTVerifyGetKey {
   const entry = keySetEntry(jwksUri);
 
   function fromLastKnown(header: Parameters<JWTVerifyGetKey>[0], token: Parameters<JWTVerifyGetKey>[1], cause?: unknown) {
     if (!entry.local) throw new SigningKeysUnavailable("JWKS could not be fetched", { cause });
-    return entry.local(header, token);
+    return keyFrom(entry, header, token, onKeySet);
   }
 
   return async function resolveSigningKey(header, token) {
@@ -54,12 +55,12 @@ export function signingKeysFor(jwksUri: URL): JWTVerifyGetKey {
     try {
       if (!isFresh(entry, JWKS_MAX_AGE_MS)) await load(entry, jwksUri, { fromCache: true });
       try {
-        return await entry.local!(header, token);
+        return await keyFrom(entry, header, token, onKeySet);
       } catch (err) {
         if (!(err instanceof errors.JWKSNoMatchingKey) || isFresh(entry, JWKS_COOLDOWN_MS)) throw err;
         // Possibly a rotation: ask the issuer itself, since the Cache API may hold the old set.
         await load(entry, jwksUri, { fromCache: false });
-        return await entry.local!(header, token);
+        return await keyFrom(entry, header, token, onKeySet);
       }
     } catch (err) {
       if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
@@ -67,6 +68,27 @@ export function signingKeysFor(jwksUri: URL): JWTVerifyGetKey {
       return fromLastKnown(header, token, err);
     }
   };
+}
+
+/** One copy of an issuer's key set, as fetched: replaced as a whole when the set is fetched again. */
+export interface KeySetCopy {
+  jwks: JSONWebKeySet;
+  /** When the issuer served it; the copy is used until JWKS_MAX_AGE_MS after. */
+  fetchedAt: number;
+}
+
+/** The copy of the key set this isolate currently verifies with for `jwksUri`, if any. */
+export function currentKeySet(jwksUri: URL): KeySetCopy | undefined {
+  const entry = keySets.get(jwksUri.href);
+  return entry?.jwks ? { jwks: entry.jwks, fetchedAt: entry.fetchedAt } : undefined;
+}
+
+// The copy is read before the await: a concurrent load may replace it while the key is imported.
+async function keyFrom(entry: KeySetEntry, header: Parameters<JWTVerifyGetKey>[0], token: Parameters<JWTVerifyGetKey>[1], onKeySet?: (copy: KeySetCopy) => void) {
+  const { local, jwks, fetchedAt } = entry;
+  const key = await local!(header, token);
+  onKeySet?.({ jwks: jwks!, fetchedAt });
+  return key;
 }
 
 /**

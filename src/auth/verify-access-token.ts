@@ -3,7 +3,8 @@ import { ApiError } from "../errors";
 import type { AuthConfig } from "../config";
 import { isCanonicalCompactJws } from "./canonical-token";
 import { callerFromClaims, type Caller } from "./caller";
-import { signingKeysFor, SigningKeysUnavailable } from "./signing-keys";
+import { signingKeysFor, SigningKeysUnavailable, type KeySetCopy } from "./signing-keys";
+import { rememberedCaller, rememberVerified } from "./verified-tokens";
 
 /** Tokens above this size are refused before any parsing or crypto work. */
 export const MAX_TOKEN_BYTES = 16 * 1024;
@@ -12,12 +13,17 @@ const ACCEPTED_TYPES = new Set(["jwt", "at+jwt", "application/at+jwt"]);
 
 /**
  * Verifies an Auth0 access token (RS256 against the issuer's JWKS; `exp` required, `nbf`
- * honoured, `iss` and `aud` checked) and returns the caller it proves.
+ * honoured, `iss` and `aud` checked) and returns the caller it proves. A token this isolate
+ * verified before is not verified again until its `exp` or until the key set copy that
+ * verified it is replaced (src/auth/verified-tokens.ts): RS256 and its parsing were a large
+ * share of a request's CPU (npm run profile).
  *
  * @example const caller = await verifyAccessToken(token, config);
  */
 export async function verifyAccessToken(token: string, config: AuthConfig): Promise<Caller> {
   if (token.length > MAX_TOKEN_BYTES) throw invalidToken("The access token is too large.");
+  const remembered = rememberedCaller(token, config);
+  if (remembered) return remembered;
   // Before any parsing or crypto: one signed token has exactly one accepted text.
   if (!isCanonicalCompactJws(token)) throw invalidToken("The access token is not a well-formed JWT.");
   let typ: unknown;
@@ -30,7 +36,8 @@ export async function verifyAccessToken(token: string, config: AuthConfig): Prom
     throw invalidToken("The access token has an unexpected type (typ).");
   }
   try {
-    const { payload } = await jwtVerify(token, signingKeysFor(config.jwksUri), {
+    let keySet: KeySetCopy | undefined;
+    const { payload } = await jwtVerify(token, signingKeysFor(config.jwksUri, (copy) => (keySet = copy)), {
       algorithms: ["RS256"],
       // Auth0 writes the issuer with a trailing slash; accept the configured one either way.
       issuer: [config.issuer, config.issuer.slice(0, -1)],
@@ -38,7 +45,10 @@ export async function verifyAccessToken(token: string, config: AuthConfig): Prom
       requiredClaims: ["exp"],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
     });
-    return callerFromClaims(payload, config.organizationsClaim);
+    const caller = callerFromClaims(payload, config.organizationsClaim);
+    // `exp` is a number here: it is required, and jose rejects any other type.
+    if (keySet) rememberVerified(token, config, caller, payload.exp!, keySet);
+    return caller;
   } catch (err) {
     if (err instanceof SigningKeysUnavailable) {
       console.error(JSON.stringify({ level: "error", event: "jwks_unavailable", jwks_uri: config.jwksUri.href, cause: String(err.cause) }));
