@@ -8,6 +8,7 @@ import { d1Bookmark } from "./middleware/d1-bookmark";
 import { loadConfig } from "./middleware/load-config";
 import { requestLog } from "./middleware/request-log";
 import { health } from "./routes/health";
+import { routerRememberingMatches } from "./routes/route-match-cache";
 import { segmentGroupsRouter } from "./routes/segment-groups/router";
 import { segmentsRouter } from "./routes/segments/router";
 
@@ -17,7 +18,7 @@ import { segmentsRouter } from "./routes/segments/router";
  * entry and the tests share it.
  */
 export function createApp() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AppEnv>({ router: routerRememberingMatches() });
 
   app.use(requestId());
   app.use(requestLog);

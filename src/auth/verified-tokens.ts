@@ -1,6 +1,6 @@
 import type { AuthConfig } from "../config";
 import type { Caller } from "./caller";
-import { LeastRecentlyUsedMap } from "./least-recently-used-map";
+import { LeastRecentlyUsedMap } from "../least-recently-used-map";
 import { currentKeySet, JWKS_MAX_AGE_MS, type KeySetCopy } from "./signing-keys";
 
 /** Verified tokens an isolate remembers at most; a client reuses one token for many requests. */
