@@ -48,6 +48,8 @@ function portBase(): number {
 export interface Servers {
   urls: Record<Target, string>;
   issuer: LocalIssuer;
+  /** Each Worker's `wrangler dev` process group (bench/process-cpu.ts reads its CPU time). */
+  processGroups: Record<Target, number>;
 }
 
 // What stopServers() cleans up, set as soon as it exists (a start can fail halfway).
@@ -71,7 +73,7 @@ export async function startServers(onApiLine: (line: string) => void): Promise<S
     ),
   );
   issuer = await startLocalIssuer({ port: ports.issuer });
-  const servers: Servers = { urls: { api: "", "own-sql": "", minimal: "" }, issuer };
+  const servers: Servers = { urls: { api: "", "own-sql": "", minimal: "" }, issuer, processGroups: { api: 0, "own-sql": 0, minimal: 0 } };
 
   const starting = targets.map((target) => {
     const args = [
@@ -95,6 +97,7 @@ export async function startServers(onApiLine: (line: string) => void): Promise<S
       if (target === "api") onApiLine(line);
     });
     servers.urls[target] = `http://127.0.0.1:${ports.http[target]}`;
+    servers.processGroups[target] = started.process.pid ?? 0;
     return waitHealthy(servers.urls[target], started, () => output.join("\n"));
   });
   await Promise.all(starting);

@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { ApiRequestLog, averageUsage, type RequestLine } from "../bench/api-log.ts";
 import { runLoad, unexpectedStatuses, type LoadResult } from "../bench/load.ts";
 import { describeCommit, describeMachine } from "../bench/machine.ts";
+import { cpuPerRequest, groupCpu } from "../bench/process-cpu.ts";
 import { ROOT, sleep } from "../bench/processes.ts";
 import { benchmarksMarkdown, consoleSummary } from "../bench/report.ts";
 import type { BenchRun, Measurement } from "../bench/results.ts";
@@ -104,8 +105,11 @@ async function bench(): Promise<BenchRun> {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const scenario of scenarios) {
       for (const target of scenario.targets) {
+        const cpuBefore = groupCpu(servers.processGroups[target]);
         const { result, lines } = await measure(servers, token, ids, scenario, target);
-        console.log(`bench: round ${round}: ${scenario.title}, ${TARGET_TITLES[target]}: ${result.requestsPerSecond.toFixed(0)} req/s`);
+        // The whole wrangler dev, not only the isolate: e.g. the API's request log line is relayed by wrangler.
+        const cpu = cpuPerRequest(cpuBefore, groupCpu(servers.processGroups[target]), result.requests);
+        console.log(`bench: round ${round}: ${scenario.title}, ${TARGET_TITLES[target]}: ${result.requestsPerSecond.toFixed(0)} req/s${cpu ? `, server CPU ${cpu}` : ""}`);
         const previous = best.get(key(scenario, target));
         if (!previous || result.requestsPerSecond > previous.requestsPerSecond) best.set(key(scenario, target), result);
         apiLines.set(scenario.id, [...(apiLines.get(scenario.id) ?? []), ...lines]);
