@@ -1,8 +1,12 @@
 // `npm run profile -- [scenario] [requests]`: a CPU profile of the Worker under load, taken
 // through workerd's inspector (Chrome DevTools protocol). Starts its own local issuer and
 // `wrangler dev` on a fresh local D1, sends the scenario's requests (16 at a time), and
-// prints where the Worker's CPU time went, by package and by function; the raw profile goes
-// to test-results/<scenario>.cpuprofile (open it in Chrome DevTools). Only talks to 127.0.0.1.
+// prints where the Worker's CPU time went, by package and by function (bundled code named by
+// its source module; native work such as fetch, JSON or crypto also charged to the JavaScript
+// that asked for it); the raw profile goes to test-results/<scenario>.cpuprofile (open it in
+// Chrome DevTools). Only talks to 127.0.0.1. The local caller rate limit (1,200 a minute)
+// refuses runs above about 1,000 requests: use e.g. `npm run profile -- create3 900`.
+// Ports: PROFILE_PORT (8900), PROFILE_INSPECTOR_PORT (9239), PROFILE_ISSUER_PORT (8909).
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
