@@ -8,29 +8,38 @@ export const MAX_VERIFIED_TOKENS = 1_000;
 
 interface VerifiedToken {
   caller: Caller;
+  /** What else its verification depended on: with other settings, the token is verified again. */
+  settings: string;
   /** The key set copy that verified it: once that copy is replaced, the token is verified again. */
   keySet: KeySetCopy["jwks"];
   /** Its `exp`, or the end of that copy's life if sooner (ms). */
   validUntil: number;
 }
 
-// Module scope: one per isolate, like the key sets. Keyed by the exact token text and every
-// setting verification depended on, so a token changed by one character is never found here.
+// Module scope: one per isolate, like the key sets. Keyed by the exact token text, so a token
+// changed by one character is never found here.
 const verifiedTokens = new LeastRecentlyUsedMap<string, VerifiedToken>(MAX_VERIFIED_TOKENS);
 
-const keyOf = (token: string, config: AuthConfig) =>
-  `${config.jwksUri.href} ${config.issuer} ${config.audience} ${config.organizationsClaim} ${token}`;
+// Compared, not part of the key: building a key from the token text on every request cost more
+// than the comparison (npm run profile).
+const settingsOf = (config: AuthConfig) => `${config.jwksUri.href} ${config.issuer} ${config.audience} ${config.organizationsClaim}`;
+const settingsByConfig = new WeakMap<AuthConfig, string>();
+function settings(config: AuthConfig): string {
+  let text = settingsByConfig.get(config);
+  if (text === undefined) settingsByConfig.set(config, (text = settingsOf(config)));
+  return text;
+}
 
 /**
  * The caller of a token this isolate verified before, while that verification still holds:
  * before its `exp`, and while the key set copy that verified it is still the one in use and fresh.
  */
 export function rememberedCaller(token: string, config: AuthConfig): Caller | undefined {
-  const key = keyOf(token, config);
-  const verified = verifiedTokens.get(key);
+  const verified = verifiedTokens.get(token);
   if (!verified) return undefined;
-  if (Date.now() < verified.validUntil && currentKeySet(config.jwksUri)?.jwks === verified.keySet) return verified.caller;
-  verifiedTokens.delete(key);
+  const holds = verified.settings === settings(config) && Date.now() < verified.validUntil && currentKeySet(config.jwksUri)?.jwks === verified.keySet;
+  if (holds) return verified.caller;
+  verifiedTokens.delete(token);
   return undefined;
 }
 
@@ -39,10 +48,5 @@ export function rememberVerified(token: string, config: AuthConfig, caller: Call
   // `exp` itself, not exp + clock tolerance: near its end a token goes back to jose, which decides.
   const validUntil = Math.min(exp * 1000, keySet.fetchedAt + JWKS_MAX_AGE_MS);
   if (Date.now() >= validUntil) return;
-  verifiedTokens.set(keyOf(token, config), { caller, keySet: keySet.jwks, validUntil });
-}
-
-/** Forgets every remembered token, as a new isolate starts. For tests. */
-export function forgetVerifiedTokens(): void {
-  verifiedTokens.clear();
+  verifiedTokens.set(token, { caller, settings: settings(config), keySet: keySet.jwks, validUntil });
 }

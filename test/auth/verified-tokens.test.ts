@@ -65,6 +65,16 @@ describe("verified tokens, remembered per isolate", () => {
     expect(res.body.errors[0].message).toMatch(/unknown key/);
   });
 
+  it("verifies again under other settings: a token remembered for one audience is refused by another", async () => {
+    const key = await newSigningKey();
+    const tenant = await createTenant([key]);
+    const token = await tenant.sign(key, { claims });
+    expect((await createGroup(token, tenant.env)).status).toBe(201);
+    const res = await createGroup(token, { ...tenant.env, AUTH0_AUDIENCE: "https://another-api.example.com" });
+    expect(res.status, describeResponse(res)).toBe(401);
+    expect(res.body.errors[0].message).toMatch(/not meant for this API/);
+  });
+
   it("never answers a tampered copy of a remembered token from memory", async () => {
     const key = await newSigningKey();
     const tenant = await createTenant([key]);
