@@ -138,4 +138,13 @@ const METHOD = `## Method
   for the scenario's requests, \`n/a\` when the log does not carry them.
 - \`npm run bench -- --quick\` is the CI smoke: 1 s per scenario on a small seed; it checks statuses and
   prints the ratios, never asserts a timing and writes nothing.
-- Timings are only comparable within one run on one machine; compare ratios across runs.`;
+- Timings are only comparable within one run on one machine; compare ratios across runs.
+- Each load run also prints the CPU per request of each server's whole process group (wrangler's
+  Node, its proxy workerd, the Worker's workerd; from /proc), which the req/s ratios fold together.
+- What \`wrangler dev\` charges the API and not the twins (measured 2026-11-27, 3-member creates,
+  one thing removed at a time, CPU per request of all three processes): the request log line is
+  about 28 % of the API's CPU, nearly all of it in wrangler's inspector and log forwarding (its Node
+  process does about three times the work with the line than without), which production does not
+  have; the local rate-limit simulator's two subrequests about 15 %. Without both, API / own-SQL was
+  0.80 in the same run instead of 0.57.
+  Both stay in the API: the log line and the limits are part of its contract.`;
