@@ -2,13 +2,13 @@ import type { Database } from "../database";
 
 /**
  * The reverse index (segment_group_members, rows naming groups by `index_key`) and its backlog
- * (segment_group_index_backlog, migrations/0006). A write queues its group in the backlog (one row, by trigger) instead of
- * writing one index row per member into a different leaf page each; the index catches up in
- * merges, which insert every queued group's members at once, sorted, so a page is written once
- * per merge rather than once per member. Readers never see the lag: for a queued group they
- * read its document, for any other group the index.
+ * (segment_group_index_backlog, migrations/0006). A write queues its group in the backlog (one
+ * row, by trigger) instead of writing one index row per member into a different leaf page each;
+ * the index catches up in merges, which insert every queued group's members at once, sorted, so
+ * a page is written once per merge rather than once per member. Readers never see the lag: for a
+ * queued group they read its document, for any other group the index.
  *
- * docs/storage.md ("The index backlog") has the measurements behind these numbers.
+ * docs/storage.md ("The reverse index, off the write path") has the measurements behind these numbers.
  */
 export const BACKLOG_LIMITS = {
   /** A write that leaves this many groups queued merges them, in its own batch. */
@@ -90,8 +90,8 @@ export function mergeWhenFullStatements(db: Database, happened: string, ...param
 }
 
 /**
- * Merges the whole backlog, `groupsPerMerge` groups per batch (the Cron Trigger's job, so a
- * quiet database does not keep a backlog). Returns how many queued groups it merged.
+ * Merges the whole backlog, one bounded merge per batch (the Cron Trigger's job, so a quiet
+ * database does not keep a backlog). Returns how many queued groups it merged.
  */
 export async function mergeBacklog(db: Database): Promise<number> {
   const queued = () => db.statement(`SELECT count(*) AS queued FROM ${BACKLOG}`);
