@@ -59,9 +59,8 @@ const WRITTEN = "EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1 AND etag = ?
  * already stored under the idempotency key (if any), the guarded insert (returning the row as
  * stored), the missing members if it was refused, the key with this answer if it was not, its
  * "created" event in the change feed if it was not, and the reverse index's merge if it was
- * not and the index backlog is full. The batch is one transaction, so a
- * refused create leaves nothing behind, and a key never exists without its group or the
- * reverse. Without a key the idempotency statements write nothing and read next to nothing
+ * not and the index backlog is full. The batch is one transaction, so a refused create leaves
+ * nothing behind, and a key never exists without its group or the reverse. Without a key the idempotency statements write nothing and read next to nothing
  * (one or two rows).
  */
 export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, claim: IdempotencyClaim | null = null): Promise<InsertOutcome> {

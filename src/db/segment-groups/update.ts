@@ -73,8 +73,8 @@ const WRITTEN = "EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1 AND etag = ?
  * Applies a PATCH in ONE D1 batch of six statements, whatever is sent and however many
  * members: the guarded UPDATE (returning the row as stored), what the group looks like if it
  * was refused, its "updated" event if it was not, and the reverse index's merge if it was not
- * and the index backlog is full. The batch is one transaction, so two writers with the same If-Match
- * cannot both win, and the outcome is decided on exactly what the UPDATE saw.
+ * and the index backlog is full. The batch is one transaction, so two writers with the same
+ * If-Match cannot both win, and the outcome is decided on exactly what the UPDATE saw.
  */
 export async function updateSegmentGroup(db: Database, change: SegmentGroupChange): Promise<UpdateOutcome> {
   const organizations = jsonParam(change.organizationIds);
