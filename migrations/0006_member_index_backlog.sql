@@ -41,10 +41,14 @@ CREATE TABLE `segment_group_index_backlog` (
 	`group_key` integer NOT NULL,
 	`members` integer NOT NULL,
 	`members_through` integer NOT NULL,
+	`merging` integer DEFAULT 0 NOT NULL,
 	`indexed_subgroups` text
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `segment_group_index_backlog_group_idx` ON `segment_group_index_backlog` (`group_key`);--> statement-breakpoint
+-- Only the rows a merge holds (`merging` = 1, between its first and last statement), so the
+-- merge statements of a write that merges nothing read no queue row.
+CREATE INDEX `segment_group_index_backlog_merging_idx` ON `segment_group_index_backlog` (`seq`) WHERE "segment_group_index_backlog"."merging" = 1;--> statement-breakpoint
 -- A document is stored only if every member names a catalog segment visible to the group's
 -- organization (global, or its own). RAISE(IGNORE) skips the row, so the API's guarded INSERT
 -- or UPDATE just changes nothing and its batch then says which members are missing. It is the

@@ -104,9 +104,15 @@ export const segmentGroupIndexBacklog = sqliteTable(
     groupKey: integer("group_key").notNull(),
     members: integer("members").notNull(),
     membersThrough: integer("members_through").notNull(),
+    // 1 while a merge holds the row: set by the merge's first statement, read by the others.
+    merging: integer("merging").notNull().default(0),
     indexedSubgroups: text("indexed_subgroups"),
   },
-  (t) => [uniqueIndex("segment_group_index_backlog_group_idx").on(t.groupKey)],
+  (t) => [
+    uniqueIndex("segment_group_index_backlog_group_idx").on(t.groupKey),
+    // Only the rows a merge holds: a write that merges nothing finds none without reading the queue.
+    index("segment_group_index_backlog_merging_idx").on(t.seq).where(sql`${t.merging} = 1`),
+  ],
 );
 
 /**

@@ -146,6 +146,25 @@ describe("the reverse index's backlog", () => {
     expect(await countRows("segment_group_members")).toBe(indexed + BACKLOG_LIMITS.members);
   });
 
+  it("costs a write that merges nothing the same rows read however long the backlog is", async () => {
+    const token = await tokenFor([ORG]);
+    const id = await create({ segment_subgroup: members(101) });
+    const rowsReadByRename = async (name: string) => {
+      const logs = vi.spyOn(console, "log").mockImplementation(() => {});
+      try {
+        const res = await call("PATCH", `/segment_groups/${id}`, { token, json: { name } });
+        expect(res.status, describeResponse(res)).toBe(200);
+        return logs.mock.calls.map((args) => JSON.parse(String(args[0]))).find((entry) => "d1_rows_read" in entry).d1_rows_read as number;
+      } finally {
+        logs.mockRestore();
+      }
+    };
+    const short = await rowsReadByRename("one queued");
+    for (let i = 0; i < BACKLOG_LIMITS.groups - 2; i++) await create({ segment_subgroup: members(102) });
+    expect(await countRows("segment_group_index_backlog")).toBe(BACKLOG_LIMITS.groups - 1);
+    expect(await rowsReadByRename("a full queue but one")).toBe(short);
+  });
+
   it("is emptied by the Cron Trigger, so a quiet database keeps no backlog", async () => {
     const id = await create({ segment_subgroup: members(101, 103) });
     expect(await countRows("segment_group_index_backlog")).toBe(1);

@@ -259,6 +259,7 @@ describe("migrations over existing data", () => {
       "index segment_group_changes_organization_idx",
       "index segment_group_changes_tombstone_idx",
       "index segment_group_index_backlog_group_idx",
+      "index segment_group_index_backlog_merging_idx",
       "index segment_groups_index_key_idx",
       "index segment_groups_organization_created_idx",
       "index segments_organization_key_idx",

@@ -99,7 +99,7 @@ describe("DELETE /segment_groups/{id} — If-Match", () => {
 });
 
 describe("DELETE /segment_groups/{id} — storage", () => {
-  it("costs one round trip of six statements (tombstone, delete, diagnosis, the index merge), whatever the answer", async () => {
+  it("costs one round trip of seven statements (tombstone, delete, diagnosis, the index merge), whatever the answer", async () => {
     const big = await createGroup({
       segment_subgroup: Array.from({ length: 20 }, () => ({ segment_operator: "OR", segment_members: [{ segment_id: 101, segment_type: "CONTEXTUAL" }, { segment_id: 201, segment_type: "3P" }] })),
     });
@@ -114,7 +114,7 @@ describe("DELETE /segment_groups/{id} — storage", () => {
       const { db, calls } = countingD1(env.DB);
       const res = await remove(id, headers, db);
       expect(res.status, describeResponse(res)).toBe(status);
-      expect(calls.map(({ kind, statements }) => ({ kind, statements }))).toEqual([{ kind: "batch", statements: 6 }]);
+      expect(calls.map(({ kind, statements }) => ({ kind, statements }))).toEqual([{ kind: "batch", statements: 7 }]);
     }
   });
 

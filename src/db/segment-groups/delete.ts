@@ -21,7 +21,7 @@ const WRITTEN = "EXISTS (SELECT 1 FROM segment_group_changes WHERE group_id = ?1
 const STILL_THERE = `SELECT 1 AS present FROM segment_groups WHERE id = ?1 AND ${inOrganizationsSql("organization_id", "?2")}`;
 
 /**
- * Deletes one of the caller's groups in ONE D1 batch of six statements: its tombstone in the
+ * Deletes one of the caller's groups in ONE D1 batch of seven statements: its tombstone in the
  * change feed, the delete (only at an accepted version when `acceptedVersions` is given),
  * whether the group is still there, which tells a stale If-Match from a group that never was
  * the caller's, and the reverse index's merge if it was deleted and the index backlog is full.

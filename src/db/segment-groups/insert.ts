@@ -55,7 +55,7 @@ const RECORD_CREATED = recordChangeSql("created");
 const WRITTEN = "EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1 AND etag = ?2)";
 
 /**
- * Writes a segment group in ONE D1 batch of eight statements, whatever its size: the answer
+ * Writes a segment group in ONE D1 batch of nine statements, whatever its size: the answer
  * already stored under the idempotency key (if any), the guarded insert (returning the row as
  * stored), the missing members if it was refused, the key with this answer if it was not, its
  * "created" event in the change feed if it was not, and the reverse index's merge if it was

@@ -32,15 +32,18 @@ const FULL = `(SELECT max(seq) FROM ${BACKLOG}) - (SELECT min(seq) FROM ${BACKLO
   OR (SELECT members_through FROM ${BACKLOG} ORDER BY seq DESC LIMIT 1)
     - (SELECT members_through - members FROM ${BACKLOG} ORDER BY seq LIMIT 1) >= ${BACKLOG_LIMITS.members}`;
 
-// The rows one merge takes: the oldest ones, within the per-merge limits, when `due` (SQL)
-// holds. Each merge statement evaluates this alike: the statements before the last leave the
-// backlog untouched.
-const merging = (due: string) =>
-  `WITH merging AS (SELECT seq, group_key, indexed_subgroups FROM ${BACKLOG}
-    WHERE seq < (SELECT min(seq) FROM ${BACKLOG}) + ${BACKLOG_LIMITS.groupsPerMerge}
-      AND (members_through <= (SELECT members_through - members FROM ${BACKLOG} ORDER BY seq LIMIT 1) + ${BACKLOG_LIMITS.membersPerMerge}
-        OR seq = (SELECT min(seq) FROM ${BACKLOG}))
-      AND (${due}))`;
+// 1. A merge holds the rows it takes (`merging` = 1): the oldest ones, within the per-merge
+// limits, and only when `due` (SQL) holds. `due` is a one-row table joined first, so when it
+// does not hold no queue row is read; the other statements then find no held row through the
+// partial index on `merging` and read nothing either.
+const HOLD = (due: string) => `WITH due AS (SELECT 1 WHERE ${due})
+  UPDATE ${BACKLOG} SET merging = 1 WHERE seq IN (
+    SELECT b.seq FROM due CROSS JOIN ${BACKLOG} AS b
+    WHERE b.seq < (SELECT min(seq) FROM ${BACKLOG}) + ${BACKLOG_LIMITS.groupsPerMerge}
+      AND (b.members_through <= (SELECT members_through - members FROM ${BACKLOG} ORDER BY seq LIMIT 1) + ${BACKLOG_LIMITS.membersPerMerge}
+        OR b.seq = (SELECT min(seq) FROM ${BACKLOG})))`;
+
+const MERGING = `WITH merging AS (SELECT seq, group_key, indexed_subgroups FROM ${BACKLOG} WHERE merging = 1)`;
 
 // (segment_type, segment_id) of every member of the documents in `subgroups` (an SQL column).
 const membersOf = (subgroups: string) =>
@@ -57,36 +60,36 @@ const QUEUED_GROUP = "segment_groups AS g ON g.index_key = b.group_key";
 export const NEXT_INDEX_KEY = `(max(coalesce((SELECT max(index_key) FROM segment_groups), 0),
   coalesce((SELECT max(group_key) FROM ${BACKLOG}), 0)) + 1)`;
 
-// 1. Index rows the queued groups' documents no longer hold (a deleted group holds none). The
+// 2. Index rows the held groups' documents no longer hold (a deleted group holds none). The
 // difference is a named table so that SQLite looks each of its rows up by primary key.
-const REMOVE_STALE = (due: string) => `${merging(due)}, stale (segment_type, segment_id, group_key) AS (
+const REMOVE_STALE = `${MERGING}, stale (segment_type, segment_id, group_key) AS (
     SELECT ${MEMBER_KEY}, b.group_key FROM merging AS b, ${membersOf("b.indexed_subgroups")}
     EXCEPT
     SELECT ${MEMBER_KEY}, b.group_key FROM merging AS b CROSS JOIN ${QUEUED_GROUP}, ${membersOf("g.subgroups")}
     WHERE b.indexed_subgroups IS NOT NULL)
   DELETE FROM segment_group_members WHERE (segment_type, segment_id, group_key) IN (SELECT * FROM stale)`;
 
-// 2. Every member of the queued groups that still exist, in key order (each leaf page once);
+// 3. Every member of the held groups that still exist, in key order (each leaf page once);
 // the ones already indexed are skipped.
-const ADD_CURRENT = (due: string) => `${merging(due)}
+const ADD_CURRENT = `${MERGING}
   INSERT OR IGNORE INTO segment_group_members (segment_type, segment_id, group_key)
   SELECT ${MEMBER_KEY}, b.group_key FROM merging AS b CROSS JOIN ${QUEUED_GROUP}, ${membersOf("g.subgroups")}
   ORDER BY 1, 2, 3`;
 
-// 3. The merged groups leave the backlog.
-const DEQUEUE = (due: string) => `${merging(due)}
-  DELETE FROM ${BACKLOG} WHERE seq IN (SELECT seq FROM merging)`;
+// 4. The merged groups leave the backlog.
+const DEQUEUE = `DELETE FROM ${BACKLOG} WHERE merging = 1`;
 
-const mergeSql = (due: string) => [REMOVE_STALE(due), ADD_CURRENT(due), DEQUEUE(due)] as const;
+const mergeSql = (due: string) => [HOLD(due), REMOVE_STALE, ADD_CURRENT, DEQUEUE] as const;
 
 /**
- * The three statements a write adds to its own batch, after its write: they merge the backlog
+ * The four statements a write adds to its own batch, after its write: they merge the backlog
  * when the write happened (`happened`, SQL over the write's parameters `params`) and left the
  * backlog full (BACKLOG_LIMITS). Otherwise they read a few rows and write nothing, so a
  * refused write still writes nothing. The batch is one transaction: a merge is whole or absent.
  */
 export function mergeWhenFullStatements(db: Database, happened: string, ...params: unknown[]): D1PreparedStatement[] {
-  return mergeSql(`(${happened}) AND (${FULL})`).map((sql) => db.statement(sql, ...params));
+  const [hold, ...rest] = mergeSql(`(${happened}) AND (${FULL})`);
+  return [db.statement(hold, ...params), ...rest.map((sql) => db.statement(sql))];
 }
 
 /**
@@ -98,7 +101,7 @@ export async function mergeBacklog(db: Database): Promise<number> {
   let merged = 0;
   for (;;) {
     const results = await db.batch([queued(), ...mergeSql("1").map((sql) => db.statement(sql)), queued()]);
-    const [before, after] = [results[0]!, results[4]!].map((rows) => (rows[0] as { queued: number }).queued);
+    const [before, after] = [results[0]!, results.at(-1)!].map((rows) => (rows[0] as { queued: number }).queued);
     merged += before! - after!;
     if (after === 0 || after === before) return merged;
   }

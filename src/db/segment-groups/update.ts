@@ -70,7 +70,7 @@ const RECORD_UPDATED = recordChangeSql("updated");
 const WRITTEN = "EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1 AND etag = ?2)";
 
 /**
- * Applies a PATCH in ONE D1 batch of six statements, whatever is sent and however many
+ * Applies a PATCH in ONE D1 batch of seven statements, whatever is sent and however many
  * members: the guarded UPDATE (returning the row as stored), what the group looks like if it
  * was refused, its "updated" event if it was not, and the reverse index's merge if it was not
  * and the index backlog is full. The batch is one transaction, so two writers with the same
