@@ -26,11 +26,14 @@ export const BACKLOG_LIMITS = {
 
 const BACKLOG = "segment_group_index_backlog";
 
+// The queue's oldest row, and the running total of members before it.
+const OLDEST_SEQ = `(SELECT min(seq) FROM ${BACKLOG})`;
+const MEMBERS_BEFORE_OLDEST = `(SELECT members_through - members FROM ${BACKLOG} ORDER BY seq LIMIT 1)`;
+
 // The backlog's size from its two ends (seq is the rowid; members_through a running total),
 // so deciding reads two or three rows however long the queue is.
-const FULL = `(SELECT max(seq) FROM ${BACKLOG}) - (SELECT min(seq) FROM ${BACKLOG}) + 1 >= ${BACKLOG_LIMITS.groups}
-  OR (SELECT members_through FROM ${BACKLOG} ORDER BY seq DESC LIMIT 1)
-    - (SELECT members_through - members FROM ${BACKLOG} ORDER BY seq LIMIT 1) >= ${BACKLOG_LIMITS.members}`;
+const FULL = `(SELECT max(seq) FROM ${BACKLOG}) - ${OLDEST_SEQ} + 1 >= ${BACKLOG_LIMITS.groups}
+  OR (SELECT members_through FROM ${BACKLOG} ORDER BY seq DESC LIMIT 1) - ${MEMBERS_BEFORE_OLDEST} >= ${BACKLOG_LIMITS.members}`;
 
 // 1. A merge holds the rows it takes (`merging` = 1): the oldest ones, within the per-merge
 // limits, and only when `due` (SQL) holds. `due` is a one-row table joined first, so when it
@@ -39,9 +42,8 @@ const FULL = `(SELECT max(seq) FROM ${BACKLOG}) - (SELECT min(seq) FROM ${BACKLO
 const HOLD = (due: string) => `WITH due AS (SELECT 1 WHERE ${due})
   UPDATE ${BACKLOG} SET merging = 1 WHERE seq IN (
     SELECT b.seq FROM due CROSS JOIN ${BACKLOG} AS b
-    WHERE b.seq < (SELECT min(seq) FROM ${BACKLOG}) + ${BACKLOG_LIMITS.groupsPerMerge}
-      AND (b.members_through <= (SELECT members_through - members FROM ${BACKLOG} ORDER BY seq LIMIT 1) + ${BACKLOG_LIMITS.membersPerMerge}
-        OR b.seq = (SELECT min(seq) FROM ${BACKLOG})))`;
+    WHERE b.seq < ${OLDEST_SEQ} + ${BACKLOG_LIMITS.groupsPerMerge}
+      AND (b.members_through <= ${MEMBERS_BEFORE_OLDEST} + ${BACKLOG_LIMITS.membersPerMerge} OR b.seq = ${OLDEST_SEQ}))`;
 
 const MERGING = `WITH merging AS (SELECT seq, group_key, indexed_subgroups FROM ${BACKLOG} WHERE merging = 1)`;
 
