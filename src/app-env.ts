@@ -24,6 +24,8 @@ export interface AppEnv {
     /** The request's database (src/db/context.ts) and what it has asked of D1 so far. */
     database: Database;
     d1Usage: D1Usage;
+    /** The parsed request body, set by requireJsonBody (src/middleware/json-body.ts) for validate("json"). */
+    jsonBody: unknown;
     /** The request's D1 session, once opened: its bookmark goes back in x-d1-bookmark. */
     d1Session: D1DatabaseSession;
   };

@@ -8,8 +8,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Admits only `application/json` bodies (any charset) of at most 1 MiB that parse as JSON,
- * then hands the parsed value to the zod validator through Hono's body cache, so the body
- * is read and parsed once.
+ * then hands the parsed value to `validate("json")` as the `jsonBody` variable, so the body is
+ * read and parsed once (Hono's own `c.req.json()` would parse it again: src/validation/validate.ts).
  *
  * @example app.post("/things", requireJsonBody, validate("json", schema), handler)
  */
@@ -45,6 +45,8 @@ function jsonBody(mediaTypes: readonly string[]) {
       if (err instanceof ApiError) throw err;
       throw ApiError.of("malformed_json", "The request body is not valid UTF-8 JSON.");
     }
+    c.set("jsonBody", parsed);
+    // For any other reader of c.req.json(): the stream is consumed.
     c.req.bodyCache.json = Promise.resolve(parsed);
     await next();
   });

@@ -6,9 +6,10 @@ import type { ErrorCode } from "../errors";
 /** Any zod schema: zod/mini (what the Worker uses) or classic. */
 type ZodType = core.$ZodType;
 
-/** A zod schema `validate()` can run: zod/mini's and classic zod's both have `safeParse`. */
+/** A zod schema `validate()` can run: zod/mini's and classic zod's both have `safeParse` and `safeParseAsync`. */
 export interface RequestSchema extends core.$ZodType {
   safeParse(data: unknown): { success: boolean; data?: unknown; error?: core.$ZodError };
+  safeParseAsync(data: unknown): Promise<{ success: boolean; data?: unknown; error?: core.$ZodError }>;
 }
 
 /** One non-error answer: its status, the `data` schema of its success envelope (omit `data` for a bodiless 204 or 304). */

@@ -1,4 +1,7 @@
 import { zValidator } from "@hono/zod-validator";
+import { createMiddleware } from "hono/factory";
+import type { core } from "zod/mini";
+import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors";
 import { tagMiddleware, type RequestSchema } from "../openapi/describe-route";
 import { issuesToDetails } from "./issues-to-details";
@@ -11,10 +14,36 @@ import { withProblemsInsideLongArrays } from "./long-arrays";
  * @example app.post("/things", requireJsonBody, validate("json", thingSchema), (c) => c.req.valid("json"))
  */
 export function validate<Target extends "json" | "param" | "query", T extends RequestSchema>(target: Target, schema: T) {
-  const middleware = zValidator(target, schema, async function reportAllIssues(result) {
-    if (result.success) return;
-    const issues = await withProblemsInsideLongArrays(schema, result.data, result.error.issues);
-    throw new ApiError(issuesToDetails(issues, result.data));
+  const middleware = zValidator(target, schema, (result) => failOnIssues(schema, result));
+  // zValidator reads a body through c.req.json(), which turns the value requireJsonBody parsed
+  // back into text and parses it again (a third of a millisecond for 1,000 members): the
+  // parsed value is validated as it is instead. Same checks, same answer, same typing.
+  const handler = target === "json" ? (validateParsedBody(schema, middleware) as unknown as typeof middleware) : middleware;
+  return tagMiddleware(handler, { kind: "validate", target, schema });
+}
+
+interface ParseResult {
+  success: boolean;
+  /** The parsed value on success, the input otherwise. */
+  data?: unknown;
+  error?: core.$ZodError;
+}
+
+async function failOnIssues(schema: RequestSchema, result: ParseResult): Promise<void> {
+  if (result.success || !result.error) return;
+  const issues = await withProblemsInsideLongArrays(schema, result.data, result.error.issues);
+  throw new ApiError(issuesToDetails(issues, result.data));
+}
+
+// Validates the `jsonBody` requireJsonBody left; without it (no requireJsonBody before), zValidator's own reading.
+function validateParsedBody(schema: RequestSchema, zodValidator: (...args: never[]) => unknown) {
+  const readingTheBody = zodValidator as unknown as Parameters<typeof createMiddleware<AppEnv>>[0];
+  return createMiddleware<AppEnv>(async function validateJsonBody(c, next) {
+    const body = c.get("jsonBody");
+    if (body === undefined) return readingTheBody(c, next);
+    const result = await schema.safeParseAsync(body);
+    await failOnIssues(schema, result.success ? result : { success: false, data: body, error: result.error });
+    c.req.addValidatedData("json", result.data as object);
+    await next();
   });
-  return tagMiddleware(middleware, { kind: "validate", target, schema });
 }
