@@ -10,13 +10,15 @@ import type { core } from "zod/mini";
  */
 export function rejectRepeatedSegments(repeats: (firstIndex: number) => string) {
   return function checkRepeatedSegments(elements: unknown[], ctx: core.$RefinementCtx<unknown[]>) {
-    const firstSeen = new Map<string, number>();
+    // Index of each segment's first element, per type then id: number keys, no key string per element.
+    const firstSeen = new Map<string, Map<number, number>>();
     elements.forEach((element, index) => {
       const e = element as { segment_type?: unknown; segment_id?: unknown } | null;
       if (!e || typeof e.segment_id !== "number" || typeof e.segment_type !== "string") return;
-      const key = `${e.segment_type}:${e.segment_id}`;
-      const first = firstSeen.get(key);
-      if (first === undefined) firstSeen.set(key, index);
+      let ofType = firstSeen.get(e.segment_type);
+      if (!ofType) firstSeen.set(e.segment_type, (ofType = new Map()));
+      const first = ofType.get(e.segment_id);
+      if (first === undefined) ofType.set(e.segment_id, index);
       else ctx.addIssue({ code: "custom", path: [index, "segment_id"], message: repeats(first), params: { code: "duplicate_segment" } });
     });
   };

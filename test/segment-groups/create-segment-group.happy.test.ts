@@ -138,3 +138,30 @@ describe("POST /segment_groups — success", () => {
     expect(b.status, describeResponse(b)).toBe(201);
   });
 });
+
+describe("POST and PATCH answer the group exactly as GET then reads it", () => {
+  // Writes build their answer from the document objects they stored as text; GET parses the
+  // stored text. Compared as text, so key order and every value count.
+  it("the 201's and the PATCH's data are, byte for byte, the GET's", async () => {
+    const token = await tokenFor([ORG]);
+    const body = validGroup({
+      subgroup_operator: "OR",
+      segment_subgroup: [
+        { segment_operator: "OR", exclude: true, segment_members: [{ segment_type: "3P", segment_id: 202 }, { segment_id: 103, segment_type: "CONTEXTUAL" }] },
+        { segment_members: [{ segment_id: 101, segment_type: "CONTEXTUAL" }], segment_operator: "AND" },
+      ],
+    });
+    const created = await call("POST", "/segment_groups", { token, json: body });
+    expect(created.status, describeResponse(created)).toBe(201);
+    const id = created.body.data.id;
+    const read = async () => JSON.stringify((await call("GET", `/segment_groups/${id}`, { token })).body.data);
+    expect(JSON.stringify(created.body.data)).toBe(await read());
+
+    const patched = await call("PATCH", `/segment_groups/${id}`, {
+      token,
+      json: { segment_subgroup: [{ segment_operator: "AND", segment_members: [{ segment_type: "3P", segment_id: 201 }, { segment_id: 102, segment_type: "CONTEXTUAL" }] }] },
+    });
+    expect(patched.status, describeResponse(patched)).toBe(200);
+    expect(JSON.stringify(patched.body.data)).toBe(await read());
+  });
+});

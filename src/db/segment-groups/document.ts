@@ -11,6 +11,8 @@ export interface StoredSubgroup {
 export interface SubgroupsDocument {
   /** JSON text, keys in the API's order: read back and returned as it is. */
   json: string;
+  /** What parsing `json` gives: the write's answer is built from it without parsing the text back. */
+  subgroups: readonly StoredSubgroup[];
   memberCount: number;
   /** `[[segment_type, segment_id], ...]`, subgroup by subgroup: the catalog check's input, whose indexes name members in errors. */
   memberKeys: string;
@@ -27,7 +29,7 @@ export function subgroupsDocument(subgroups: readonly StoredSubgroup[]): Subgrou
     segment_members: s.segment_members.map((m) => ({ segment_id: m.segment_id, segment_type: m.segment_type })),
   }));
   const keys = stored.flatMap((s) => s.segment_members.map((m) => [m.segment_type, m.segment_id]));
-  return { json: JSON.stringify(stored), memberCount: keys.length, memberKeys: JSON.stringify(keys) };
+  return { json: JSON.stringify(stored), subgroups: stored, memberCount: keys.length, memberKeys: JSON.stringify(keys) };
 }
 
 /**

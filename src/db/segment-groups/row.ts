@@ -47,9 +47,12 @@ export interface SegmentGroupRow {
   updated_by: string | null;
 }
 
-/** The API's shape of a segment group: the 201's `data`, and every read's. */
-export function toSegmentGroup(row: SegmentGroupRow) {
-  const logic = groupLogicOf(row);
+/**
+ * The API's shape of a segment group: the 201's `data`, and every read's. `subgroups`: what
+ * parsing `row.subgroups` gives, when the caller made that text itself (a write's document).
+ */
+export function toSegmentGroup(row: SegmentGroupRow, subgroups?: readonly StoredSubgroup[]) {
+  const logic = subgroups ? { subgroup_operator: row.subgroup_operator, segment_subgroup: subgroups as StoredSubgroup[] } : groupLogicOf(row);
   return { ...identityOf(row), ...logic, expression: groupExpression(logic), ...authorshipOf(row) };
 }
 

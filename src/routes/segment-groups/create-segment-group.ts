@@ -3,7 +3,7 @@ import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { newEtag, newSegmentGroupId } from "../../db/ids";
-import { subgroupsDocument } from "../../db/segment-groups/document";
+import { subgroupsDocument, type StoredSubgroup } from "../../db/segment-groups/document";
 import { dryRunInsertSegmentGroup } from "../../db/segment-groups/dry-run";
 import { insertSegmentGroup } from "../../db/segment-groups/insert";
 import { toSegmentGroup, type SegmentGroupRow } from "../../db/segment-groups/row";
@@ -99,15 +99,16 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       case "key_reused":
         throw idempotencyKeyReused();
       case "created":
-        return created(c, outcome.group, 201, false);
+        return created(c, outcome.group, 201, false, newGroup.subgroups.subgroups);
       case "replayed":
         return created(c, outcome.snapshot, outcome.status as 201, true);
     }
   },
 );
 
-// The row as the database returned it (then, or when the key was first used), never the request echoed back.
-function created(c: Context<AppEnv>, group: SegmentGroupRow, status: 201, replayed: boolean) {
+// The row as the database returned it (then, or when the key was first used), never the request
+// echoed back; its document as the objects this write stored as that text, when it has them.
+function created(c: Context<AppEnv>, group: SegmentGroupRow, status: 201, replayed: boolean, stored?: readonly StoredSubgroup[]) {
   const headers = { Location: `/segment_groups/${group.id}`, ETag: etagHeader(group.etag), ...replayedHeaders(replayed) };
-  return success(c, toSegmentGroup(group), status, headers);
+  return success(c, toSegmentGroup(group, stored), status, headers);
 }

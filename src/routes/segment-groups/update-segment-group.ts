@@ -51,6 +51,7 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
     const dryRun = isDryRun(c.req.valid("query"));
     const accepted = acceptedVersions(c.req.header("If-Match"));
 
+    const subgroups = input.segment_subgroup && subgroupsDocument(input.segment_subgroup);
     const result = await (dryRun ? dryRunUpdateSegmentGroup : updateStoredSegmentGroup)(database(c), {
       id,
       organizationIds: c.get("caller").organizationIds,
@@ -60,7 +61,7 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
       type: input.type,
       status: input.status,
       subgroupOperator: input.subgroup_operator,
-      subgroups: input.segment_subgroup && subgroupsDocument(input.segment_subgroup),
+      subgroups,
       now: new Date().toISOString(),
       etag: newEtag(),
       updatedBy: c.get("caller").subject ?? null,
@@ -69,7 +70,8 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
     // The write decided; the outcomes come in the documented order of checks.
     switch (result.outcome) {
       case "updated":
-        return success(c, toSegmentGroup(result.group), 200, dryRun ? {} : { ETag: etagHeader(result.group.etag) });
+        // A document sent is the one stored (as its text): its objects need no parsing back.
+        return success(c, toSegmentGroup(result.group, subgroups?.subgroups), 200, dryRun ? {} : { ETag: etagHeader(result.group.etag) });
       case "not_found":
         throw segmentGroupNotFound(id);
       case "organization_mismatch":
