@@ -2,10 +2,13 @@
 import type { Machine } from "./machine.ts";
 import type { Target } from "./servers.ts";
 import type { D1Usage } from "./twins/wire.ts";
+import type { Subject } from "./workload.ts";
 
 export interface Measurement {
   scenario: string;
   target: Target;
+  /** A twin paying the API's platform calls (`?platform=1`); absent in runs from before that mode. */
+  platformCalls?: boolean;
   requests: number;
   requestsPerSecond: number;
   p50Ms: number;
@@ -30,17 +33,34 @@ export interface Ratio {
   scenario: string;
   apiToOwnSql: number;
   apiToMinimal: number;
+  /** The same with the twin paying the API's platform calls too; undefined for runs without that mode. */
+  apiToOwnSqlWithPlatformCalls: number | undefined;
+  apiToMinimalWithPlatformCalls: number | undefined;
 }
 
-/** For each create: the API's req/s over each twin's. */
+/** The measurement of `subject` in `scenario`, if the run has one. */
+export function measurementOf(run: BenchRun, scenario: string, subject: Subject): Measurement | undefined {
+  return run.measurements.find((m) => m.scenario === scenario && m.target === subject.target && (m.platformCalls ?? false) === subject.platformCalls);
+}
+
+/** For each create: the API's req/s over each twin's, plain and with the twin paying the platform calls. */
 export function createRatios(run: BenchRun): Ratio[] {
-  const rate = (scenario: string, target: Target) => run.measurements.find((m) => m.scenario === scenario && m.target === target)?.requestsPerSecond;
+  const rate = (scenario: string, target: Target, platformCalls = false) => measurementOf(run, scenario, { target, platformCalls })?.requestsPerSecond;
   const ratios: Ratio[] = [];
   for (const scenario of new Set(run.measurements.filter((m) => m.target !== "api").map((m) => m.scenario))) {
     const api = rate(scenario, "api");
     const ownSql = rate(scenario, "own-sql");
     const minimal = rate(scenario, "minimal");
-    if (api !== undefined && ownSql && minimal) ratios.push({ scenario, apiToOwnSql: api / ownSql, apiToMinimal: api / minimal });
+    const over = (twin: number | undefined) => (api !== undefined && twin ? api / twin : undefined);
+    if (api !== undefined && ownSql && minimal) {
+      ratios.push({
+        scenario,
+        apiToOwnSql: api / ownSql,
+        apiToMinimal: api / minimal,
+        apiToOwnSqlWithPlatformCalls: over(rate(scenario, "own-sql", true)),
+        apiToMinimalWithPlatformCalls: over(rate(scenario, "minimal", true)),
+      });
+    }
   }
   return ratios;
 }

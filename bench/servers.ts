@@ -94,6 +94,7 @@ export async function startServers(onApiLine: (line: string) => void): Promise<S
     const output: string[] = [];
     const started = startWrangler(args, (line) => {
       output.push(line);
+      // Only the API's: the twins write the same request log line in platform mode.
       if (target === "api") onApiLine(line);
     });
     servers.urls[target] = `http://127.0.0.1:${ports.http[target]}`;

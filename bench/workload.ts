@@ -2,7 +2,7 @@
 // the reads run over, and the scenarios with the request each one repeats.
 import type { CatalogItem, GroupBody } from "./twins/wire.ts";
 import type { RequestLine } from "./api-log.ts";
-import type { Target } from "./servers.ts";
+import { TARGET_TITLES, type Target } from "./servers.ts";
 
 export const ORGANIZATION_ID = 1234;
 const FIRST_SEGMENT_ID = 900_000; // clear of the demo catalog's ids
@@ -60,6 +60,26 @@ export interface Scenario {
   expectedStatus: number;
   /** The API's request log lines this scenario's requests write. */
   logged(line: RequestLine): boolean;
+}
+
+/**
+ * What one load run measures: a target and, for a twin, whether it also pays the API's platform
+ * calls (`?platform=1`: its rate-limit units and its request log line; bench/twins/platform-calls.ts).
+ */
+export interface Subject {
+  target: Target;
+  platformCalls: boolean;
+}
+
+/** A scenario's load runs in order: the API, then each twin plain and then paying the platform calls. */
+export function subjectsOf(scenario: Scenario): Subject[] {
+  return scenario.targets.flatMap((target): Subject[] =>
+    target === "api" ? [{ target, platformCalls: false }] : [{ target, platformCalls: false }, { target, platformCalls: true }],
+  );
+}
+
+export function subjectTitle(subject: Subject): string {
+  return `${TARGET_TITLES[subject.target]}${subject.platformCalls ? " + platform calls" : ""}`;
 }
 
 const route = (method: string, pattern: string) => (line: RequestLine) => line.method === method && line.route === pattern;

@@ -1,6 +1,8 @@
 // `npm run bench`: a load benchmark of the API against two twin Workers (bench/twins/), all
 // started here on fresh local D1 state and stopped again however the run ends. Stores the run
-// in bench/results/<label>.json and rewrites BENCHMARKS.md from every stored run.
+// in bench/results/<label>.json and rewrites BENCHMARKS.md from every stored run. Each create
+// runs against each twin twice: plain, then paying the API's platform calls (`?platform=1`,
+// bench/twins/platform-calls.ts), for the ratios with both sides paying them.
 //
 //   npm run bench                          full run, stored as label "after"
 //   npm run bench -- --label before --note "main before the redesign"
@@ -22,9 +24,18 @@ import { ROOT, sleep } from "../bench/processes.ts";
 import { benchmarksMarkdown, consoleSummary } from "../bench/report.ts";
 import type { BenchRun, Measurement } from "../bench/results.ts";
 import { seedCatalog, seedGroups } from "../bench/seed.ts";
-import { startServers, stopServers, TARGET_TITLES, type Servers, type Target } from "../bench/servers.ts";
+import { startServers, stopServers, type Servers } from "../bench/servers.ts";
 import type { D1Usage } from "../bench/twins/wire.ts";
-import { groupsToSeed, ORGANIZATION_ID, selectScenarios, type Scenario, type SeededIds } from "../bench/workload.ts";
+import {
+  groupsToSeed,
+  ORGANIZATION_ID,
+  selectScenarios,
+  subjectsOf,
+  subjectTitle,
+  type Scenario,
+  type SeededIds,
+  type Subject,
+} from "../bench/workload.ts";
 import { ALL_PERMISSIONS } from "./local-issuer.ts";
 
 const { values: args } = parseArgs({
@@ -97,32 +108,35 @@ async function bench(): Promise<BenchRun> {
 
   const samples = new Map<string, { bytes: number; d1: D1Usage | null }>();
   for (const scenario of scenarios) {
-    for (const target of scenario.targets) samples.set(key(scenario, target), await sample(servers, token, ids, scenario, target));
+    for (const subject of subjectsOf(scenario)) samples.set(key(scenario, subject), await sample(servers, token, ids, scenario, subject));
   }
 
   const best = new Map<string, LoadResult>();
   const apiLines = new Map<string, RequestLine[]>();
   for (let round = 1; round <= ROUNDS; round++) {
     for (const scenario of scenarios) {
-      for (const target of scenario.targets) {
-        const cpuBefore = groupCpu(servers.processGroups[target]);
-        const { result, lines } = await measure(servers, token, ids, scenario, target);
+      for (const subject of subjectsOf(scenario)) {
+        const group = servers.processGroups[subject.target];
+        const cpuBefore = groupCpu(group);
+        const { result, lines } = await measure(servers, token, ids, scenario, subject);
         // The whole wrangler dev, not only the isolate: e.g. the API's request log line is relayed by wrangler.
-        const cpu = cpuPerRequest(cpuBefore, groupCpu(servers.processGroups[target]), result.requests);
-        console.log(`bench: round ${round}: ${scenario.title}, ${TARGET_TITLES[target]}: ${result.requestsPerSecond.toFixed(0)} req/s${cpu ? `, server CPU ${cpu}` : ""}`);
-        const previous = best.get(key(scenario, target));
-        if (!previous || result.requestsPerSecond > previous.requestsPerSecond) best.set(key(scenario, target), result);
+        const cpu = cpuPerRequest(cpuBefore, groupCpu(group), result.requests);
+        const latency = `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`;
+        console.log(`bench: round ${round}: ${scenario.title}, ${subjectTitle(subject)}: ${result.requestsPerSecond.toFixed(0)} req/s, ${latency}${cpu ? `, server CPU ${cpu}` : ""}`);
+        const previous = best.get(key(scenario, subject));
+        if (!previous || result.requestsPerSecond > previous.requestsPerSecond) best.set(key(scenario, subject), result);
         apiLines.set(scenario.id, [...(apiLines.get(scenario.id) ?? []), ...lines]);
       }
     }
   }
 
   const measurements: Measurement[] = scenarios.flatMap((scenario) =>
-    scenario.targets.map((target) => {
-      const { bytes, d1 } = samples.get(key(scenario, target))!;
-      const { requests, requestsPerSecond, p50Ms, p99Ms } = best.get(key(scenario, target))!;
+    subjectsOf(scenario).map((subject) => {
+      const { target, platformCalls } = subject;
+      const { bytes, d1 } = samples.get(key(scenario, subject))!;
+      const { requests, requestsPerSecond, p50Ms, p99Ms } = best.get(key(scenario, subject))!;
       const usage = target === "api" ? (averageUsage(apiLines.get(scenario.id) ?? [], () => true) ?? null) : d1;
-      return { scenario: scenario.id, target, requests, requestsPerSecond, p50Ms, p99Ms, d1: usage, responseBytes: bytes };
+      return { scenario: scenario.id, target, platformCalls, requests, requestsPerSecond, p50Ms, p99Ms, d1: usage, responseBytes: bytes };
     }),
   );
   return {
@@ -140,39 +154,42 @@ async function bench(): Promise<BenchRun> {
  * One load run; for the API also the request log lines its requests wrote, taken between two
  * markers (answers still in flight when the run stops get SETTLE_MS to be logged).
  */
-async function measure(servers: Servers, token: string, ids: SeededIds, scenario: Scenario, target: Target) {
-  const from = target === "api" ? await log.mark(servers.urls.api) : 0;
+async function measure(servers: Servers, token: string, ids: SeededIds, scenario: Scenario, subject: Subject) {
+  const from = subject.target === "api" ? await log.mark(servers.urls.api) : 0;
   const result = await runLoad(
-    { ...request(servers, token, ids, scenario, target), expectedStatus: scenario.expectedStatus },
+    { ...request(servers, token, ids, scenario, subject), expectedStatus: scenario.expectedStatus },
     { connections: CONNECTIONS, seconds: SECONDS, minAnswers: quick ? CONNECTIONS : 2 * CONNECTIONS },
   );
   const unexpected = unexpectedStatuses(result, scenario.expectedStatus);
-  if (unexpected) throw new Error(`${scenario.title}, ${TARGET_TITLES[target]}: expected ${scenario.expectedStatus} every time, got ${unexpected}`);
-  if (target !== "api") return { result, lines: [] };
+  if (unexpected) throw new Error(`${scenario.title}, ${subjectTitle(subject)}: expected ${scenario.expectedStatus} every time, got ${unexpected}`);
+  if (subject.target !== "api") return { result, lines: [] };
   await sleep(SETTLE_MS);
   const to = await log.mark(servers.urls.api);
   return { result, lines: log.lines.slice(from, to).filter((line) => scenario.logged(line) && line.status === scenario.expectedStatus) };
 }
 
-function key(scenario: Scenario, target: Target): string {
-  return `${scenario.id}@${target}`;
+function key(scenario: Scenario, { target, platformCalls }: Subject): string {
+  return `${scenario.id}@${target}${platformCalls ? "+platform" : ""}`;
 }
 
-function request(servers: Servers, token: string, ids: SeededIds, scenario: Scenario, target: Target) {
+function request(servers: Servers, token: string, ids: SeededIds, scenario: Scenario, { target, platformCalls }: Subject) {
   const headers: Record<string, string> = scenario.body ? { "Content-Type": "application/json" } : {};
   if (target === "api") headers.Authorization = `Bearer ${token}`;
-  return { url: `${servers.urls[target]}${scenario.path(ids)}`, method: scenario.method, headers, body: scenario.body };
+  const url = new URL(scenario.path(ids), servers.urls[target]);
+  // The same twin process serves both modes; this asks it for the API's platform calls.
+  if (platformCalls) url.searchParams.set("platform", "1");
+  return { url: url.href, method: scenario.method, headers, body: scenario.body };
 }
 
 /** One request before the load: its status, its size and (twins) the D1 usage it reports. */
-async function sample(servers: Servers, token: string, ids: SeededIds, scenario: Scenario, target: Target) {
-  const { url, method, headers, body } = request(servers, token, ids, scenario, target);
+async function sample(servers: Servers, token: string, ids: SeededIds, scenario: Scenario, subject: Subject) {
+  const { url, method, headers, body } = request(servers, token, ids, scenario, subject);
   const res = await fetch(url, { method, headers, body });
   const text = await res.text();
   if (res.status !== scenario.expectedStatus) {
-    throw new Error(`${scenario.title}, ${TARGET_TITLES[target]}: expected ${scenario.expectedStatus}, got ${res.status}: ${text.slice(0, 500)}`);
+    throw new Error(`${scenario.title}, ${subjectTitle(subject)}: expected ${scenario.expectedStatus}, got ${res.status}: ${text.slice(0, 500)}`);
   }
-  const d1 = target === "api" ? null : ((JSON.parse(text) as { d1?: D1Usage }).d1 ?? null);
+  const d1 = subject.target === "api" ? null : ((JSON.parse(text) as { d1?: D1Usage }).d1 ?? null);
   return { bytes: Buffer.byteLength(text), d1 };
 }
 

@@ -1,20 +1,25 @@
 // The minimal twin: stores a group as one row plus one row per member in a single D1 batch,
-// with no checks at all. The floor the API's create is measured against.
+// with no checks at all. The floor the API's create is measured against. With `?platform=1` it
+// also pays the API's platform calls (../platform-calls.ts).
 import { addRoundTrip, emptyUsage } from "../d1-usage";
+import { answerCreate, type Created, type TwinEnv } from "../platform-calls";
 import type { GroupBody } from "../wire";
 
 export default {
   fetch: (request, env) => route(request, env).catch((err: unknown) => new Response(`twin: ${String(err)}`, { status: 500 })),
-} satisfies ExportedHandler<{ DB: D1Database }>;
+} satisfies ExportedHandler<TwinEnv>;
 
-async function route(request: Request, env: { DB: D1Database }): Promise<Response> {
-  const { pathname } = new URL(request.url);
-  if (request.method === "GET" && pathname === "/health") return Response.json({ ok: true });
-  if (request.method === "POST" && pathname === "/segment_groups") return createGroup(env.DB, (await request.json()) as GroupBody);
+async function route(request: Request, env: TwinEnv): Promise<Response> {
+  const url = new URL(request.url);
+  if (request.method === "GET" && url.pathname === "/health") return Response.json({ ok: true });
+  if (request.method === "POST" && url.pathname === "/segment_groups") {
+    const body = (await request.json()) as GroupBody;
+    return answerCreate(url, env, body.organization_id, () => createGroup(env.DB, body));
+  }
   return new Response(null, { status: 404 });
 }
 
-async function createGroup(db: D1Database, body: GroupBody): Promise<Response> {
+async function createGroup(db: D1Database, body: GroupBody): Promise<Created> {
   const id = crypto.randomUUID();
   // All members travel as one JSON parameter (D1 binds at most 100 per statement).
   const members = body.segment_subgroup.flatMap((s, sp) => s.segment_members.map((m, mp) => [sp, mp, m.segment_type, m.segment_id]));
@@ -31,5 +36,5 @@ async function createGroup(db: D1Database, body: GroupBody): Promise<Response> {
   ]);
   const usage = emptyUsage();
   addRoundTrip(usage, results);
-  return Response.json({ id, d1: usage }, { status: 201 });
+  return { id, d1: usage };
 }

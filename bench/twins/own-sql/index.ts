@@ -1,12 +1,14 @@
 // The own-SQL twin: the API's create, minus everything around it. It calls the API's own
 // insertSegmentGroup (src/db) on the API's migrations, for a fixed organization, with no auth,
 // validation, envelope or catalog-error mapping, so "API / own-SQL" is the framework's share.
+// With `?platform=1` it also pays the API's platform calls (../platform-calls.ts).
 import { drizzle } from "drizzle-orm/d1";
 import { Database, emptyUsage } from "../../../src/db/database";
 import { newEtag, newSegmentGroupId } from "../../../src/db/ids";
 import { segments } from "../../../src/db/schema";
 import { subgroupsDocument } from "../../../src/db/segment-groups/document";
 import { insertSegmentGroup } from "../../../src/db/segment-groups/insert";
+import { answerCreate, type Created, type TwinEnv } from "../platform-calls";
 import type { CatalogItem, D1Usage, GroupBody } from "../wire";
 
 const ORGANIZATION_ID = 1234;
@@ -15,17 +17,21 @@ const CATALOG_ROWS_PER_STATEMENT = 11;
 
 export default {
   fetch: (request, env) => route(request, env).catch((err: unknown) => new Response(`twin: ${String(err)}`, { status: 500 })),
-} satisfies ExportedHandler<{ DB: D1Database }>;
+} satisfies ExportedHandler<TwinEnv>;
 
-async function route(request: Request, env: { DB: D1Database }): Promise<Response> {
-  const { pathname } = new URL(request.url);
+async function route(request: Request, env: TwinEnv): Promise<Response> {
+  const url = new URL(request.url);
+  const { pathname } = url;
   if (request.method === "GET" && pathname === "/health") return Response.json({ ok: true });
-  if (request.method === "POST" && pathname === "/segment_groups") return createGroup(env.DB, (await request.json()) as GroupBody);
+  if (request.method === "POST" && pathname === "/segment_groups") {
+    const body = (await request.json()) as GroupBody;
+    return answerCreate(url, env, body.organization_id, () => createGroup(env.DB, body));
+  }
   if (request.method === "POST" && pathname === "/catalog") return seedCatalog(env.DB, (await request.json()) as CatalogItem[]);
   return new Response(null, { status: 404 });
 }
 
-async function createGroup(d1: D1Database, body: GroupBody): Promise<Response> {
+async function createGroup(d1: D1Database, body: GroupBody): Promise<Created> {
   const usage = emptyUsage();
   const now = new Date();
   const id = newSegmentGroupId(now.getTime());
@@ -45,7 +51,7 @@ async function createGroup(d1: D1Database, body: GroupBody): Promise<Response> {
     createdBy: null,
   });
   const d1Usage: D1Usage = { queries: usage.queries, rows_read: usage.rowsRead, rows_written: usage.rowsWritten };
-  return Response.json({ id, d1: d1Usage }, { status: 201 });
+  return { id, d1: d1Usage };
 }
 
 /** Global catalog segments, written through the API's table contract (not a copy of its SQL). */
