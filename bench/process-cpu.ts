@@ -29,14 +29,24 @@ export function groupCpu(pgid: number): Map<number, { name: string; ms: number }
   return usage;
 }
 
-/** "8.3 ms/request (node 1.7, workerd 1.9, workerd 4.8)": each process's CPU between two readings, per answer. */
-export function cpuPerRequest(before: ReturnType<typeof groupCpu>, after: ReturnType<typeof groupCpu>, requests: number): string {
-  if (after.size === 0 || requests === 0) return "";
-  const parts: { name: string; ms: number }[] = [];
-  for (const [pid, { name, ms }] of after) {
+/** CPU per answer of a server's processes (in pid order: wrangler's Node, then its workerds), and their sum. */
+export interface ServerCpu {
+  totalMs: number;
+  processes: { name: string; ms: number }[];
+}
+
+/** Each process's CPU between two readings, per answer; undefined without /proc or answers. */
+export function cpuPerRequest(before: ReturnType<typeof groupCpu>, after: ReturnType<typeof groupCpu>, requests: number): ServerCpu | undefined {
+  if (after.size === 0 || requests === 0) return undefined;
+  const processes: { name: string; ms: number }[] = [];
+  for (const [pid, { name, ms }] of [...after].sort(([a], [b]) => a - b)) {
     const spent = (ms - (before.get(pid)?.ms ?? 0)) / requests;
-    if (spent >= 0.05) parts.push({ name, ms: spent });
+    if (spent >= 0.05) processes.push({ name, ms: Math.round(spent * 100) / 100 });
   }
-  const total = parts.reduce((sum, part) => sum + part.ms, 0);
-  return `${total.toFixed(1)} ms/request (${parts.map((part) => `${part.name} ${part.ms.toFixed(1)}`).join(", ")})`;
+  return { totalMs: Math.round(processes.reduce((sum, p) => sum + p.ms, 0) * 100) / 100, processes };
+}
+
+/** "8.3 ms/request (node 1.7, workerd 1.9, workerd 4.8)". */
+export function describeCpu(cpu: ServerCpu): string {
+  return `${cpu.totalMs.toFixed(1)} ms/request (${cpu.processes.map((p) => `${p.name} ${p.ms.toFixed(1)}`).join(", ")})`;
 }

@@ -36,6 +36,15 @@ test("the platform ratios come from the twins' platform runs, not their plain on
 test("the goals table has them right under the literal goal rows, apart from the goals, n/a for older runs", () => {
   const lines = benchmarksMarkdown([run("old", false), run("new", true)]).split("\n");
   const under = (goal: string) => lines[lines.findIndex((line) => line.startsWith(`| ${goal} |`)) + 1];
-  assert.match(under("1,000-member create, API / minimal twin (goal ≥ 0.5)")!, /^\| ↳ the same, both paying the platform calls \(not an issue goal.*\| n\/a \| 0\.40 \|$/);
-  assert.match(under("3-member create, API / own-SQL twin (goal ≥ 0.9)")!, /^\| ↳ the same, both paying the platform calls \(not an issue goal.*\| n\/a \| 0\.63 \|$/);
+  assert.match(under("1,000-member create, API / minimal twin (goal ≥ 0.5)")!, /^\| ↳ the same, both paying the platform calls \(what the API.*\| n\/a \| 0\.40 \|$/);
+  assert.match(under("3-member create, API / own-SQL twin (goal ≥ 0.9)")!, /^\| ↳ the same, both paying the platform calls \(what the API.*\| n\/a \| 0\.63 \|$/);
+});
+
+test("each measurement's server CPU per request: the sum, then each process; n/a for runs stored without it", () => {
+  const measured = run("new", true);
+  for (const m of measured.measurements) m.serverCpu = { totalMs: 6.5, processes: [{ name: "node", ms: 1.7 }, { name: "workerd", ms: 4.8 }] };
+  const lines = benchmarksMarkdown([run("old", false), measured]).split("\n");
+  const cpuRows = lines.filter((line) => line.startsWith("| API: server CPU per request"));
+  assert.ok(cpuRows.length >= 2);
+  for (const line of cpuRows) assert.match(line, /\| n\/a \| 6\.5 \(1\.7, 4\.8\) \|$/);
 });

@@ -1,11 +1,12 @@
 // BENCHMARKS.md (every stored run side by side, one column per run) and the console summary.
 import { SCENARIOS, subjectsOf, subjectTitle } from "./workload.ts";
+import type { ServerCpu } from "./process-cpu.ts";
 import { createRatios, measurementOf, type BenchRun, type Measurement, type Ratio } from "./results.ts";
 
 // Rows of the ratios with the twins paying the API's platform calls: labelled apart from the
 // issue's own goals; runs stored before that mode show n/a.
 const BOTH_PAYING = "both paying the platform calls";
-const BOTH_PAYING_GOAL_ROW = `↳ the same, ${BOTH_PAYING} (not an issue goal: the framework's own share, see Method)`;
+const BOTH_PAYING_GOAL_ROW = `↳ the same, ${BOTH_PAYING} (what the API's own code and storage cost; see Method)`;
 
 
 /**
@@ -89,6 +90,7 @@ export function benchmarksMarkdown(runs: BenchRun[]): string {
       out.push(row(`${who}p50 / p99 (ms)`, found.map((m) => (m ? `${m.p50Ms} / ${m.p99Ms}` : missing))));
       out.push(row(`${who}D1 rows read / written per request`, found.map((m) => (m ? rows(m) : missing))));
       out.push(row(`${who}D1 round trips per request`, found.map((m) => (m?.d1 ? round(m.d1.queries) : m ? "n/a" : missing))));
+      out.push(row(`${who}server CPU per request, ms: all (Node, workerds)`, found.map((m) => (m?.serverCpu ? cpuCell(m.serverCpu) : m ? "n/a" : missing))));
       if (subject.target === "api") out.push(row(`${who}bytes per response`, found.map((m) => (m ? m.responseBytes.toLocaleString("en-US") : "–"))));
     }
   }
@@ -122,6 +124,10 @@ function round(value: number): string {
   return Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 1 });
 }
 
+function cpuCell({ totalMs, processes }: ServerCpu): string {
+  return `${totalMs.toFixed(1)} (${processes.map((p) => p.ms.toFixed(1)).join(", ")})`;
+}
+
 function row(name: string, cells: string[]): string {
   return `| ${name} | ${cells.join(" | ")} |`;
 }
@@ -138,7 +144,7 @@ const METHOD = `## Method
   - **own-SQL twin**: the API's own \`insertSegmentGroup\` (src/db) on the API's migrations, for a fixed
     organization, with no auth, validation, envelope or error mapping.
   - **minimal twin**: one group row plus one row per member (primary keys only, no checks, no foreign keys).
-  - **platform calls** (rows marked "both paying the platform calls", not the issue's goals): each create
+  - **platform calls** (rows marked "both paying the platform calls"): each create
     runs against each twin twice, plain and then with \`?platform=1\`, where the twin also spends the API's
     two rate-limit units (its own \`[[ratelimits]]\`, lifted like the API's) and writes the API's request log
     line, through the API's own functions. \`wrangler dev\` makes both far dearer than production does (a
@@ -158,8 +164,9 @@ const METHOD = `## Method
 - \`npm run bench -- --quick\` is the CI smoke: 1 s per scenario on a small seed; it checks statuses and
   prints the ratios, never asserts a timing and writes nothing.
 - Timings are only comparable within one run on one machine; compare ratios across runs.
-- Each load run also prints the CPU per request of each server's whole process group (wrangler's
-  Node, its proxy workerd, the Worker's workerd; from /proc), which the req/s ratios fold together.
+- Each load run also measures the CPU per request of each server's whole process group (wrangler's
+  Node, its proxy workerd, the Worker's workerd, in that order; from /proc), which the req/s ratios
+  fold together: the "server CPU" rows, from the round kept. On a busy machine they are steadier than req/s.
 - What \`wrangler dev\` charges the API and not the twins (measured 2026-11-27, 3-member creates,
   one thing removed at a time, CPU per request of all three processes): the request log line is
   about 28 % of the API's CPU, nearly all of it in wrangler's inspector and log forwarding (its Node

@@ -1,5 +1,6 @@
 // One bench run as stored in bench/results/<label>.json; BENCHMARKS.md is written from these.
 import type { Machine } from "./machine.ts";
+import type { ServerCpu } from "./process-cpu.ts";
 import type { Target } from "./servers.ts";
 import type { D1Usage } from "./twins/wire.ts";
 import type { Subject } from "./workload.ts";
@@ -17,6 +18,8 @@ export interface Measurement {
   d1: D1Usage | null;
   /** Body bytes of one answer. */
   responseBytes: number;
+  /** CPU per answer of the server's processes in the kept round (wrangler's Node, its workerds); absent in older runs. */
+  serverCpu?: ServerCpu;
 }
 
 export interface BenchRun {

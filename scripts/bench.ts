@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import { ApiRequestLog, averageUsage, type RequestLine } from "../bench/api-log.ts";
 import { runLoad, unexpectedStatuses, type LoadResult } from "../bench/load.ts";
 import { describeCommit, describeMachine } from "../bench/machine.ts";
-import { cpuPerRequest, groupCpu } from "../bench/process-cpu.ts";
+import { cpuPerRequest, describeCpu, groupCpu, type ServerCpu } from "../bench/process-cpu.ts";
 import { ROOT, sleep } from "../bench/processes.ts";
 import { benchmarksMarkdown, consoleSummary } from "../bench/report.ts";
 import type { BenchRun, Measurement } from "../bench/results.ts";
@@ -111,7 +111,7 @@ async function bench(): Promise<BenchRun> {
     for (const subject of subjectsOf(scenario)) samples.set(key(scenario, subject), await sample(servers, token, ids, scenario, subject));
   }
 
-  const best = new Map<string, LoadResult>();
+  const best = new Map<string, LoadResult & { serverCpu?: ServerCpu }>();
   const apiLines = new Map<string, RequestLine[]>();
   for (let round = 1; round <= ROUNDS; round++) {
     for (const scenario of scenarios) {
@@ -122,9 +122,9 @@ async function bench(): Promise<BenchRun> {
         // The whole wrangler dev, not only the isolate: e.g. the API's request log line is relayed by wrangler.
         const cpu = cpuPerRequest(cpuBefore, groupCpu(group), result.requests);
         const latency = `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`;
-        console.log(`bench: round ${round}: ${scenario.title}, ${subjectTitle(subject)}: ${result.requestsPerSecond.toFixed(0)} req/s, ${latency}${cpu ? `, server CPU ${cpu}` : ""}`);
+        console.log(`bench: round ${round}: ${scenario.title}, ${subjectTitle(subject)}: ${result.requestsPerSecond.toFixed(0)} req/s, ${latency}${cpu ? `, server CPU ${describeCpu(cpu)}` : ""}`);
         const previous = best.get(key(scenario, subject));
-        if (!previous || result.requestsPerSecond > previous.requestsPerSecond) best.set(key(scenario, subject), result);
+        if (!previous || result.requestsPerSecond > previous.requestsPerSecond) best.set(key(scenario, subject), { ...result, serverCpu: cpu });
         apiLines.set(scenario.id, [...(apiLines.get(scenario.id) ?? []), ...lines]);
       }
     }
@@ -134,9 +134,9 @@ async function bench(): Promise<BenchRun> {
     subjectsOf(scenario).map((subject) => {
       const { target, platformCalls } = subject;
       const { bytes, d1 } = samples.get(key(scenario, subject))!;
-      const { requests, requestsPerSecond, p50Ms, p99Ms } = best.get(key(scenario, subject))!;
+      const { requests, requestsPerSecond, p50Ms, p99Ms, serverCpu } = best.get(key(scenario, subject))!;
       const usage = target === "api" ? (averageUsage(apiLines.get(scenario.id) ?? [], () => true) ?? null) : d1;
-      return { scenario: scenario.id, target, platformCalls, requests, requestsPerSecond, p50Ms, p99Ms, d1: usage, responseBytes: bytes };
+      return { scenario: scenario.id, target, platformCalls, requests, requestsPerSecond, p50Ms, p99Ms, serverCpu, d1: usage, responseBytes: bytes };
     }),
   );
   return {
