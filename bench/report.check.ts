@@ -46,5 +46,5 @@ test("each measurement's server CPU per request: the sum, then each process; n/a
   const lines = benchmarksMarkdown([run("old", false), measured]).split("\n");
   const cpuRows = lines.filter((line) => line.startsWith("| API: server CPU per request"));
   assert.ok(cpuRows.length >= 2);
-  for (const line of cpuRows) assert.match(line, /\| n\/a \| 6\.5 \(1\.7, 4\.8\) \|$/);
+  for (const line of cpuRows) assert.match(line, /\| n\/a \| 6\.5 \(node 1\.7, workerd 4\.8\) \|$/);
 });

@@ -90,7 +90,7 @@ export function benchmarksMarkdown(runs: BenchRun[]): string {
       out.push(row(`${who}p50 / p99 (ms)`, found.map((m) => (m ? `${m.p50Ms} / ${m.p99Ms}` : missing))));
       out.push(row(`${who}D1 rows read / written per request`, found.map((m) => (m ? rows(m) : missing))));
       out.push(row(`${who}D1 round trips per request`, found.map((m) => (m?.d1 ? round(m.d1.queries) : m ? "n/a" : missing))));
-      out.push(row(`${who}server CPU per request, ms: all (Node, workerds)`, found.map((m) => (m?.serverCpu ? cpuCell(m.serverCpu) : m ? "n/a" : missing))));
+      out.push(row(`${who}server CPU per request, ms: all (by process)`, found.map((m) => (m?.serverCpu ? cpuCell(m.serverCpu) : m ? "n/a" : missing))));
       if (subject.target === "api") out.push(row(`${who}bytes per response`, found.map((m) => (m ? m.responseBytes.toLocaleString("en-US") : "–"))));
     }
   }
@@ -125,7 +125,7 @@ function round(value: number): string {
 }
 
 function cpuCell({ totalMs, processes }: ServerCpu): string {
-  return `${totalMs.toFixed(1)} (${processes.map((p) => p.ms.toFixed(1)).join(", ")})`;
+  return `${totalMs.toFixed(1)} (${processes.map((p) => `${p.name} ${p.ms.toFixed(1)}`).join(", ")})`;
 }
 
 function row(name: string, cells: string[]): string {
