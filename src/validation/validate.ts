@@ -1,5 +1,6 @@
 import { zValidator } from "@hono/zod-validator";
 import { createMiddleware } from "hono/factory";
+import type { MiddlewareHandler } from "hono";
 import type { core } from "zod/mini";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors";
@@ -18,7 +19,7 @@ export function validate<Target extends "json" | "param" | "query", T extends Re
   // zValidator reads a body through c.req.json(), which turns the value requireJsonBody parsed
   // back into text and parses it again (a third of a millisecond for 1,000 members): the
   // parsed value is validated as it is instead. Same checks, same answer, same typing.
-  const handler = target === "json" ? (validateParsedBody(schema, middleware) as unknown as typeof middleware) : middleware;
+  const handler = target === "json" ? (validateParsedBody(schema, middleware as MiddlewareHandler) as unknown as typeof middleware) : middleware;
   return tagMiddleware(handler, { kind: "validate", target, schema });
 }
 
@@ -36,8 +37,7 @@ async function failOnIssues(schema: RequestSchema, result: ParseResult): Promise
 }
 
 // Validates the `jsonBody` requireJsonBody left; without it (no requireJsonBody before), zValidator's own reading.
-function validateParsedBody(schema: RequestSchema, zodValidator: (...args: never[]) => unknown) {
-  const readingTheBody = zodValidator as unknown as Parameters<typeof createMiddleware<AppEnv>>[0];
+function validateParsedBody(schema: RequestSchema, readingTheBody: MiddlewareHandler) {
   return createMiddleware<AppEnv>(async function validateJsonBody(c, next) {
     const body = c.get("jsonBody");
     if (body === undefined) return readingTheBody(c, next);
