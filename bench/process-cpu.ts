@@ -46,7 +46,7 @@ export function cpuPerRequest(before: ReturnType<typeof groupCpu>, after: Return
   return { totalMs: Math.round(processes.reduce((sum, p) => sum + p.ms, 0) * 100) / 100, processes };
 }
 
-/** "8.3 ms/request (node 1.7, workerd 1.9, workerd 4.8)". */
-export function describeCpu(cpu: ServerCpu): string {
-  return `${cpu.totalMs.toFixed(1)} ms/request (${cpu.processes.map((p) => `${p.name} ${p.ms.toFixed(1)}`).join(", ")})`;
+/** "8.3 ms/request (node 1.7, workerd 1.9, workerd 4.8)"; `unit` goes after the sum. */
+export function describeCpu(cpu: ServerCpu, unit = " ms/request"): string {
+  return `${cpu.totalMs.toFixed(1)}${unit} (${cpu.processes.map((p) => `${p.name} ${p.ms.toFixed(1)}`).join(", ")})`;
 }

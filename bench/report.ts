@@ -1,6 +1,6 @@
 // BENCHMARKS.md (every stored run side by side, one column per run) and the console summary.
 import { SCENARIOS, subjectsOf, subjectTitle } from "./workload.ts";
-import type { ServerCpu } from "./process-cpu.ts";
+import { describeCpu } from "./process-cpu.ts";
 import { createRatios, measurementOf, type BenchRun, type Measurement, type Ratio } from "./results.ts";
 
 // Rows of the ratios with the twins paying the API's platform calls: labelled apart from the
@@ -90,7 +90,7 @@ export function benchmarksMarkdown(runs: BenchRun[]): string {
       out.push(row(`${who}p50 / p99 (ms)`, found.map((m) => (m ? `${m.p50Ms} / ${m.p99Ms}` : missing))));
       out.push(row(`${who}D1 rows read / written per request`, found.map((m) => (m ? rows(m) : missing))));
       out.push(row(`${who}D1 round trips per request`, found.map((m) => (m?.d1 ? round(m.d1.queries) : m ? "n/a" : missing))));
-      out.push(row(`${who}server CPU per request, ms: all (by process)`, found.map((m) => (m?.serverCpu ? cpuCell(m.serverCpu) : m ? "n/a" : missing))));
+      out.push(row(`${who}server CPU per request, ms: all (by process)`, found.map((m) => (m?.serverCpu ? describeCpu(m.serverCpu, "") : m ? "n/a" : missing))));
       if (subject.target === "api") out.push(row(`${who}bytes per response`, found.map((m) => (m ? m.responseBytes.toLocaleString("en-US") : "–"))));
     }
   }
@@ -122,10 +122,6 @@ function rows(m: Measurement): string {
 
 function round(value: number): string {
   return Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 1 });
-}
-
-function cpuCell({ totalMs, processes }: ServerCpu): string {
-  return `${totalMs.toFixed(1)} (${processes.map((p) => `${p.name} ${p.ms.toFixed(1)}`).join(", ")})`;
 }
 
 function row(name: string, cells: string[]): string {

@@ -42,7 +42,8 @@ function validateParsedBody(schema: RequestSchema, readingTheBody: MiddlewareHan
     const body = c.get("jsonBody");
     if (body === undefined) return readingTheBody(c, next);
     const result = await schema.safeParseAsync(body);
-    await failOnIssues(schema, result.success ? result : { success: false, data: body, error: result.error });
+    // As zValidator hands its hook: the input as `data`, unless parsing gave an output.
+    await failOnIssues(schema, { data: body, ...result });
     c.req.addValidatedData("json", result.data as object);
     await next();
   });
