@@ -62,8 +62,7 @@ WHEN EXISTS (SELECT x.group_key FROM segment_group_members AS x WHERE x.segment_
       AND (OLD.`organization_id` IS NULL OR EXISTS (SELECT 1 FROM segment_groups AS o WHERE o.index_key = x.group_key AND o.organization_id = OLD.`organization_id`))
     UNION ALL
     SELECT b.group_key FROM segment_group_index_backlog AS b CROSS JOIN segment_groups AS g ON g.index_key = b.group_key
-      WHERE (OLD.`organization_id` IS NULL OR g.organization_id = OLD.`organization_id`)
-        AND EXISTS (SELECT 1 FROM json_each(g.subgroups) AS s, json_each(s.value, '$.segment_members') AS m WHERE m.value ->> '$.segment_type' = OLD.`segment_type` AND m.value ->> '$.segment_id' = OLD.`segment_id`))
+      WHERE (OLD.`organization_id` IS NULL OR g.organization_id = OLD.`organization_id`) AND instr(g.subgroups, '{"segment_id":' || CAST(OLD.`segment_id` AS INTEGER) || ',"segment_type":"' || OLD.`segment_type` || '"}') > 0)
 BEGIN
 	SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed: a segment group uses this segment');
 END;

@@ -113,8 +113,10 @@ export async function mergeBacklog(db: Database): Promise<number> {
  * The `index_key`s of the groups whose document holds segment (`type`, `id`), of organization
  * `organization` only unless it is NULL (all SQL expressions; NULL: a global segment, which
  * any organization's groups may use): from the index for every group not queued, from the
- * documents of the queued ones, read as JSON so that any writer's spelling of a member counts.
- * src/db/segments/integrity.ts builds the catalog's in-use trigger from the same function.
+ * documents of the queued ones. A member is the exact text `{"segment_id":N,"segment_type":"T"}`
+ * in a document (src/db/segment-groups/document.ts writes it so, and so did every migration),
+ * so `instr` finds it without parsing JSON (json_each would count every member as a row read).
+ * src/db/segments/integrity.ts builds the catalog's in-use trigger from this same function.
  */
 export function groupKeysUsingSegmentSql(type: string, id: string, organization = "NULL"): string {
   return `SELECT x.group_key FROM segment_group_members AS x WHERE x.segment_type = ${type} AND x.segment_id = ${id}
@@ -122,6 +124,10 @@ export function groupKeysUsingSegmentSql(type: string, id: string, organization 
       AND (${organization} IS NULL OR EXISTS (SELECT 1 FROM segment_groups AS o WHERE o.index_key = x.group_key AND o.organization_id = ${organization}))
     UNION ALL
     SELECT b.group_key FROM ${BACKLOG} AS b CROSS JOIN ${QUEUED_GROUP}
-      WHERE (${organization} IS NULL OR g.organization_id = ${organization})
-        AND EXISTS (SELECT 1 FROM ${membersOf("g.subgroups")} WHERE m.value ->> '$.segment_type' = ${type} AND m.value ->> '$.segment_id' = ${id})`;
+      WHERE (${organization} IS NULL OR g.organization_id = ${organization}) AND instr(g.subgroups, ${memberTextSql(type, id)}) > 0`;
+}
+
+/** The exact text of member (`type`, `id`) inside a stored document. */
+function memberTextSql(type: string, id: string): string {
+  return `'{"segment_id":' || CAST(${id} AS INTEGER) || ',"segment_type":"' || ${type} || '"}'`;
 }
