@@ -32,7 +32,7 @@ ORDER BY `segment_type`, `segment_id`;--> statement-breakpoint
 DROP TABLE `segments`;--> statement-breakpoint
 ALTER TABLE `segments_by_owner` RENAME TO `segments`;--> statement-breakpoint
 CREATE UNIQUE INDEX `segments_key_idx` ON `segments` (`segment_type`,`segment_id`,`owner_scope`);--> statement-breakpoint
-CREATE INDEX `segments_organization_key_idx` ON `segments` (`organization_id`,`segment_type`,`segment_id`);--> statement-breakpoint
+CREATE INDEX `segments_organization_key_idx` ON `segments` (`organization_id`,`segment_type`,`segment_id`,`owner_scope`);--> statement-breakpoint
 CREATE TRIGGER `segment_groups_members_visible_insert` BEFORE INSERT ON `segment_groups`
 WHEN EXISTS (SELECT 1 FROM json_each(NEW.`subgroups`) AS s, json_each(s.value, '$.segment_members') AS m
 	WHERE NOT EXISTS (SELECT 1 FROM `segments` AS c WHERE c.segment_type = m.value ->> '$.segment_type' AND c.segment_id = m.value ->> '$.segment_id' AND c.owner_scope IN (0, NEW.`organization_id`)))

@@ -41,8 +41,9 @@ export const segments = sqliteTable(
     // A key is unique within its key space; "the segment K visible to organization O" is one
     // range of this index (owner_scope IN (0, O)).
     uniqueIndex("segments_key_idx").on(t.segmentType, t.segmentId, t.ownerScope),
-    // Listing an organization's own segments in catalog order (`organization_id` filter, pages).
-    index("segments_organization_key_idx").on(t.organizationId, t.segmentType, t.segmentId),
+    // Listing an owner's segments in catalog order (`organization_id` filter, pages); owner_scope
+    // last so that the listing's tie-break (one key, several owners) is in index order too.
+    index("segments_organization_key_idx").on(t.organizationId, t.segmentType, t.segmentId, t.ownerScope),
     check("segments_type_check", sql`${t.segmentType} IN ('CONTEXTUAL', '3P')`),
   ],
 );
