@@ -15,5 +15,13 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
+/**
+ * What a permission grants beyond the routes that name it with requirePermission (the README's
+ * and docs/deploy.md's permission tables add it to the permission's row).
+ */
+export const PERMISSION_NOTES: Partial<Record<Permission, string>> = {
+  "write:catalog": "with `write:segments`, the global segments on those routes (no `organization_id`): the platform's catalog admins only",
+};
+
 /** What a tenant's token holds: every permission but the platform's `write:catalog`. The local issuer grants these unless asked for others. */
 export const TENANT_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter((p) => p !== "write:catalog");
