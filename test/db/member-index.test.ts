@@ -263,5 +263,5 @@ describe("the reverse index's backlog", () => {
       }),
       { numRuns: 25 },
     );
-  });
+  }, 30_000); // 25 generated runs of writes and merges: seconds, more on a busy machine
 });

@@ -49,8 +49,6 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
       ...IDEMPOTENCY_DOCS.errors,
     ],
     headers: IDEMPOTENCY_DOCS.requestHeaders,
-    // Every item the caller may not write at once: permissions, then organizations.
-    errorsFollowing: { insufficient_permissions: ["organization_forbidden"] },
     requestExample: {
       items: [
         { segment_type: "3P", segment_id: 303, name: "Org 1234: app users", organization_id: 1234 },
