@@ -269,6 +269,14 @@ static compact_theta_sketch run_subgroup(const Subgroup& sg) {
   return i.get_result();
 }
 
+// Plans over the format vectors (users 1..n, not segments of the catalog) have no true count.
+static bool has_truth(const Plan& p) {
+  for (const auto& sg : p.subgroups)
+    for (const auto& m : sg.members)
+      if (!segments.count(m)) return false;
+  return true;
+}
+
 static bool subgroup_has(const Subgroup& sg, uint64_t id) {
   auto has = [&](const std::string& m) { return m != "empty" && segments.at(m).has(id); };
   if (sg.op == "OR") {
@@ -287,8 +295,12 @@ static std::string plan_json(const Plan& p) {
   for (size_t i = 0; i < p.subgroups.size(); ++i) {
     const auto& sg = p.subgroups[i];
     results.push_back(run_subgroup(sg));
-    uint64_t truth = 0;
-    for (uint64_t id = 1; id <= POPULATION; ++id) truth += subgroup_has(sg, id);
+    std::string truth = "null";
+    if (has_truth(p)) {
+      uint64_t count = 0;
+      for (uint64_t id = 1; id <= POPULATION; ++id) count += subgroup_has(sg, id);
+      truth = std::to_string(count);
+    }
     o << (i ? ", " : "") << "\n      {\"segment_operator\": " << json_string(sg.op)
       << ", \"exclude\": " << (sg.exclude ? "true" : "false") << ", \"members\": [";
     for (size_t j = 0; j < sg.members.size(); ++j) o << (j ? ", " : "") << json_string(sg.members[j]);
@@ -317,14 +329,18 @@ static std::string plan_json(const Plan& p) {
     }
     group.push_back(u.get_result());
   }
-  uint64_t truth = 0;
-  for (uint64_t id = 1; id <= POPULATION; ++id) {
-    bool matched = p.op == "AND";
-    for (const auto& sg : p.subgroups) {
-      const bool contribution = subgroup_has(sg, id) != sg.exclude;
-      matched = p.op == "AND" ? (matched && contribution) : (matched || contribution);
+  std::string truth = "null";
+  if (has_truth(p)) {
+    uint64_t count = 0;
+    for (uint64_t id = 1; id <= POPULATION; ++id) {
+      bool matched = p.op == "AND";
+      for (const auto& sg : p.subgroups) {
+        const bool contribution = subgroup_has(sg, id) != sg.exclude;
+        matched = p.op == "AND" ? (matched && contribution) : (matched || contribution);
+      }
+      count += matched;
     }
-    truth += matched;
+    truth = std::to_string(count);
   }
   o << summary_json(group.back()) << ", \"true_count\": " << truth << "}}";
   return o.str();
@@ -405,6 +421,18 @@ int main(int argc, char** argv) {
                              {"AND", true, {"universe", "news"}}, {"AND", false, {"tiny", "empty"}}}},
     {"and_with_empty_member", "AND", {{"AND", false, {"sports", "empty"}}, {"OR", false, {"travel"}}}},
     {"single_member_or", "AND", {{"OR", false, {"universe"}}}},
+    // The edges of the set operations, over the format vectors: empty sketches, a sketch in
+    // estimation mode with no entry, one entry, unordered and compressed inputs, sampled lg_k 14 and 16.
+    {"edge_intersection_of_forms", "AND", {{"AND", false, {"exact_unordered", "estimation_unordered_lg10", "single_item"}},
+                                           {"OR", true, {"estimation_one_entry"}}}},
+    {"edge_no_entries_then_empty", "AND", {{"AND", false, {"estimation_no_entries", "exact_ordered"}}, {"OR", false, {"empty"}}}},
+    {"edge_empty_last", "AND", {{"AND", false, {"exact_ordered", "estimation_no_entries", "empty"}}}},
+    {"edge_exclude_empty_and_no_entries", "AND", {{"OR", false, {"compressed_exact", "estimation_ordered_lg10"}},
+                                                  {"AND", true, {"empty"}}, {"AND", true, {"estimation_no_entries"}}}},
+    {"edge_union_of_nothing", "OR", {{"AND", false, {"empty"}}, {"OR", false, {"estimation_no_entries"}}}},
+    {"edge_empty_minus", "AND", {{"OR", false, {"empty"}}, {"OR", true, {"exact_ordered"}}}},
+    {"edge_sampled", "AND", {{"AND", false, {"sampled_lg16", "compressed_sampled_lg14"}}, {"OR", true, {"exact_unordered"}},
+                             {"OR", false, {"compressed_estimation_one_entry", "estimation_ordered_lg10"}}}},
   };
 
   std::ostringstream manifest;

@@ -45,7 +45,8 @@ describe("estimateGroupReach follows the plan as DataSketches computes it", () =
     });
   });
 
-  it.each(manifest.plans.map((plan) => [plan.name, plan] as const))("%s: the true counts lie within the bounds", async (_, plan) => {
+  const catalogPlans = manifest.plans.filter((plan) => plan.expected.true_count !== null);
+  it.each(catalogPlans.map((plan) => [plan.name, plan] as const))("%s: the true counts lie within the bounds", async (_, plan) => {
     const reach = await estimateGroupReach(toGroup(plan), fixtureLoader());
     const within = (summary: SketchSummary, truth: number) => summary.lower_bound <= truth && truth <= summary.upper_bound;
     expect(within(reach.group, plan.expected.true_count!), JSON.stringify({ ...reach.group, truth: plan.expected.true_count })).toBe(true);

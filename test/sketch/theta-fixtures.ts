@@ -16,7 +16,8 @@ export interface ExpectedSummary {
   first_hash: string;
   last_hash: string;
   hash_sum: string;
-  true_count?: number;
+  /** The true count of the synthetic users; null for plans over the format vectors. */
+  true_count?: number | null;
 }
 
 export interface SketchVector extends ExpectedSummary {
