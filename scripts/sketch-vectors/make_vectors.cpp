@@ -431,6 +431,10 @@ int main(int argc, char** argv) {
                                                   {"AND", true, {"empty"}}, {"AND", true, {"estimation_no_entries"}}}},
     {"edge_union_of_nothing", "OR", {{"AND", false, {"empty"}}, {"OR", false, {"estimation_no_entries"}}}},
     {"edge_empty_minus", "AND", {{"OR", false, {"empty"}}, {"OR", true, {"exact_ordered"}}}},
+    {"edge_empty_minus_estimation", "AND", {{"OR", false, {"empty"}}, {"OR", true, {"estimation_ordered_lg10"}}}},
+    // Two exact sketches with no user in common: their intersection is empty, not a sketch
+    // with theta 1 and no entry, so the group stays empty.
+    {"edge_disjoint_exact", "AND", {{"AND", false, {"shoes", "books"}}, {"OR", false, {"estimation_ordered_lg10"}}}},
     {"edge_sampled", "AND", {{"AND", false, {"sampled_lg16", "compressed_sampled_lg14"}}, {"OR", true, {"exact_unordered"}},
                              {"OR", false, {"compressed_estimation_one_entry", "estimation_ordered_lg10"}}}},
   };

@@ -4,12 +4,12 @@ import { isBelow, MAX_THETA_HI, MAX_THETA_LO, retainedEntries, type ThetaSketch 
 
 /**
  * The hashes of `a` not in `b`, below the smaller theta: DataSketches' theta_a_not_b, ordered.
- * An empty `a` is the answer as it is, and so is a nonempty `a` when `b` is empty.
+ * An empty `a` is the answer as it is, whatever `b`'s theta.
  *
  * @example const onlyA = aNotB(a, b)
  */
 export function aNotB(a: ThetaSketch, b: ThetaSketch): ThetaSketch {
-  if (a.empty || (retainedEntries(a) > 0 && b.empty)) return toOrdered(a);
+  if (a.empty) return toOrdered(a);
   let thetaHi = a.thetaHi;
   let thetaLo = a.thetaLo;
   if (isBelow(b.thetaHi, b.thetaLo, thetaHi, thetaLo)) {
