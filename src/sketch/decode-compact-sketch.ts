@@ -1,6 +1,6 @@
 import { InvalidSketchError } from "./invalid-sketch-error";
 import { sortHashes } from "./sort-hashes";
-import { isBelow, MAX_THETA_HI, MAX_THETA_LO, type ThetaSketch } from "./theta-sketch";
+import { MAX_THETA_HI, MAX_THETA_LO, type ThetaSketch } from "./theta-sketch";
 import { unpackDeltas } from "./unpack-deltas";
 
 /** DataSketches' seed hash of the default seed 9001 (its `compute_seed_hash(9001)`). */
@@ -30,7 +30,8 @@ const KNOWN_FLAGS = FLAG_BIG_ENDIAN | FLAG_READ_ONLY | FLAG_EMPTY | FLAG_COMPACT
  * engines built on them): serial version 3 (ordered or not, empty and single-item forms) or 4
  * (compressed), default seed. Stricter than DataSketches' own reader: the length must be exact,
  * entries must be nonzero, below theta, unique, and ascending when the sketch says it is
- * ordered. Anything else throws InvalidSketchError.
+ * ordered. Anything else throws InvalidSketchError. The sketch may share the bytes' buffer:
+ * leave them unchanged while it is in use.
  *
  * @example const sketch = decodeCompactThetaSketch(new Uint8Array(await request.arrayBuffer()))
  */
@@ -82,8 +83,7 @@ function decodeVersion3(bytes: Uint8Array, view: DataView, flags: number): Theta
     return fail(`has ${preambleLongs} preamble longs; serial version 3 has 1, 2 or 3`);
   }
   expectLength(bytes, entriesOffset + 8 * count);
-  // slice: a copy on a buffer of its own, 8-byte aligned, so entries can be sorted in place.
-  const entries = new Uint32Array(bytes.slice(entriesOffset, entriesOffset + 8 * count).buffer);
+  const entries = entriesOf(bytes, entriesOffset, count);
   const ordered = count <= 1 || (flags & FLAG_ORDERED) !== 0;
   checkEntries(entries, ordered, thetaHi, thetaLo);
   return { empty: false, ordered, thetaHi, thetaLo, entries };
@@ -119,6 +119,14 @@ function decodeVersion4(bytes: Uint8Array, view: DataView, flags: number): Theta
   return { empty: false, ordered: true, thetaHi, thetaLo, entries };
 }
 
+// The entries as (low, high) pairs: a view of the bytes when they are aligned (no copy of a
+// sketch read whole from storage; nothing here writes to a sketch's entries), else a copy.
+function entriesOf(bytes: Uint8Array, offset: number, count: number): Uint32Array {
+  const start = bytes.byteOffset + offset;
+  if (start % 4 === 0) return new Uint32Array(bytes.buffer, start, count * 2);
+  return new Uint32Array(bytes.slice(offset, offset + 8 * count).buffer);
+}
+
 function checkSeedHash(view: DataView): void {
   const seedHash = view.getUint16(6, true);
   if (seedHash !== DEFAULT_SEED_HASH) {
@@ -140,18 +148,23 @@ function expectLength(bytes: Uint8Array, expected: number): void {
 }
 
 function checkEntries(entries: Uint32Array, ordered: boolean, thetaHi: number, thetaLo: number): void {
+  // One pass, comparisons written out: this loop is most of the cost of reading a sketch.
   let previousHi = 0;
   let previousLo = 0;
   for (let i = 0; i < entries.length; i += 2) {
     const lo = entries[i]!;
     const hi = entries[i + 1]!;
-    if (hi === 0 && lo === 0) fail(`has the hash 0 at entry ${i / 2}`);
-    if (!isBelow(hi, lo, thetaHi, thetaLo)) fail(`has entry ${i / 2} at or above theta`);
-    if (ordered && i > 0 && !isBelow(previousHi, previousLo, hi, lo)) {
-      fail(`says it is ordered but entry ${i / 2} is not above the one before it`);
+    if (hi > thetaHi || (hi === thetaHi && lo >= thetaLo)) fail(`has entry ${i / 2} at or above theta`);
+    if (ordered) {
+      // Ascending from 0 also rules out the hash 0.
+      if (hi < previousHi || (hi === previousHi && lo <= previousLo)) {
+        fail(i === 0 ? "has the hash 0 at entry 0" : `says it is ordered but entry ${i / 2} is not above the one before it`);
+      }
+      previousHi = hi;
+      previousLo = lo;
+    } else if (hi === 0 && lo === 0) {
+      fail(`has the hash 0 at entry ${i / 2}`);
     }
-    previousHi = hi;
-    previousLo = lo;
   }
   if (!ordered) {
     const sorted = sortHashes(entries.slice());

@@ -18,6 +18,7 @@ export interface ThetaSketch {
   /**
    * The retained hashes in the sketch's own order, each as a pair (low 32 bits, high 32 bits):
    * the little-endian layout of a uint64, so `sortHashes` can sort them as BigUint64Array.
+   * Never written to: it may be a view of the serialized bytes.
    */
   readonly entries: Uint32Array;
 }

@@ -128,3 +128,20 @@ describe("decodeCompactThetaSketch refuses anything else with an InvalidSketchEr
     }
   });
 });
+
+describe("decodeCompactThetaSketch wherever the bytes sit", () => {
+  it.each(["estimation_ordered_lg10", "exact_unordered", "single_item", "compressed_estimation_lg10"])(
+    "%s: the same sketch from bytes at an offset of 0, 3 and 8 in their buffer",
+    (name) => {
+      const bytes = sketchBytes(name);
+      const at = (offset: number) => {
+        const buffer = new Uint8Array(bytes.length + offset);
+        buffer.set(bytes, offset);
+        return decodeCompactThetaSketch(buffer.subarray(offset));
+      };
+      const [aligned, unaligned, shifted] = [at(0), at(3), at(8)];
+      expect(unaligned).toEqual(aligned);
+      expect(shifted).toEqual(aligned);
+    },
+  );
+});
