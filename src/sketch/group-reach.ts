@@ -45,8 +45,9 @@ export class UniverseRequiredError extends Error {
  * @example await estimateGroupReach(group, { member: loadSegmentSketch, universe: loadUniverseSketch })
  */
 export async function estimateGroupReach(group: GroupLogic, loader: SketchLoader): Promise<GroupReach> {
-  const universe = planNeedsUniverse(group) ? await loader.universe() : undefined;
-  if (planNeedsUniverse(group) && !universe) throw new UniverseRequiredError("the plan takes a complement and no universe sketch is stored");
+  const needsUniverse = planNeedsUniverse(group);
+  const universe = needsUniverse ? await loader.universe() : undefined;
+  if (needsUniverse && !universe) throw new UniverseRequiredError("the plan takes a complement and no universe sketch is stored");
   const subgroups: SketchSummary[] = new Array(group.segment_subgroup.length);
   const combine = async (index: number): Promise<ThetaSketch> => {
     const sketch = await combineSubgroup(group.segment_subgroup[index]!, index, loader);

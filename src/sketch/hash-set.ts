@@ -7,7 +7,7 @@
 export class HashSet64 {
   private slots: Uint32Array;
   private mask: number;
-  size = 0;
+  private count = 0;
 
   /** Room for `capacity` hashes at most half full. */
   constructor(capacity: number) {
@@ -37,15 +37,19 @@ export class HashSet64 {
       if (slotLo === 0 && slotHi === 0) {
         slots[2 * i] = lo;
         slots[2 * i + 1] = hi;
-        this.size++;
+        this.count++;
         return true;
       }
     }
   }
 
+  get size(): number {
+    return this.count;
+  }
+
   /** The hashes, in slot order, as (low, high) pairs in a new array. */
   toPairs(): Uint32Array {
-    const out = new Uint32Array(this.size * 2);
+    const out = new Uint32Array(this.count * 2);
     const slots = this.slots;
     let n = 0;
     for (let i = 0; i < slots.length; i += 2) {
@@ -59,6 +63,6 @@ export class HashSet64 {
 
   clear(): void {
     this.slots.fill(0);
-    this.size = 0;
+    this.count = 0;
   }
 }
