@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
-import { requireAuth, requirePermission } from "../../auth";
+import { actFor, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { upsertSegments, type BulkUpsertOutcome, type StoredSegmentRow } from "../../db/segments/bulk-upsert";
 import { toSegment } from "../../db/segments/row";
@@ -56,7 +56,7 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
       ],
     },
   }),
-  requireAuth,
+  requireAuthNamingOrganizations,
   requirePermission("write:segments"),
   requireJsonBody,
   validate("json", bulkUpsertSegmentsSchema),
@@ -71,6 +71,7 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
         : [],
     );
     if (forbidden.length > 0) throw new ApiError(forbidden);
+    await actFor(c, items.flatMap((item) => (item.organization_id == null ? [] : [item.organization_id])));
 
     const result = await upsertSegments(
       database(c),

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
-import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
+import { actFor, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { toSegment } from "../../db/segments/row";
 import { upsertSegment } from "../../db/segments/upsert";
@@ -28,7 +28,7 @@ export const putSegment = new Hono<AppEnv>().put(
     errors: ["blank", "invalid_unicode", "organization_forbidden", "segment_not_found", "segment_owner_conflict"],
     requestExample: { name: "Cyclists", organization_id: 1234 },
   }),
-  requireAuth,
+  requireAuthNamingOrganizations,
   requirePermission("write:segments"),
   requireJsonBody,
   validate("param", segmentParamsSchema),
@@ -37,7 +37,7 @@ export const putSegment = new Hono<AppEnv>().put(
     const { segment_type, segment_id } = c.req.valid("param");
     const body = c.req.valid("json");
     const organizationId = body.organization_id ?? null;
-    if (organizationId !== null) assertOrganizationAccess(c.get("caller"), organizationId);
+    await actFor(c, organizationId === null ? [] : [organizationId]);
 
     const result = await upsertSegment(
       database(c),
