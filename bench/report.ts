@@ -94,7 +94,7 @@ export function benchmarksMarkdown(runs: BenchRun[]): string {
       if (subject.target === "api") out.push(row(`${who}bytes per response`, found.map((m) => (m ? m.responseBytes.toLocaleString("en-US") : "–"))));
     }
   }
-  out.push("", METHOD);
+  out.push("", METHOD, "", MANY_ORGANIZATIONS);
   return `${out.join("\n")}\n`;
 }
 
@@ -170,3 +170,17 @@ const METHOD = `## Method
   have; the local rate-limit simulator's two subrequests about 15 %. Without both, API / own-SQL was
   0.80 in the same run instead of 0.57.
   Both stay in the API: the log line and the limits are part of its contract.`;
+
+// Measured by hand (bench/organizations.ts), not from bench/results: kept as written here.
+const MANY_ORGANIZATIONS = `## Tokens with many organizations (GET /segment_groups?limit=20)
+
+Measured by hand, not by \`npm run bench\`: \`npx node bench/organizations.ts\` against \`npm run dev\`
+(20 groups of organization 1234), 10 s per token at 50 requests/s over 2 connections, p50 latency.
+Before: every authenticated request spent one rate-limit unit per organization of its token; after,
+only the organizations it names (none past 10 for a read over all of them; docs/api.md, Rate limits).
+
+| commit, machine | 1 organization | 1,000 organizations |
+| --- | ---: | ---: |
+| before (4b90aa3), alone, a quieter hour | 24 ms (402 answers) | 967 ms (8 answers) |
+| before (4b90aa3), interleaved with after, load average about 10 | 51 ms, 59 ms (two runs) | 3,127 ms (1 answer in 10 s; the other run: none) |
+| after (16eeaa1), interleaved with before | 47 ms, 53 ms | 43 ms, 61 ms |`;

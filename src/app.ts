@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env";
 import { ApiError, errorResponse, handleError } from "./errors";
 import { cors } from "./middleware/cors";
 import { d1Bookmark } from "./middleware/d1-bookmark";
 import { loadConfig } from "./middleware/load-config";
+import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { health } from "./routes/health";
 import { routerRememberingMatches } from "./routes/route-match-cache";
@@ -20,7 +20,7 @@ import { segmentsRouter } from "./routes/segments/router";
 export function createApp() {
   const app = new Hono<AppEnv>({ router: routerRememberingMatches() });
 
-  app.use(requestId());
+  app.use(requestId);
   app.use(requestLog);
   app.use(d1Bookmark);
   app.use(loadConfig);

@@ -6,6 +6,8 @@ export interface AuthConfig {
   audience: string;
   jwksUri: URL;
   organizationsClaim: string;
+  /** Whether the token's `scope` grants permissions too (AUTH0_PERMISSIONS_FROM_SCOPE); else only its `permissions` claim. */
+  permissionsFromScope: boolean;
 }
 
 export class ConfigurationError extends Error {
@@ -25,7 +27,16 @@ export function readAuthConfig(env: Partial<Bindings>): AuthConfig {
     ? requireUrl(env, "AUTH0_JWKS_URI")
     : new URL(".well-known/jwks.json", issuerWithSlash);
   const organizationsClaim = env.AUTH0_ORGANIZATIONS_CLAIM?.trim() || "organization_ids";
-  return { issuer: issuerWithSlash, audience, jwksUri, organizationsClaim };
+  const permissionsFromScope = readBoolean(env, "AUTH0_PERMISSIONS_FROM_SCOPE");
+  return { issuer: issuerWithSlash, audience, jwksUri, organizationsClaim, permissionsFromScope };
+}
+
+// "true" or "false" exactly (unset or empty: false), so a typo such as "yes" fails loudly.
+function readBoolean(env: Partial<Bindings>, name: "AUTH0_PERMISSIONS_FROM_SCOPE"): boolean {
+  const raw = env[name]?.trim() ?? "";
+  if (raw === "" || raw === "false") return false;
+  if (raw === "true") return true;
+  throw new ConfigurationError(`${name} must be "true" or "false", not "${raw}"`);
 }
 
 function requireUrl(env: Partial<Bindings>, name: "AUTH0_ISSUER_BASE_URL" | "AUTH0_JWKS_URI"): URL {

@@ -6,8 +6,14 @@ export class SigningKeysUnavailable extends Error {
   override name = "SigningKeysUnavailable";
 }
 
-/** A refetch for an unknown `kid` (key rotation) happens at most once per this window. */
+/** A refetch for an unknown `kid` (key rotation) happens at most once per this window... */
 export const JWKS_COOLDOWN_MS = 30_000;
+/**
+ * ...and at most this many times per JWKS_MAX_AGE_MS, per key set and isolate: tokens with
+ * made-up kids cannot keep the issuer busy. A real rotation needs one; past the budget, a new
+ * key is still picked up by the next regular refresh.
+ */
+export const JWKS_UNKNOWN_KID_REFETCHES = 3;
 /** With no keys at all, how long a failed fetch is trusted before the next attempt. */
 export const JWKS_RETRY_WITHOUT_KEYS_MS = 5_000;
 /** How long a fetched key set is used, in memory and in the Cache API, before it is fetched again. */
@@ -20,6 +26,8 @@ interface KeySetEntry {
   /** When the issuer served `jwks` (kept with the Cache API copy, so it does not restart per isolate). */
   fetchedAt: number;
   lastFailureAt: number;
+  /** When this isolate last refetched the set for an unknown `kid`, newest last (at most JWKS_UNKNOWN_KID_REFETCHES). */
+  unknownKidRefetches: number[];
   /** The one load under way in this isolate; concurrent requests wait for it instead of fetching too. */
   loading?: Promise<void>;
 }
@@ -33,7 +41,9 @@ const keySets = new Map<string, KeySetEntry>();
  * Resolves a token's verification key from the issuer's JWKS, looked up in memory, then in the
  * Cache API (`caches.default`, shared by the isolates of a Cloudflare location), then at the
  * issuer; a set is used for 10 minutes from when the issuer served it, and refetched for an
- * unknown `kid` (rotation) at most once per cooldown. Concurrent requests share one load.
+ * unknown `kid` (rotation) at most once per cooldown and JWKS_UNKNOWN_KID_REFETCHES times per
+ * 10 minutes. Concurrent requests share one load; a fetched set identical to the one in use
+ * keeps it (and the verifications remembered with it).
  * Two additions for outages:
  * - when a fetch fails but an earlier copy of the set exists, that copy is used
  *   (stale-if-error), so an issuer hiccup does not lock every caller out;
@@ -57,7 +67,7 @@ export function signingKeysFor(jwksUri: URL, onKeySet?: (copy: KeySetCopy) => vo
       try {
         return await keyFrom(entry, header, token, onKeySet);
       } catch (err) {
-        if (!(err instanceof errors.JWKSNoMatchingKey) || isFresh(entry, JWKS_COOLDOWN_MS)) throw err;
+        if (!(err instanceof errors.JWKSNoMatchingKey) || isFresh(entry, JWKS_COOLDOWN_MS) || !spendUnknownKidRefetch(entry)) throw err;
         // Possibly a rotation: ask the issuer itself, since the Cache API may hold the old set.
         await load(entry, jwksUri, { fromCache: false });
         return await keyFrom(entry, header, token, onKeySet);
@@ -70,7 +80,7 @@ export function signingKeysFor(jwksUri: URL, onKeySet?: (copy: KeySetCopy) => vo
   };
 }
 
-/** One copy of an issuer's key set, as fetched: replaced as a whole when the set is fetched again. */
+/** One copy of an issuer's key set, as fetched: replaced as a whole when a different set is fetched. */
 export interface KeySetCopy {
   jwks: JSONWebKeySet;
   /** When the issuer served it; the copy is used until JWKS_MAX_AGE_MS after. */
@@ -117,8 +127,8 @@ async function load(entry: KeySetEntry, jwksUri: URL, options: { fromCache: bool
 }
 
 async function loadOnce(entry: KeySetEntry, jwksUri: URL, { fromCache }: { fromCache: boolean }): Promise<void> {
-  const cached = fromCache ? await readCachedKeySet(jwksUri) : undefined;
-  if (cached && Date.now() < cached.fetchedAt + JWKS_MAX_AGE_MS && cached.fetchedAt > entry.fetchedAt) {
+  const cached = fromCache ? await readCachedKeySet(jwksUri, JWKS_MAX_AGE_MS) : undefined;
+  if (cached && cached.fetchedAt > entry.fetchedAt) {
     remember(entry, cached.jwks, cached.fetchedAt);
     return;
   }
@@ -128,10 +138,22 @@ async function loadOnce(entry: KeySetEntry, jwksUri: URL, { fromCache }: { fromC
   await writeCachedKeySet(jwksUri, jwks, fetchedAt, JWKS_MAX_AGE_MS);
 }
 
+// The same keys again keep the copy in use (only its age restarts), so the tokens this isolate
+// remembers as verified by it (src/auth/verified-tokens.ts) stay remembered.
 function remember(entry: KeySetEntry, jwks: JSONWebKeySet, fetchedAt: number) {
+  entry.fetchedAt = fetchedAt;
+  if (entry.jwks && JSON.stringify(entry.jwks) === JSON.stringify(jwks)) return;
   entry.local = createLocalJWKSet(jwks);
   entry.jwks = jwks;
-  entry.fetchedAt = fetchedAt;
+}
+
+// True, and counted, while the budget of unknown-kid refetches in the last JWKS_MAX_AGE_MS has room.
+function spendUnknownKidRefetch(entry: KeySetEntry): boolean {
+  const now = Date.now();
+  entry.unknownKidRefetches = entry.unknownKidRefetches.filter((at) => at > now - JWKS_MAX_AGE_MS && at <= now);
+  if (entry.unknownKidRefetches.length >= JWKS_UNKNOWN_KID_REFETCHES) return false;
+  entry.unknownKidRefetches.push(now);
+  return true;
 }
 
 function isFresh(entry: KeySetEntry, maxAge: number): boolean {
@@ -141,7 +163,7 @@ function isFresh(entry: KeySetEntry, maxAge: number): boolean {
 function keySetEntry(jwksUri: URL): KeySetEntry {
   let entry = keySets.get(jwksUri.href);
   if (!entry) {
-    entry = { fetchedAt: Number.NEGATIVE_INFINITY, lastFailureAt: Number.NEGATIVE_INFINITY };
+    entry = { fetchedAt: Number.NEGATIVE_INFINITY, lastFailureAt: Number.NEGATIVE_INFINITY, unknownKidRefetches: [] };
     keySets.set(jwksUri.href, entry);
   }
   return entry;

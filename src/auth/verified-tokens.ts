@@ -22,7 +22,7 @@ const verifiedTokens = new LeastRecentlyUsedMap<string, VerifiedToken>(MAX_VERIF
 
 // Compared, not part of the key: building a key from the token text on every request cost more
 // than the comparison (npm run profile).
-const settingsOf = (config: AuthConfig) => `${config.jwksUri.href} ${config.issuer} ${config.audience} ${config.organizationsClaim}`;
+const settingsOf = (config: AuthConfig) => `${config.jwksUri.href} ${config.issuer} ${config.audience} ${config.organizationsClaim} ${config.permissionsFromScope}`;
 const settingsByConfig = new WeakMap<AuthConfig, string>();
 function settings(config: AuthConfig): string {
   let text = settingsByConfig.get(config);

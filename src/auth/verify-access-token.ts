@@ -2,7 +2,7 @@ import { decodeProtectedHeader, errors, jwtVerify } from "jose";
 import { ApiError } from "../errors";
 import type { AuthConfig } from "../config";
 import { isCanonicalCompactJws } from "./canonical-token";
-import { callerFromClaims, type Caller } from "./caller";
+import { callerFromClaims, TooManyOrganizations, type Caller } from "./caller";
 import { signingKeysFor, SigningKeysUnavailable, type KeySetCopy } from "./signing-keys";
 import { rememberedCaller, rememberVerified } from "./verified-tokens";
 
@@ -45,7 +45,7 @@ export async function verifyAccessToken(token: string, config: AuthConfig): Prom
       requiredClaims: ["exp"],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
     });
-    const caller = callerFromClaims(payload, config.organizationsClaim);
+    const caller = callerFromClaims(payload, config);
     // `exp` is a number here: it is required, and jose rejects any other type.
     if (keySet) rememberVerified(token, config, caller, payload.exp!, keySet);
     return caller;
@@ -63,6 +63,7 @@ export async function verifyAccessToken(token: string, config: AuthConfig): Prom
 
 // Specific enough to fix a client, vague enough to give an attacker nothing new.
 function describeRejection(err: unknown): string {
+  if (err instanceof TooManyOrganizations) return err.message;
   if (err instanceof errors.JWTExpired) return "The access token has expired.";
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.claim === "nbf") return "The access token is not valid yet.";

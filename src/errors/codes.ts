@@ -48,7 +48,7 @@ export const ERROR_CODES = {
   },
   invalid_token: {
     status: 401,
-    meaning: "The token is malformed (any part not canonical unpadded base64url included), too large, expired, not yet valid, from another issuer or audience, not RS256, or signed with an unknown key.",
+    meaning: "The token is malformed (any part not canonical unpadded base64url included), too large, expired, not yet valid, from another issuer or audience, not RS256, signed with an unknown key, or names more than 1,000 organizations.",
     headers: { "WWW-Authenticate": 'Bearer realm="segment-groups-api", error="invalid_token", error_description="..."' },
   },
   insufficient_permissions: {
@@ -78,7 +78,7 @@ export const ERROR_CODES = {
   },
   rate_limited: {
     status: 429,
-    meaning: "The caller (token sub) or one of the token's organizations is over its rate limit; limits are the deployment's configuration.",
+    meaning: "The caller (token sub), an organization the request acts on, or the client address's failed authentications is over its rate limit; limits are the deployment's configuration.",
     headers: RETRY_AFTER,
   },
   // 5xx: our side; messages never carry internals.

@@ -1,12 +1,22 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
+import { BOOKMARK_HEADER } from "../db/session";
+import { IDEMPOTENCY_KEY_HEADER } from "../idempotency/key-header";
+import { REQUEST_ID_HEADER } from "./request-id";
 
 /** Every method a route of this API answers. */
 const ALLOWED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
-/** Request headers a browser may send beyond the CORS-safelisted ones. */
-const ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"];
-/** Response headers a browser may read beyond the CORS-safelisted ones. */
-const EXPOSED_HEADERS = ["ETag", "Location", "X-Request-Id", "Retry-After", "WWW-Authenticate", "Idempotent-Replayed", "x-d1-bookmark"];
+/**
+ * Every request header the API reads that a browser's script sets (beyond the CORS-safelisted
+ * ones). test/app/cors.test.ts checks it against every header the code reads and the OpenAPI
+ * document's header parameters, so a new one cannot be forgotten.
+ */
+export const ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "If-None-Match", IDEMPOTENCY_KEY_HEADER, BOOKMARK_HEADER, REQUEST_ID_HEADER];
+/**
+ * Every response header the API sends beyond the CORS-safelisted ones (Cache-Control,
+ * Content-Type, ...); checked against the OpenAPI document's and the error table's headers.
+ */
+export const EXPOSED_HEADERS = ["ETag", "Location", REQUEST_ID_HEADER, "Retry-After", "WWW-Authenticate", "Idempotent-Replayed", BOOKMARK_HEADER, "Allow"];
 /** How long a browser may reuse a preflight answer (seconds). */
 export const PREFLIGHT_MAX_AGE_SECONDS = 600;
 

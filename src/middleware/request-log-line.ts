@@ -3,6 +3,8 @@ import type { D1Usage } from "../db/database";
 /** What the request log says about one request (src/middleware/request-log.ts). */
 export interface LoggedRequest {
   requestId: string;
+  /** The client's own X-Request-Id, when it sent a well-formed one (src/middleware/request-id.ts). */
+  clientRequestId?: string;
   method: string;
   /** The matched route pattern; null when no route handled the request. */
   route: string | null;
@@ -24,6 +26,7 @@ export function requestLogLine(request: LoggedRequest): string {
     level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
     event: "request",
     request_id: request.requestId,
+    client_request_id: request.clientRequestId ?? null,
     method: request.method,
     route: request.route,
     status,

@@ -6,12 +6,13 @@ import { requestLogLine } from "./request-log-line";
 
 /**
  * One JSON line per request, written after the response is decided (errors included):
- * request id, method, the matched route pattern, status, duration, the caller's organizations
- * the first error code, and what the request asked of D1 (round trips, rows read and written,
- * summed from D1's result meta; zeros when it never reached the database). It never logs headers, tokens, the raw URL (path ids, query
- * strings) or bodies. The line itself: src/middleware/request-log-line.ts.
+ * request id (and the client's own, if it sent one), method, the pattern of the route that
+ * answered, status, duration, the caller's organizations, the first error code, and what the
+ * request asked of D1 (round trips, rows read and written, summed from D1's result meta; zeros
+ * when it never reached the database). It never logs headers, tokens, the raw URL (path ids,
+ * query strings) or bodies. The line itself: src/middleware/request-log-line.ts.
  *
- * @example app.use(requestId()); app.use(requestLog);
+ * @example app.use(requestId); app.use(requestLog);
  */
 export const requestLog = createMiddleware<AppEnv>(async function logRequest(c, next) {
   const started = Date.now();
@@ -19,6 +20,7 @@ export const requestLog = createMiddleware<AppEnv>(async function logRequest(c, 
   console.log(
     requestLogLine({
       requestId: c.get("requestId"),
+      clientRequestId: c.get("clientRequestId"),
       method: c.req.method,
       route: routePattern(c),
       status: c.res.status,
@@ -31,8 +33,11 @@ export const requestLog = createMiddleware<AppEnv>(async function logRequest(c, 
   );
 });
 
-// The last matched route that is not middleware (`app.use` registers method "ALL"); null when
-// no route handled the request (404, 405).
+// The route the request was routed to: the first route (not app-wide middleware, which `app.use`
+// registers with method "ALL") from the last handler that ran (Hono leaves c.req.routeIndex
+// there). Not the last route matched: GET /segment_groups/changes matches /segment_groups/:id
+// too. When app-wide middleware answered (a configuration error), the route it would have
+// reached; null when none matched (404, 405).
 function routePattern(c: Context<AppEnv>): string | null {
-  return matchedRoutes(c).findLast((route) => route.method !== "ALL")?.path ?? null;
+  return matchedRoutes(c).slice(c.req.routeIndex).find((route) => route.method !== "ALL")?.path ?? null;
 }

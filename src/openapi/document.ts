@@ -41,10 +41,11 @@ Failure: \`{"errors": [{"code", "field"?, "message"}], "meta": {"status": "error
 every problem at once; the status is the first problem's. One bound: an array over its maximum length is reported as
 \`too_long\`, followed by the problems of its first maximum elements; elements past the maximum are never read.
 Each operation lists its codes per status. Every response carries
-\`X-Request-Id\` (yours is reused when it is a plain token of at most 255 characters).
+\`X-Request-Id\`, an id the server gives the request (one you send is only logged beside it).
 
 **Authentication.** \`Authorization: Bearer <Auth0 access token>\`. Each operation names the
-permission it needs (in the token's \`permissions\` claim or \`scope\`). Running locally with
+permission it needs (in the token's \`permissions\` claim; \`scope\` only where the deployment opts in).
+A token names at most 1,000 organizations. Running locally with
 \`npm run dev\`, get a token with \`npm run -s token\` and paste it into *Authorize*.
 
 **Group logic.** A group matches a user (the set of catalog segments the user is in) when its
@@ -75,13 +76,15 @@ carries \`x-d1-bookmark\`; send it back as the \`x-d1-bookmark\` request header 
 sees at least that state (your own writes included). A malformed bookmark is 400 \`invalid_bookmark\`.
 
 **Rate limits.** Every authenticated operation spends one request of the caller's budget (per
-token \`sub\`) and one of each organization the token names, per minute and Cloudflare
-location; the limits are the deployment's configuration (README, *Configuration*). Over a limit:
-429 \`rate_limited\` with \`Retry-After\`. \`/health\`, \`/openapi.json\` and \`/docs\` are never limited.
+token \`sub\`) and one of each organization it acts on (the \`organization_id\` it names; without
+one, each of the token's when it holds at most 10), per minute and Cloudflare location; failed
+authentications are limited per client address. The limits are the deployment's configuration
+(README, *Configuration*). Over a limit: 429 \`rate_limited\` with \`Retry-After\`. \`/health\`,
+\`/openapi.json\` and \`/docs\` are never limited.
 
 **Browsers (CORS).** Origins on the deployment's allow-list may call the API from a browser:
-preflights are answered without a token, and \`ETag\`, \`Location\`, \`X-Request-Id\` and
-\`Retry-After\` are readable. Other origins get no CORS headers.`;
+preflights are answered without a token and allow every request header the API reads, and every
+response header it sends is readable. Other origins get no CORS headers.`;
 
 /**
  * The OpenAPI 3.1 document of an app, read from its routes: `describeRoute` for what only a
@@ -118,7 +121,7 @@ export function buildOpenApiDocument(routes: Parameters<typeof inventoryRoutes>[
           scheme: "bearer",
           bearerFormat: "JWT",
           description:
-            "An Auth0 access token (RS256) for this API's audience. The permissions listed on an operation's security requirement must be in the token's `permissions` claim or `scope`.",
+            "An Auth0 access token (RS256) for this API's audience. The permissions listed on an operation's security requirement must be in the token's `permissions` claim (or its `scope`, where the deployment opts in).",
         },
       },
     },

@@ -1,7 +1,10 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { ERROR_CODES } from "../../src/errors/codes";
 import worker from "../../src/index";
+import { ALLOWED_HEADERS, EXPOSED_HEADERS } from "../../src/middleware/cors";
 import { call, describeResponse } from "../helpers/api";
+import { OPENAPI_DOCUMENT } from "../helpers/contract";
 import { snapshotTables } from "../helpers/db";
 import { expectErrorLogs } from "../helpers/expected-logs";
 import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
@@ -19,7 +22,7 @@ const CORS_HEADERS = ["Access-Control-Allow-Origin", "Access-Control-Allow-Metho
 async function preflight(origin: string, path = "/segment_groups", overrides: Record<string, string> = allowing) {
   const request = new Request(`https://api.test${path}`, {
     method: "OPTIONS",
-    headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type, idempotency-key" },
+    headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type, idempotency-key, x-d1-bookmark" },
   });
   return worker.fetch(request, { ...env, ...overrides }, {} as ExecutionContext);
 }
@@ -33,7 +36,7 @@ describe("CORS preflight", () => {
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe(CONSOLE);
     expect(res.headers.get("Access-Control-Allow-Methods")!.split(", ")).toEqual(expect.arrayContaining(["GET", "POST", "PUT", "PATCH", "DELETE"]));
     expect(res.headers.get("Access-Control-Allow-Headers")!.split(", ")).toEqual(
-      expect.arrayContaining(["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"]),
+      expect.arrayContaining(["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "x-d1-bookmark", "X-Request-Id"]),
     );
     expect(Number(res.headers.get("Access-Control-Max-Age"))).toBeGreaterThan(0);
     expect(res.headers.get("Vary")).toContain("Origin");
@@ -71,7 +74,7 @@ describe("CORS on actual responses", () => {
     expect(res.status, describeResponse(res)).toBe(201);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe(CONSOLE);
     expect(res.headers.get("Access-Control-Expose-Headers")!.split(", ")).toEqual(
-      expect.arrayContaining(["ETag", "Location", "X-Request-Id", "Retry-After", "Idempotent-Replayed", "x-d1-bookmark"]),
+      expect.arrayContaining(["ETag", "Location", "X-Request-Id", "Retry-After", "WWW-Authenticate", "Idempotent-Replayed", "x-d1-bookmark", "Allow"]),
     );
     expect(res.headers.get("Vary")).toContain("Origin");
   });
@@ -96,6 +99,58 @@ describe("CORS on actual responses", () => {
     const res = await call("GET", "/health", { headers: { Origin: CONSOLE } });
     expect(res.status, describeResponse(res)).toBe(200);
     expect(corsHeadersOf(res.headers)).toEqual([]);
+  });
+});
+
+describe("CORS covers every header the API reads and sends", () => {
+  // Headers a browser's script never sets (the browser or Cloudflare does), and response headers
+  // every browser may read anyway (the CORS-safelisted ones).
+  const SET_BY_BROWSER_OR_PLATFORM = new Set(["origin", "access-control-request-method", "content-length", "cf-connecting-ip"]);
+  const SAFELISTED_RESPONSE = new Set(["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"]);
+  const lower = (names: Iterable<string>) => new Set([...names].map((name) => name.toLowerCase()));
+  const SOURCES = import.meta.glob<string>("../../src/**/*.ts", { query: "?raw", import: "default", eager: true });
+
+  // `export const NAME = "Header-Name"` anywhere under src/, so header(NAME) reads resolve.
+  const constants = new Map<string, string>();
+  for (const text of Object.values(SOURCES)) {
+    for (const [, name, value] of text.matchAll(/export const ([A-Z_]+) = "([^"]+)";/g)) constants.set(name!, value!);
+  }
+  /** Every header name passed to `<call>(...)` in the sources: a string literal or an exported constant. */
+  function headerNamesIn(call: RegExp): Map<string, string> {
+    const names = new Map<string, string>();
+    for (const [file, text] of Object.entries(SOURCES)) {
+      for (const [, literal, constant] of text.matchAll(call)) {
+        const name = literal ?? constants.get(constant!);
+        expect(name, `${file}: header(${constant}) is not an exported string constant`).toBeDefined();
+        names.set(name!.toLowerCase(), file);
+      }
+    }
+    return names;
+  }
+
+  it("allows in preflights every request header the code reads and the API reference documents", () => {
+    const allowed = lower(ALLOWED_HEADERS);
+    const read = headerNamesIn(/\.req\.header\(\s*(?:"([^"]+)"|([A-Z_]+))\s*\)/g);
+    expect(read.size, "the scan finds the code's header reads").toBeGreaterThanOrEqual(6);
+    const documented = new Set<string>(["authorization"]);
+    for (const methods of Object.values(OPENAPI_DOCUMENT.paths as Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>)) {
+      for (const operation of Object.values(methods)) for (const p of operation.parameters ?? []) if (p.in === "header") documented.add(p.name.toLowerCase());
+    }
+    const missing = [...new Set([...read.keys(), ...documented])].filter((name) => !allowed.has(name) && !SET_BY_BROWSER_OR_PLATFORM.has(name));
+    expect(missing, `add to ALLOWED_HEADERS (src/middleware/cors.ts): ${missing.join(", ")}`).toEqual([]);
+  });
+
+  it("exposes every response header the code sets, the API reference documents and the error table lists", () => {
+    const exposed = lower(EXPOSED_HEADERS);
+    const sent = new Set(headerNamesIn(/\bc\.header\(\s*(?:"([^"]+)"|([A-Z_]+))\s*,/g).keys());
+    type Responses = Record<string, { headers?: Record<string, unknown> }>;
+    for (const methods of Object.values(OPENAPI_DOCUMENT.paths as Record<string, Record<string, { responses: Responses }>>)) {
+      for (const operation of Object.values(methods)) for (const response of Object.values(operation.responses)) for (const name of Object.keys(response.headers ?? {})) sent.add(name.toLowerCase());
+    }
+    for (const info of Object.values(ERROR_CODES) as { headers?: Record<string, string> }[]) for (const name of Object.keys(info.headers ?? {})) sent.add(name.toLowerCase());
+    expect(sent.size, "the scan finds the API's response headers").toBeGreaterThanOrEqual(8);
+    const missing = [...sent].filter((name) => !exposed.has(name) && !SAFELISTED_RESPONSE.has(name));
+    expect(missing, `add to EXPOSED_HEADERS (src/middleware/cors.ts): ${missing.join(", ")}`).toEqual([]);
   });
 });
 

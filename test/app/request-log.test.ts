@@ -37,6 +37,7 @@ describe("request log: one JSON line per request", () => {
         level: "info",
         event: "request",
         request_id: res.headers.get("X-Request-Id"),
+        client_request_id: null,
         method: "POST",
         route: "/segment_groups",
         status: 201,
@@ -60,6 +61,45 @@ describe("request log: one JSON line per request", () => {
     expect(res.status, describeResponse(res)).toBe(200);
     expect(requests).toMatchObject([{ route: "/segment_groups/:id", status: 200, level: "info" }]);
     expect(lines.join("\n")).not.toContain(id);
+  });
+
+  it("names each route as routed: the feed is not logged as /segment_groups/:id", async () => {
+    for (const [path, token] of [
+      [`/segment_groups/changes?organization_id=${ORG}`, await tokenFor([ORG])],
+      ["/segment_groups/changes", undefined],
+    ] as const) {
+      const { res, requests } = await logged("GET", path, { token });
+      expect(requests, describeResponse(res)).toMatchObject([{ route: "/segment_groups/changes", status: res.status }]);
+    }
+  });
+
+  it("logs the server's request id, and a client's own X-Request-Id only beside it", async () => {
+    const { res, requests } = await logged("GET", "/health", { headers: { "X-Request-Id": "client-trace.42:abc=" } });
+    const serverId = res.headers.get("X-Request-Id");
+    expect(serverId).not.toBe("client-trace.42:abc=");
+    expect(res.body.meta.request_id).toBe(serverId);
+    expect(requests).toMatchObject([{ request_id: serverId, client_request_id: "client-trace.42:abc=" }]);
+
+    // Another request's id is just a client id: it never becomes this request's.
+    const replayed = await logged("GET", "/health", { headers: { "X-Request-Id": serverId! } });
+    expect(replayed.res.headers.get("X-Request-Id")).not.toBe(serverId);
+    expect(replayed.requests).toMatchObject([{ request_id: replayed.res.headers.get("X-Request-Id"), client_request_id: serverId }]);
+  });
+
+  it.each([
+    ["too long", "a".repeat(129)],
+    ["with a space", "two words"],
+    ["with a quote", 'x"y'],
+  ])("logs no client_request_id for one %s", async (_, clientId) => {
+    const { res, lines, requests } = await logged("GET", "/health", { headers: { "X-Request-Id": clientId } });
+    expect(requests).toMatchObject([{ request_id: res.headers.get("X-Request-Id"), client_request_id: null }]);
+    expect(lines.join("\n")).not.toContain(clientId);
+  });
+
+  it("keeps a client id of exactly 128 characters", async () => {
+    const clientId = "b".repeat(128);
+    const { requests } = await logged("GET", "/health", { headers: { "X-Request-Id": clientId } });
+    expect(requests).toMatchObject([{ client_request_id: clientId }]);
   });
 
   it("logs a validation failure as warn with its first error code", async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { forgetSigningKeysInMemory } from "../../src/auth/signing-keys";
+import { keySetCacheKey } from "../../src/auth/key-set-sources";
+import { forgetSigningKeysInMemory, JWKS_MAX_AGE_MS } from "../../src/auth/signing-keys";
 import { call, describeResponse } from "../helpers/api";
 import { expectErrorLogs } from "../helpers/expected-logs";
 import { ORG, seedCatalog } from "../helpers/fixtures";
@@ -83,5 +84,59 @@ describe("signing keys at the edge", () => {
     }
     expect(await tenant.jwksFetches()).toBe(1);
     expect(new Set(logs.events())).toEqual(new Set(["jwks_unavailable"]));
+  });
+});
+
+/** How the Worker stores a key set in the Cache API (src/auth/key-set-sources.ts), with one thing changed per case. */
+interface PlantedCopy {
+  body?: unknown;
+  fetchedAt?: string;
+  uri?: string;
+  contentType?: string;
+}
+
+describe("a Cache API copy the Worker did not write is refused and the set fetched again", () => {
+  // Each case plants a copy holding an intruder's key for the tenant's JWKS URL, in a cold isolate,
+  // then sends a token signed with that key: it must not verify, and the issuer is asked instead.
+  async function plantAndTry(plant: (intruder: Awaited<ReturnType<typeof newSigningKey>>) => PlantedCopy) {
+    const { tenant, token } = await tenantWithToken();
+    await listConcurrently(token, tenant.env, 1);
+    const intruder = await newSigningKey();
+    const jwksUri = new URL(`${tenant.issuer}.well-known/jwks.json`);
+    const copy = { body: { keys: [intruder.publicJwk] }, fetchedAt: String(Date.now() - 1_000), uri: jwksUri.href, contentType: "application/json", ...plant(intruder) };
+    await caches.default.put(
+      keySetCacheKey(jwksUri),
+      new Response(JSON.stringify(copy.body), {
+        headers: { "Content-Type": copy.contentType, "Cache-Control": "max-age=86400", "X-Jwks-Fetched-At": copy.fetchedAt, "X-Jwks-Uri": copy.uri },
+      }),
+    );
+    forgetSigningKeysInMemory();
+    const res = await call("GET", "/segment_groups", { token: await tenant.sign(intruder, { claims }), env: tenant.env });
+    return { res, fetches: await tenant.jwksFetches(), tenant, token };
+  }
+
+  it("uses a copy exactly as the Worker writes it (so the cases below change one thing each)", async () => {
+    const { res, fetches } = await plantAndTry(() => ({}));
+    expect(res.status, describeResponse(res)).toBe(200);
+    expect(fetches).toBe(1);
+  });
+
+  it.each<[string, (intruder: Awaited<ReturnType<typeof newSigningKey>>) => PlantedCopy]>([
+    ["stamped an hour ahead (it would stay fresh forever)", () => ({ fetchedAt: String(Date.now() + 3_600_000) })],
+    ["stamped a second ahead", () => ({ fetchedAt: String(Date.now() + 1_000) })],
+    ["stamped longer ago than the key set's life", () => ({ fetchedAt: String(Date.now() - JWKS_MAX_AGE_MS - 1_000) })],
+    ["with a stamp that is not a plain integer", () => ({ fetchedAt: "1e13" })],
+    ["with no stamp", () => ({ fetchedAt: "" })],
+    ["for another JWKS URL", () => ({ uri: "https://elsewhere.example.com/.well-known/jwks.json" })],
+    ["with another content type", () => ({ contentType: "text/plain" })],
+    ["with members beyond keys", (intruder) => ({ body: { keys: [intruder.publicJwk], extra: true } })],
+    ["with a key that is not a JWK object", (intruder) => ({ body: { keys: [intruder.publicJwk, "not a key"] } })],
+    ["that is not JSON", () => ({ body: undefined })],
+  ])("a copy %s", async (_, plant) => {
+    const { res, fetches, tenant, token } = await plantAndTry(plant);
+    expect(res.status, describeResponse(res)).toBe(401);
+    expect(fetches, "the issuer was asked instead").toBe(2);
+    // The issuer's own set serves the tenant's real tokens.
+    await listConcurrently(token, tenant.env, 1);
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { JWKS_COOLDOWN_MS, JWKS_MAX_AGE_MS, JWKS_UNKNOWN_KID_REFETCHES } from "../../src/auth/signing-keys";
 import { call, describeResponse } from "../helpers/api";
 import { expectErrorLogs } from "../helpers/expected-logs";
 import { ORG, seedCatalog, validGroup } from "../helpers/fixtures";
@@ -46,6 +47,24 @@ describe("JWKS fetching and caching", () => {
       expect(res.status, describeResponse(res)).toBe(401);
     }
     expect(await tenant.jwksFetches()).toBe(2);
+  });
+
+  it(`refetches for unknown kids at most ${JWKS_UNKNOWN_KID_REFETCHES} times per key set lifetime, however long apart`, async () => {
+    const key = await newSigningKey();
+    const tenant = await createTenant([key]);
+    expect((await createGroup(await tenant.sign(key, { claims }), tenant.env)).status).toBe(201);
+    const start = Date.now();
+    // One made-up kid per cooldown, each one past it: only the budget stops the refetches.
+    const rounds = JWKS_UNKNOWN_KID_REFETCHES + 3;
+    for (let round = 1; round <= rounds; round++) {
+      vi.useFakeTimers({ toFake: ["Date"], now: start + round * (JWKS_COOLDOWN_MS + 1_000) });
+      const res = await createGroup(await tenant.sign(await newSigningKey(), { claims }), tenant.env);
+      expect(res.status, describeResponse(res)).toBe(401);
+    }
+    expect(rounds * (JWKS_COOLDOWN_MS + 1_000)).toBeLessThan(JWKS_MAX_AGE_MS);
+    expect(await tenant.jwksFetches()).toBe(1 + JWKS_UNKNOWN_KID_REFETCHES);
+    // Known keys keep working meanwhile, from the set in memory.
+    expect((await createGroup(await tenant.sign(key, { claims }), tenant.env)).status).toBe(201);
   });
 
   it("accepts a newly published key (rotation) within a minute, without a restart", async () => {

@@ -65,6 +65,26 @@ describe("verified tokens, remembered per isolate", () => {
     expect(res.body.errors[0].message).toMatch(/unknown key/);
   });
 
+  it("keeps remembering its tokens when a refetch brings the same key set (a token with an unknown kid)", async () => {
+    const key = await newSigningKey();
+    const stranger = await newSigningKey();
+    const tenant = await createTenant([key]);
+    const token = await tenant.sign(key, { claims });
+    expect((await createGroup(token, tenant.env)).status).toBe(201);
+
+    // Anyone can send a made-up kid: past the cooldown it makes the Worker ask the issuer again,
+    // which answers the very same set.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 31_000 });
+    const unknown = await createGroup(await tenant.sign(stranger, { claims }), tenant.env);
+    expect(unknown.status, describeResponse(unknown)).toBe(401);
+    expect(await tenant.jwksFetches()).toBe(2);
+
+    const checks = signatureChecks();
+    const res = await createGroup(token, tenant.env);
+    expect(res.status, describeResponse(res)).toBe(201);
+    expect(checks, "the token is still answered from memory").toHaveBeenCalledTimes(0);
+  });
+
   it("verifies again under other settings: a token remembered for one audience is refused by another", async () => {
     const key = await newSigningKey();
     const tenant = await createTenant([key]);

@@ -99,9 +99,9 @@ describe("POST /segment_groups — success", () => {
     expect(res.body.data.name).toBe("  Ünïcode ✓ name  ");
   });
 
-  it("takes the permission from the OAuth scope claim as well as from permissions", async () => {
+  it("takes the permission from the OAuth scope claim too where AUTH0_PERMISSIONS_FROM_SCOPE opts in", async () => {
     const token = await mintToken({ claims: { permissions: undefined, scope: "openid create:segment_groups" } });
-    const res = await call("POST", "/segment_groups", { token, json: validGroup() });
+    const res = await call("POST", "/segment_groups", { token, json: validGroup(), env: { AUTH0_PERMISSIONS_FROM_SCOPE: "true" } });
     expect(res.status, describeResponse(res)).toBe(201);
   });
 

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../app-env";
-import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
+import { actFor, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { newEtag, newSegmentGroupId } from "../../db/ids";
 import { subgroupsDocument, type StoredSubgroup } from "../../db/segment-groups/document";
@@ -58,7 +58,7 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       ],
     },
   }),
-  requireAuth,
+  requireAuthNamingOrganizations,
   requirePermission("create:segment_groups"),
   requireJsonBody,
   validate("query", dryRunQuerySchema),
@@ -69,7 +69,7 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
     const now = new Date();
     // Checked on a dry run too (its syntax), though a dry run stores no answer under it.
     const claim = await idempotencyClaim(c, "POST /segment_groups", 201, input, now);
-    assertOrganizationAccess(c.get("caller"), input.organization_id);
+    await actFor(c, [input.organization_id]);
 
     const id = newSegmentGroupId(now.getTime());
     const createdAt = now.toISOString();

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 // Namespace import: lets the bundler drop the parts of zod we never use.
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
-import { listedOrganizations, requireAuth, requirePermission } from "../../auth";
+import { listedOrganizations, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { readChanges } from "../../db/segment-groups/changes";
 import { fromGroupSnapshot } from "../../db/segment-groups/row";
@@ -37,12 +37,12 @@ export const listChanges = new Hono<AppEnv>().get(
     },
     errors: ["organization_forbidden", "cursor_expired"],
   }),
-  requireAuth,
+  requireAuthNamingOrganizations,
   requirePermission("read:segment_groups"),
   validate("query", listChangesQuerySchema),
   async function listChangesHandler(c) {
     const query = c.req.valid("query");
-    const organizationIds = listedOrganizations(c.get("caller"), query.organization_id);
+    const organizationIds = await listedOrganizations(c, query.organization_id);
 
     const [afterPosition, issuedPurgedThrough] = query.after ?? [0, 0];
     const { rows, hasMore, state } = await readChanges(database(c), { organizationIds, after: afterPosition, limit: query.limit });

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
-import { listedOrganizations, requireAuth, requirePermission } from "../../auth";
+import { listedOrganizations, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { listSegmentGroups as listStoredSegmentGroups, segmentGroupKey } from "../../db/segment-groups/list";
 import { toSegmentGroup, toSegmentGroupSummary, type SegmentGroupRow } from "../../db/segment-groups/row";
@@ -39,13 +39,13 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
     },
     errors: ["blank", "invalid_unicode", "organization_forbidden"],
   }),
-  requireAuth,
+  requireAuthNamingOrganizations,
   requirePermission("read:segment_groups"),
   validate("query", listSegmentGroupsQuerySchema),
   async function listSegmentGroupsHandler(c) {
     const query = c.req.valid("query");
     const filters = {
-      organizationIds: listedOrganizations(c.get("caller"), query.organization_id),
+      organizationIds: await listedOrganizations(c, query.organization_id),
       type: query.type,
       status: query.status,
       nameQuery: query.q,

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import type { Caller } from "../../auth";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
-import { insufficientPermissions, requireAuth, requirePermission } from "../../auth";
+import { actFor, insufficientPermissions, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { upsertSegments, type BulkUpsertOutcome, type StoredSegmentRow } from "../../db/segments/bulk-upsert";
 import { toSegment } from "../../db/segments/row";
@@ -56,7 +56,7 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
       ],
     },
   }),
-  requireAuth,
+  requireAuthNamingOrganizations,
   requirePermission("write:segments"),
   requireJsonBody,
   validate("json", bulkUpsertSegmentsSchema),
@@ -66,6 +66,7 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     const now = new Date();
     const claim = await idempotencyClaim(c, "POST /segments/bulk", 200, input, now);
     assertItemsWritable(c.get("caller"), items);
+    await actFor(c, [...new Set(items.flatMap((item) => (item.organization_id == null ? [] : [item.organization_id])))]);
 
     const result = await upsertSegments(
       database(c),

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
-import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
+import { listedOrganizations, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { findSegmentPage } from "../../db/segments/list";
 import { toSegment } from "../../db/segments/row";
@@ -26,12 +26,12 @@ export const listSegments = new Hono<AppEnv>().get(
     success: { status: 200, description: "One page of segments.", data: z.array(segmentSchema), meta: pageMetaSchema },
     errors: ["blank", "invalid_unicode", "organization_forbidden"],
   }),
-  requireAuth,
+  requireAuthNamingOrganizations,
   requirePermission("read:segments"),
   validate("query", listSegmentsQuerySchema),
   async function listSegmentsHandler(c) {
     const query = c.req.valid("query");
-    if (query.organization_id !== undefined) assertOrganizationAccess(c.get("caller"), query.organization_id);
+    await listedOrganizations(c, query.organization_id);
 
     const rows = await findSegmentPage(database(c), {
       callerOrganizationIds: c.get("caller").organizationIds,

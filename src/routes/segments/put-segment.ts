@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
-import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
+import { actFor, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { assertMayWriteGlobal, keySpaceConflict } from "./key-spaces";
 import { database } from "../../db/context";
 import { toSegment } from "../../db/segments/row";
@@ -27,7 +27,7 @@ export const putSegment = new Hono<AppEnv>().put(
     errors: ["blank", "invalid_unicode", "insufficient_permissions", "organization_forbidden", "segment_owner_conflict"],
     requestExample: { name: "Cyclists", organization_id: 1234 },
   }),
-  requireAuth,
+  requireAuthNamingOrganizations,
   requirePermission("write:segments"),
   requireJsonBody,
   validate("param", segmentParamsSchema),
@@ -37,7 +37,7 @@ export const putSegment = new Hono<AppEnv>().put(
     const body = c.req.valid("json");
     const organizationId = body.organization_id ?? null;
     if (organizationId === null) assertMayWriteGlobal(c.get("caller"), "organization_id");
-    else assertOrganizationAccess(c.get("caller"), organizationId);
+    await actFor(c, organizationId === null ? [] : [organizationId]);
 
     const result = await upsertSegment(
       database(c),
