@@ -59,7 +59,7 @@ try {
 }
 log(`Local issuer (stand-in for Auth0) on ${issuer!.url}`);
 
-// --test-scheduled: GET /__scheduled runs the Cron Trigger's purge jobs by hand (local only).
+// --test-scheduled: GET /__scheduled runs the Cron Trigger's scheduled jobs by hand (local only).
 const devArgs = ["dev", "--ip", "127.0.0.1", "--port", String(apiPort), "--test-scheduled", "--var", `AUTH0_ISSUER_BASE_URL:${issuer!.url}`];
 const dev = start(devArgs, "inherit");
 void announceWhenReady(dev);
