@@ -24,9 +24,9 @@ const files = Object.keys(
   import.meta.glob(["../../*", "../../{.ci,src,test,scripts,bench,examples,migrations,docs}/**/*"], { query: "?raw" }),
 ).map(repositoryPath);
 
-/** `../../docs/api.md` → `docs/api.md`. */
+/** A glob key, relative to this file (`../../docs/api.md`, `../helpers/api.ts`), as a path from the repository root. */
 function repositoryPath(globPath: string): string {
-  return globPath.replace(/^(\.\.\/)+/, "");
+  return new URL(globPath, "file:///test/docs/").pathname.slice(1);
 }
 
 const documents = new Map(Object.entries(markdown).map(([path, text]) => [repositoryPath(path), text]));
@@ -87,7 +87,7 @@ function joinedLines(text: string): string {
 describe("links and section references", () => {
   it("read the docs and the code they check (the checks below would pass vacuously otherwise)", () => {
     expect([...documents.keys()]).toEqual(expect.arrayContaining(["README.md", "SECURITY.md", "BENCHMARKS.md", "docs/api.md", "docs/development.md"]));
-    expect(Object.keys(code).map(repositoryPath)).toEqual(expect.arrayContaining(["src/app.ts", "migrations/0006_member_index_backlog.sql", ".ci/run"]));
+    expect(Object.keys(code).map(repositoryPath)).toEqual(expect.arrayContaining(["src/app.ts", "test/helpers/fixtures.ts", "migrations/0006_member_index_backlog.sql", ".ci/run"]));
     expect(files).toEqual(expect.arrayContaining(["package.json", "src/scheduled/jobs.ts", "docs/storage.md"]));
   });
 
@@ -121,6 +121,20 @@ describe("links and section references", () => {
       }
     }
     expect(problems, problems.join("\n")).toEqual([]);
+  });
+
+  it("every repository path a doc shows as code exists, such as `src/scheduled/jobs.ts` or `bench/`", () => {
+    const problems: string[] = [];
+    for (const [file, text] of documents) {
+      for (const [, span] of proseLines(text).join("\n").matchAll(/`([^`\s]+)`/g)) {
+        const path = span!.replace(/^\.\//, "").replace(/[:#].*$/, "");
+        if (!/^(src|test|scripts|bench|migrations|docs|examples|\.ci)\/[\w./-]*$/.test(path)) continue;
+        // Relative to the root (code spans name repository paths), the folder a doc sits in as a fallback.
+        const candidates = [path.replace(/\/$/, ""), `${file.replace(/[^/]*$/, "")}${path}`.replace(/\/$/, "")];
+        if (!candidates.some((c) => files.includes(c) || files.some((f) => f.startsWith(`${c}/`)))) problems.push(`${file}: \`${span}\``);
+      }
+    }
+    expect(problems, `these paths do not exist:\n${problems.join("\n")}`).toEqual([]);
   });
 
   it("the repository speaks of itself: no issue numbers or milestones of a tracker a reader cannot see", () => {
