@@ -63,7 +63,7 @@ function problemWith(where: string, file: string, anchor?: string, section?: str
   return undefined;
 }
 
-// A file named with a section title in quotes or stars: (README, "Limits"), README's "Try it",
+// A file named with a section title in quotes or stars: (docs/api.md, "Limits"), README's "Try it",
 // docs/deploy.md ("Verify"), (README, *Configuration*). Lines are joined first (a title may wrap).
 const SECTION_REFERENCE = /\b(README(?:\.md)?|SECURITY\.md|BENCHMARKS\.md|docs\/[\w-]+\.md)(?:'s)?(?:,\s*|\s+\(\s*|\s+)(?:"([^"]+)"|\*([^*\s][^*]*)\*)/g;
 // A bare file#anchor in code: docs/storage.md#change-feed-and-history.
