@@ -1,12 +1,14 @@
 // A stand-in for an Auth0 tenant, for local runs and tests only: it serves a JWKS over
 // loopback and mints RS256 access tokens, so the Worker verifies tokens through exactly the
 // same remote-JWKS path as in production. It never listens beyond 127.0.0.1.
-import { PERMISSIONS } from "../src/auth/permissions.ts";
+import { PERMISSIONS, TENANT_PERMISSIONS } from "../src/auth/permissions.ts";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 
 export const DEFAULT_AUDIENCE = "https://segment-groups.example.com";
 export const ALL_PERMISSIONS: string[] = [...PERMISSIONS];
+/** What a token gets unless it asks: a tenant's permissions, without the catalog admin's `write:catalog`. */
+export const DEFAULT_PERMISSIONS: string[] = [...TENANT_PERMISSIONS];
 /** Where `npm run dev` runs the issuer; wrangler.toml's AUTH0_ISSUER_BASE_URL points here. */
 export const DEFAULT_ISSUER_PORT = 8799;
 
@@ -50,7 +52,7 @@ export async function startLocalIssuer(options: { port?: number; audience?: stri
 
   async function mint(request: TokenRequest = {}): Promise<string> {
     return new SignJWT({
-      permissions: request.permissions ?? ALL_PERMISSIONS,
+      permissions: request.permissions ?? DEFAULT_PERMISSIONS,
       organization_ids: request.organization_ids ?? [1234],
     })
       .setProtectedHeader({ alg: "RS256", kid, typ: "at+jwt" })

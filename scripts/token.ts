@@ -2,12 +2,13 @@
 // Asks the local issuer that `npm run dev` runs for an access token and prints only the
 // token, so `TOKEN=$(npm run -s token)` works. Everything else goes to stderr.
 import { parseArgs } from "node:util";
-import { ALL_PERMISSIONS, DEFAULT_ISSUER_PORT, type TokenRequest } from "./local-issuer.ts";
+import { DEFAULT_PERMISSIONS, DEFAULT_ISSUER_PORT, type TokenRequest } from "./local-issuer.ts";
 
 const USAGE = `Usage: npm run -s token -- [options]
 
   --org <id>             organization the token grants; repeat or comma-separate (default: 1234)
-  --permissions <list>   comma-separated permissions; "" for none (default: ${ALL_PERMISSIONS.join(",")})
+  --permissions <list>   comma-separated permissions; "" for none (default: ${DEFAULT_PERMISSIONS.join(",")});
+                         "+p,+q" adds to the default: "+write:catalog" makes a catalog admin token
   --expires-in <seconds> lifetime of the token (default: 3600)
   --sub <subject>        the token's subject (default: the issuer's local-user|1)
   --issuer-port <port>   where the local issuer listens (default: $LOCAL_ISSUER_PORT or 8799)`;
@@ -36,7 +37,7 @@ if (values.help) {
 
 const request: TokenRequest = {
   organization_ids: (values.org ?? ["1234"]).flatMap((o) => o.split(",")).map((o) => positiveInteger("--org", o)),
-  permissions: values.permissions === undefined ? ALL_PERMISSIONS : values.permissions.split(",").map((p) => p.trim()).filter(Boolean),
+  permissions: permissionsOf(values.permissions),
   expires_in: positiveInteger("--expires-in", values["expires-in"] ?? "3600"),
 };
 if (values.sub !== undefined) request.sub = values.sub;
@@ -73,4 +74,12 @@ function positiveInteger(flag: string, raw: string): number {
 function fail(message: string): never {
   console.error(message);
   process.exit(1);
+}
+
+// Absent: the default; "+a,+b": the default and those; otherwise exactly the list.
+function permissionsOf(list: string | undefined): string[] {
+  if (list === undefined) return DEFAULT_PERMISSIONS;
+  const names = list.split(",").map((p) => p.trim()).filter(Boolean);
+  if (names.length > 0 && names.every((p) => p.startsWith("+"))) return [...new Set([...DEFAULT_PERMISSIONS, ...names.map((p) => p.slice(1))])];
+  return names;
 }

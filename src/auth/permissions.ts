@@ -1,6 +1,7 @@
 /**
- * Every permission the API checks, as defined on the Auth0 API (RBAC). The local issuer grants
- * all of them by default, and the deploy guide lists them.
+ * Every permission the API checks, as defined on the Auth0 API (RBAC); the deploy guide lists
+ * them. `write:catalog` is the platform's: with `write:segments`, it creates, renames and
+ * deletes global segments, which every organization's groups may use.
  */
 export const PERMISSIONS = [
   "create:segment_groups",
@@ -9,6 +10,18 @@ export const PERMISSIONS = [
   "delete:segment_groups",
   "read:segments",
   "write:segments",
+  "write:catalog",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * What a permission grants beyond the routes that name it with requirePermission (the README's
+ * and docs/deploy.md's permission tables add it to the permission's row).
+ */
+export const PERMISSION_NOTES: Partial<Record<Permission, string>> = {
+  "write:catalog": "with `write:segments`, the global segments on those routes (no `organization_id`): the platform's catalog admins only",
+};
+
+/** What a tenant's token holds: every permission but the platform's `write:catalog`. The local issuer grants these unless asked for others. */
+export const TENANT_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter((p) => p !== "write:catalog");

@@ -41,15 +41,19 @@ export const requireAuth = tagMiddleware(
  */
 export function requirePermission(permission: Permission) {
   const middleware = createMiddleware<AppEnv>(async function checkPermission(c, next) {
-    if (!c.get("caller").permissions.has(permission)) {
-      throw new ApiError(
-        { code: "insufficient_permissions", message: `This operation needs the '${permission}' permission.` },
-        { "WWW-Authenticate": `Bearer realm="${REALM}", error="insufficient_scope", scope="${permission}"` },
-      );
-    }
+    if (!c.get("caller").permissions.has(permission)) throw insufficientPermissions(permission, "This operation needs");
     await next();
   });
   return tagMiddleware(middleware, { kind: "permission", permission });
+}
+
+/** 403 `insufficient_permissions` for a missing `permission`; `needs` starts the message, `field` points at what asked for it. */
+export function insufficientPermissions(permission: Permission, needs: string, field?: string): ApiError {
+  const message = `${needs} the '${permission}' permission.`;
+  return new ApiError(
+    field === undefined ? { code: "insufficient_permissions", message } : { code: "insufficient_permissions", field, message },
+    { "WWW-Authenticate": `Bearer realm="${REALM}", error="insufficient_scope", scope="${permission}"` },
+  );
 }
 
 /** Throws 403 unless the caller may act for `organizationId`; `field` names where it came from. */

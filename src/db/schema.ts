@@ -11,7 +11,13 @@ import { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "./enums";
 
 export { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "./enums";
 
-/** The catalog group members must reference. `organization_id` NULL = visible to every organization. */
+/**
+ * The catalog group members must reference. `organization_id` NULL = a global segment, the
+ * platform's, visible to every organization; otherwise the organization's own. Each
+ * organization has its own key space (several may own `3P:501`), and a key is either global or
+ * private, never both (migrations/0007's triggers), so a member resolves unambiguously: its
+ * organization's own segment, else the global one (docs/storage.md, "Catalog owners").
+ */
 export const segments = sqliteTable(
   "segments",
   {
@@ -25,11 +31,19 @@ export const segments = sqliteTable(
     revision: integer("revision").notNull().default(1),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    // The key space: 0 for global, else the owner. Part of the unique key, where a NULL would
+    // let two global rows share a key.
+    ownerScope: integer("owner_scope")
+      .notNull()
+      .generatedAlwaysAs(sql`coalesce(organization_id, 0)`, { mode: "stored" }),
   },
   (t) => [
-    primaryKey({ columns: [t.segmentType, t.segmentId] }),
-    // Listing an organization's own segments in catalog order (`organization_id` filter, pages).
-    index("segments_organization_key_idx").on(t.organizationId, t.segmentType, t.segmentId),
+    // A key is unique within its key space; "the segment K visible to organization O" is one
+    // range of this index (owner_scope IN (0, O)).
+    uniqueIndex("segments_key_idx").on(t.segmentType, t.segmentId, t.ownerScope),
+    // Listing an owner's segments in catalog order (`organization_id` filter, pages); owner_scope
+    // last so that the listing's tie-break (one key, several owners) is in index order too.
+    index("segments_organization_key_idx").on(t.organizationId, t.segmentType, t.segmentId, t.ownerScope),
     check("segments_type_check", sql`${t.segmentType} IN ('CONTEXTUAL', '3P')`),
   ],
 );

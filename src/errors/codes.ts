@@ -63,8 +63,8 @@ export const ERROR_CODES = {
   segment_group_not_found: { status: 404, meaning: "The segment group does not exist in the caller's organizations." },
   version_not_found: { status: 404, meaning: "The segment group never had this version (or its history was purged with its tombstone)." },
   method_not_allowed: { status: 405, meaning: "The path exists but not for this method.", headers: { Allow: "The methods this path accepts." } },
-  segment_owner_conflict: { status: 409, meaning: "The request would change an existing segment's owner (an organization, or global)." },
-  segment_in_use: { status: 409, meaning: "Segment groups still use the segment; meta.group_count says how many." },
+  segment_owner_conflict: { status: 409, meaning: "A key that exists in the other key space: an organization's segment under a global key, or a global segment under a key organizations own." },
+  segment_in_use: { status: 409, meaning: "Segment groups still use the segment; meta.group_count says how many (its owner's groups; every organization's for a global segment)." },
   cursor_expired: {
     status: 410,
     meaning: "The change feed purged events after this cursor: reload with GET /segment_groups and resume from its meta.changes_cursor.",

@@ -241,7 +241,7 @@ describe("the reverse index's backlog", () => {
             groups.delete(id);
           } else if (s.op === "dropSegment" && stored.has(s.segment)) {
             const users = [...groups.values()].filter((g) => g.includes(s.segment)).length;
-            const out = await deleteUnusedSegment(db, { segmentType: "CONTEXTUAL", segmentId: s.segment }, [ORG]);
+            const out = await deleteUnusedSegment(db, { segmentType: "CONTEXTUAL", segmentId: s.segment }, { callerOrganizationIds: [ORG], organizationId: null, mayWriteGlobal: true });
             expect(out).toEqual(users > 0 ? { outcome: "in_use", groupCount: users } : { outcome: "deleted" });
             if (users === 0) stored.delete(s.segment);
           } else if (s.op === "merge") {
@@ -263,5 +263,5 @@ describe("the reverse index's backlog", () => {
       }),
       { numRuns: 25 },
     );
-  });
+  }, 30_000); // 25 generated runs of writes and merges: seconds, more on a busy machine
 });

@@ -250,6 +250,48 @@ describe("migrations over existing data", () => {
     );
   });
 
+  it("0007_catalog_owners keeps every segment and its owner, opens a key space per organization, and keeps guarding used segments, with foreign keys on", async () => {
+    const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0007_");
+    await applyD1Migrations(db, before);
+    expect(await db.prepare("PRAGMA foreign_keys").first()).toEqual({ foreign_keys: 1 });
+    const now = "2026-01-01T00:00:00.000Z";
+    const segment = (type: string, id: number, organization: number | null, revision = 1) =>
+      db.prepare(`INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, revision, created_at, updated_at) VALUES (?1, ?2, 'N ' || ?2, 'n ' || ?2, ?3, ?4, ?5, ?5)`)
+        .bind(type, id, organization, revision, now);
+    const group = (id: string, organization: number, ids: number[]) =>
+      db.prepare(
+        `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
+         VALUES (?1, ?2, 'G', 'CONTEXTUAL', 1, ?3, ?3, 'g', 'e', ?4, ?5)`,
+      ).bind(id, organization, now, subgroupsDocument([{ segment_operator: "OR", exclude: false, segment_members: ids.map((segment_id) => ({ segment_id, segment_type: "3P" as const })) }]).json, ids.length);
+    await db.batch([segment("3P", 71, null, 3), segment("3P", 72, 1234), segment("CONTEXTUAL", 71, 5678, 2), group("00000000-0000-7000-8000-00000000007a", 1234, [71, 72])]);
+    const columns = "segment_type, segment_id, name, name_folded, organization_id, revision, created_at, updated_at";
+    const rowsBefore = (await db.prepare(`SELECT ${columns} FROM segments ORDER BY 1, 2`).all()).results;
+
+    await applyD1Migrations(db, [...before, migration("0007_")]);
+
+    // Every row, owner and revision as it was.
+    expect((await db.prepare(`SELECT ${columns} FROM segments ORDER BY 1, 2`).all()).results).toEqual(rowsBefore);
+    expect((await db.prepare("SELECT segment_id, owner_scope FROM segments WHERE segment_id IN (71, 72) ORDER BY 1, owner_scope").all()).results).toEqual([
+      { segment_id: 71, owner_scope: 0 },
+      { segment_id: 71, owner_scope: 5678 },
+      { segment_id: 72, owner_scope: 1234 },
+    ]);
+    // Another organization may now own 3P:72 too; nobody may own the global 3P:71, nor make 3P:72 global.
+    await segment("3P", 72, 5678).run();
+    await expect(segment("3P", 71, 5678).run()).rejects.toThrow(/either global or private/);
+    await expect(segment("3P", 72, null).run()).rejects.toThrow(/either global or private/);
+    await expect(segment("3P", 72, 1234).run()).rejects.toThrow(/UNIQUE/);
+    await expect(db.prepare("UPDATE segments SET organization_id = NULL WHERE segment_id = 72 AND organization_id = 5678").run()).rejects.toThrow(/never change/);
+    // The group's segments stay guarded: 1234's own 3P:72 and the global 3P:71; 5678's 3P:72 is free.
+    for (const [id, owner] of [[72, 1234], [71, null]] as const) {
+      await expect(db.prepare("DELETE FROM segments WHERE segment_type = '3P' AND segment_id = ?1 AND organization_id IS ?2").bind(id, owner).run()).rejects.toThrow(/FOREIGN KEY/);
+    }
+    await db.prepare("DELETE FROM segments WHERE segment_type = '3P' AND segment_id = 72 AND organization_id = 5678").run();
+    // A group of 5678 cannot name 1234's 3P:72 (the visibility trigger skips the row).
+    await group("00000000-0000-7000-8000-00000000007b", 5678, [72]).run();
+    expect(await db.prepare("SELECT count(*) AS n FROM segment_groups WHERE organization_id = 5678").first()).toEqual({ n: 0 });
+  });
+
   it("leaves the indexes and triggers the queries rely on", async () => {
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
     const rows = (await db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_%' ORDER BY type, name").all()).results;
@@ -262,6 +304,7 @@ describe("migrations over existing data", () => {
       "index segment_group_index_backlog_merging_idx",
       "index segment_groups_index_key_idx",
       "index segment_groups_organization_created_idx",
+      "index segments_key_idx",
       "index segments_organization_key_idx",
       "trigger segment_groups_backlog_delete",
       "trigger segment_groups_backlog_insert",
@@ -269,7 +312,8 @@ describe("migrations over existing data", () => {
       "trigger segment_groups_members_visible_insert",
       "trigger segment_groups_members_visible_update",
       "trigger segments_in_use_delete",
-      "trigger segments_in_use_update",
+      "trigger segments_key_fixed_update",
+      "trigger segments_key_space_insert",
     ]);
     // The reverse index is its own primary key: no rowid table behind it.
     const ddl = await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'segment_group_members'").first<{ sql: string }>();

@@ -4,7 +4,7 @@ import deployGuide from "../../docs/deploy.md?raw";
 import errorsDoc from "../../docs/errors.md?raw";
 import readme from "../../README.md?raw";
 import { createApp } from "../../src/app";
-import { PERMISSIONS } from "../../src/auth/permissions";
+import { PERMISSION_NOTES, PERMISSIONS } from "../../src/auth/permissions";
 import { ERROR_CODES, type ErrorCodeInfo } from "../../src/errors";
 import { inventoryRoutes } from "../../src/openapi/operations";
 
@@ -37,7 +37,8 @@ function permissionTable(): string {
     const routes = operations.filter((op) => op.permissions.includes(permission))
       .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
       .map((op) => `\`${op.method.toUpperCase()} ${op.path}\``);
-    return `| \`${permission}\` | ${routes.join(", ")} |`;
+    const grants = [routes.join(", "), PERMISSION_NOTES[permission]].filter(Boolean).join("; ");
+    return `| \`${permission}\` | ${grants} |`;
   });
   return ["| permission | grants |", "| --- | --- |", ...rows].join("\n");
 }

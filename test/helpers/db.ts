@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { Database } from "../../src/db/database";
 import { mergeBacklog } from "../../src/db/segment-groups/member-index";
+import { otherKeySpaceSql } from "../../src/db/segments/integrity";
 
 const TABLES = ["segments", "segment_groups", "segment_group_members", "segment_group_index_backlog", "idempotency_keys", "segment_group_changes"] as const;
 
@@ -18,13 +19,17 @@ export interface SeedSegment {
   name?: string;
 }
 
-/** Puts segments straight into the catalog (tests of the catalog route go through the API). */
+/**
+ * Puts segments straight into the catalog (tests of the catalog route go through the API); a
+ * segment whose key is taken in its key space, or exists in the other one, is skipped.
+ */
 export async function seedSegments(segments: SeedSegment[]): Promise<void> {
   const now = new Date().toISOString();
   await env.DB.batch(
     segments.map((s) =>
       env.DB.prepare(
-        "INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, created_at, updated_at) VALUES (?1, ?2, ?3, lower(?3), ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+        `INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, created_at, updated_at) SELECT ?1, ?2, ?3, lower(?3), ?4, ?5, ?6
+         WHERE NOT EXISTS (SELECT 1 FROM segments AS c WHERE ${otherKeySpaceSql("c", "?1", "?2", "?4")}) ON CONFLICT DO NOTHING`,
       ).bind(s.segment_type, s.segment_id, s.name ?? `Segment ${s.segment_type} ${s.segment_id}`, s.organization_id ?? null, now, now),
     ),
   );

@@ -42,6 +42,6 @@ export async function mintToken(options: TokenOptions = {}): Promise<string> {
 }
 
 /** Token for the given organizations with the given permissions (all by default). */
-export function tokenFor(organizationIds: number[], permissions: string[] = ALL_PERMISSIONS): Promise<string> {
+export function tokenFor(organizationIds: number[], permissions: readonly string[] = ALL_PERMISSIONS): Promise<string> {
   return mintToken({ claims: { organization_ids: organizationIds, permissions } });
 }

@@ -114,13 +114,25 @@ describe("the OpenAPI document", () => {
   });
 
   it("documents codes of another status that may follow the first error (status follows the first)", () => {
-    const bulk = doc.paths["/segments/bulk"].post.responses;
-    expect(codesOf(bulk["404"])).toEqual(["segment_not_found"]);
-    expect(errorsSchemaOf(bulk["404"]).items.properties.code.enum).toEqual(["segment_not_found", "segment_owner_conflict"]);
-    expect(bulk["404"].description).toContain("May be followed by `segment_owner_conflict` (409)");
+    const routes = new Hono<AppEnv>().post(
+      "/things",
+      describeRoute({
+        operationId: "createThings",
+        summary: "Create things",
+        tags: ["Things"],
+        success: { status: 204, description: "Created." },
+        errors: ["segment_not_found", "segment_owner_conflict"],
+        errorsFollowing: { segment_not_found: ["segment_owner_conflict"] },
+      }),
+      (c) => c.body(null, 204),
+    ).routes;
+    const responses = (buildOpenApiDocument(routes, "test") as any).paths["/things"].post.responses;
+    expect(codesOf(responses["404"])).toEqual(["segment_not_found"]);
+    expect(errorsSchemaOf(responses["404"]).items.properties.code.enum).toEqual(["segment_not_found", "segment_owner_conflict"]);
+    expect(responses["404"].description).toContain("May be followed by `segment_owner_conflict` (409)");
     // Conflicts come last, so a 409 is conflicts only.
-    expect(errorsSchemaOf(bulk["409"])).not.toHaveProperty("prefixItems");
-    expect(codesOf(bulk["409"])).toEqual(["segment_owner_conflict"]);
+    expect(errorsSchemaOf(responses["409"])).not.toHaveProperty("prefixItems");
+    expect(codesOf(responses["409"])).toEqual(["segment_owner_conflict"]);
   });
 
   it("keeps error meta closed except for the keys an operation documents", () => {

@@ -4,6 +4,7 @@ import { call, describeResponse } from "../helpers/api";
 import { seedSegments, snapshotTables } from "../helpers/db";
 import { ORG, OTHER_ORG, seedCatalog } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
+import { TENANT_PERMISSIONS } from "../../src/auth/permissions";
 
 beforeEach(seedCatalog);
 
@@ -20,7 +21,7 @@ async function refused(json: unknown, organizations = [ORG]) {
 const errorsOf = (res: { body: { errors: { code: string; field?: string }[] } }) => res.body.errors.map((e) => [e.code, e.field]);
 
 async function storedRow(type: string, id: number) {
-  return env.DB.prepare("SELECT name, name_folded, organization_id, revision, created_at FROM segments WHERE segment_type = ? AND segment_id = ?")
+  return env.DB.prepare("SELECT name, name_folded, organization_id, revision, created_at FROM segments WHERE segment_type = ? AND segment_id = ? ORDER BY owner_scope")
     .bind(type, id)
     .first();
 }
@@ -130,7 +131,7 @@ describe("POST /segments/bulk", () => {
       items: [
         { segment_type: "3P", segment_id: 9301, name: "ok", organization_id: ORG },
         { segment_type: "3P", segment_id: 9302, name: "theirs", organization_id: OTHER_ORG },
-        // Hidden as well: still the 403, which comes first.
+        // Global while another organization owns the key privately: a 409, but the 403s come first.
         { segment_type: "3P", segment_id: 401, name: "taken" },
         { segment_type: "3P", segment_id: 9303, name: "someone's", organization_id: 4242 },
       ],
@@ -142,33 +143,30 @@ describe("POST /segments/bulk", () => {
     ]);
   });
 
-  it("404 segment_not_found for each item naming another organization's segment; the valid items are not written either", async () => {
+  it("writes the caller's own segment for a key another organization owns, exactly as for a free key", async () => {
     await seedSegments([{ segment_type: "CONTEXTUAL", segment_id: 9402, organization_id: OTHER_ORG }]);
-    const res = await refused({
+    const res = await bulk({
       items: [
-        { segment_type: "3P", segment_id: 9401, name: "new and valid" },
-        { segment_type: "3P", segment_id: 401, name: "theirs, claimed", organization_id: ORG },
-        { segment_type: "CONTEXTUAL", segment_id: 101, name: "a valid rename of a global one" },
-        { segment_type: "CONTEXTUAL", segment_id: 401, name: "same id, other type: absent, valid" },
-        { segment_type: "CONTEXTUAL", segment_id: 9402, name: "theirs, as global" },
+        { segment_type: "3P", segment_id: 401, name: "ours too", organization_id: ORG },
+        { segment_type: "CONTEXTUAL", segment_id: 9402, name: "ours too", organization_id: ORG },
+        { segment_type: "CONTEXTUAL", segment_id: 9403, name: "nobody's", organization_id: ORG },
       ],
-    });
-    expect(res.status, describeResponse(res)).toBe(404);
-    expect(res.body.errors).toEqual([
-      { code: "segment_not_found", field: "items[1].segment_id", message: "No 3P segment 401 is available to your organizations." },
-      { code: "segment_not_found", field: "items[4].segment_id", message: "No CONTEXTUAL segment 9402 is available to your organizations." },
-    ]);
+    }, [ORG]);
+    expect(res.status, describeResponse(res)).toBe(200);
+    expect(res.body.meta).toMatchObject({ created: 3, updated: 0 });
+    const theirs = await env.DB.prepare("SELECT name FROM segments WHERE segment_type = '3P' AND segment_id = 401 AND organization_id = ?1").bind(OTHER_ORG).first();
+    expect(theirs).toEqual({ name: "Segment 3P 401" });
   });
 
-  it("409 segment_owner_conflict for each item that would change a segment's owner; nothing is written", async () => {
+  it("409 segment_owner_conflict for each item whose key is in the other key space; nothing is written", async () => {
     const res = await refused(
       {
         items: [
           { segment_type: "CONTEXTUAL", segment_id: 101, name: "claim a global one", organization_id: ORG },
           { segment_type: "3P", segment_id: 9501, name: "new and valid" },
-          { segment_type: "3P", segment_id: 301, name: "release to global", organization_id: null },
+          { segment_type: "3P", segment_id: 301, name: "make a private one global", organization_id: null },
           { segment_type: "3P", segment_id: 202, name: "rename a global one" },
-          { segment_type: "3P", segment_id: 401, name: "hand to the other org", organization_id: ORG },
+          { segment_type: "3P", segment_id: 401, name: "ours as well", organization_id: ORG },
         ],
       },
       [ORG, OTHER_ORG],
@@ -177,24 +175,32 @@ describe("POST /segments/bulk", () => {
     expect(errorsOf(res)).toEqual([
       ["segment_owner_conflict", "items[0].organization_id"],
       ["segment_owner_conflict", "items[2].organization_id"],
-      ["segment_owner_conflict", "items[4].organization_id"],
     ]);
-    expect(res.body.errors[1].message).toContain(`organization ${ORG}`);
-    expect(res.body.errors[0].message).toContain("global");
+    expect(res.body.errors[0].message).toContain("global segment");
+    expect(res.body.errors[1].message).toBe("1 organization owns this key privately; a key is either global or private.");
   });
 
-  it("reports hidden and conflicting items together, 404s first", async () => {
-    const res = await refused({
-      items: [
-        { segment_type: "CONTEXTUAL", segment_id: 102, name: "claim", organization_id: ORG },
-        { segment_type: "3P", segment_id: 401, name: "hidden" },
-      ],
+  it("403 insufficient_permissions for every global item without write:catalog, then organization_forbidden, writing nothing", async () => {
+    const before = await snapshotTables();
+    const res = await call("POST", "/segments/bulk", {
+      token: await tokenFor([ORG], TENANT_PERMISSIONS),
+      json: {
+        items: [
+          { segment_type: "3P", segment_id: 9601, name: "ours", organization_id: ORG },
+          { segment_type: "CONTEXTUAL", segment_id: 101, name: "rename a global one" },
+          { segment_type: "3P", segment_id: 9602, name: "theirs", organization_id: OTHER_ORG },
+          { segment_type: "3P", segment_id: 9603, name: "a new global one", organization_id: null },
+        ],
+      },
     });
-    expect(res.status, describeResponse(res)).toBe(404);
+    expect(res.status, describeResponse(res)).toBe(403);
     expect(errorsOf(res)).toEqual([
-      ["segment_not_found", "items[1].segment_id"],
-      ["segment_owner_conflict", "items[0].organization_id"],
+      ["insufficient_permissions", "items[1].organization_id"],
+      ["insufficient_permissions", "items[3].organization_id"],
+      ["organization_forbidden", "items[2].organization_id"],
     ]);
+    expect(res.headers.get("WWW-Authenticate")).toContain('scope="write:catalog"');
+    expect(await snapshotTables()).toEqual(before);
   });
 
   it("415 for a body that is not JSON", async () => {

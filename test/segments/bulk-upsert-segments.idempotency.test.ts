@@ -63,8 +63,9 @@ describe("POST /segments/bulk — Idempotency-Key", () => {
     const token = await tokenOf(subject);
     const key = newKey();
     const mine = items(2);
-    const hidden = await bulk(token, key, { items: [...mine, { segment_type: "3P", segment_id: 401, name: "theirs" }] });
-    expect(hidden.status, describeResponse(hidden)).toBe(404);
+    // Global while another organization owns the key privately.
+    const conflict = await bulk(token, key, { items: [...mine, { segment_type: "3P", segment_id: 401, name: "theirs" }] });
+    expect(conflict.status, describeResponse(conflict)).toBe(409);
     const forbidden = await bulk(token, key, { items: items(1, OTHER_ORG) });
     expect(forbidden.status, describeResponse(forbidden)).toBe(403);
     const invalidKey = await bulk(token, "", { items: mine });

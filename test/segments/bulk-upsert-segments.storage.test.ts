@@ -43,9 +43,10 @@ describe("POST /segments/bulk — storage", () => {
   });
 
   it("answers a refused item within that single round trip, and a forbidden organization without any", async () => {
-    const hidden = await countedBulk({ items: [...items(999, 60_000), { segment_type: "3P", segment_id: 401, name: "theirs" }] });
-    expect(hidden.res.status, describeResponse(hidden.res)).toBe(404);
-    expect(hidden.calls.map((c) => [c.kind, c.statements])).toEqual([["batch", 5]]);
+    // Global while another organization owns the key privately.
+    const conflict = await countedBulk({ items: [...items(999, 60_000), { segment_type: "3P", segment_id: 401, name: "theirs" }] });
+    expect(conflict.res.status, describeResponse(conflict.res)).toBe(409);
+    expect(conflict.calls.map((c) => [c.kind, c.statements])).toEqual([["batch", 5]]);
     const forbidden = await countedBulk({ items: items(2, 60_000, OTHER_ORG) });
     expect(forbidden.res.status, describeResponse(forbidden.res)).toBe(403);
     expect(forbidden.calls).toEqual([]);

@@ -30,9 +30,9 @@ describe("GET /segments — rows read per page", () => {
   // order stops after about a page.
   it.each([
     ["the caller's view, first page", { callerOrganizationIds: [ORG] }],
-    ["the caller's view, deep page", { callerOrganizationIds: [ORG], after: ["CONTEXTUAL", 4000] as const }],
+    ["the caller's view, deep page", { callerOrganizationIds: [ORG], after: ["CONTEXTUAL", 4000, 0] as const }],
     ["two organizations' view", { callerOrganizationIds: [ORG, OTHER_ORG] }],
-    ["one organization's own segments", { callerOrganizationIds: [ORG], organizationId: ORG, after: ["3P", 3000] as const }],
+    ["one organization's own segments", { callerOrganizationIds: [ORG], organizationId: ORG, after: ["3P", 3000, ORG] as const }],
   ])("%s reads a few pages of rows, not the catalog", async (_, query) => {
     expect(await rowsRead({ ...query, limit: 26 })).toBeLessThan(4 * 26 * 2);
   });

@@ -5,6 +5,7 @@ import { countingD1 } from "../helpers/counting-d1";
 import { seedSegments, snapshotTables } from "../helpers/db";
 import { ORG, OTHER_ORG } from "../helpers/fixtures";
 import { mintToken, tokenFor } from "../helpers/tokens";
+import { TENANT_PERMISSIONS } from "../../src/auth/permissions";
 
 const put = async (path: string, json: unknown, token?: string) =>
   call("PUT", path, { token: token ?? (await tokenFor([ORG])), json });
@@ -27,7 +28,7 @@ describe("PUT /segments/{segment_type}/{segment_id}", () => {
     const replaced = await put("/segments/3P/5001", { name: "Auto intenders (EU)", organization_id: ORG });
     expect(replaced.status, describeResponse(replaced)).toBe(200);
     expect(replaced.body.data).toMatchObject({ name: "Auto intenders (EU)", created_at: created.body.data.created_at });
-    const row = await env.DB.prepare("SELECT name, organization_id, revision FROM segments WHERE segment_type = '3P' AND segment_id = 5001").first();
+    const row = await env.DB.prepare("SELECT name, organization_id, revision FROM segments WHERE segment_type = '3P' AND segment_id = 5001 AND organization_id = ?1").bind(ORG).first();
     expect(row).toEqual({ name: "Auto intenders (EU)", organization_id: ORG, revision: 2 });
   });
 
@@ -36,7 +37,7 @@ describe("PUT /segments/{segment_type}/{segment_id}", () => {
       ["/segments/CONTEXTUAL/5011", { name: "Cheap" }, 201],
       ["/segments/CONTEXTUAL/5011", { name: "Cheap" }, 200],
       ["/segments/CONTEXTUAL/5011", { name: "Cheap", organization_id: ORG }, 409],
-      ["/segments/3P/5401", { name: "Someone else's" }, 404],
+      ["/segments/3P/5401", { name: "Also owned by another organization", organization_id: ORG }, 201],
     ];
     await seedSegments([{ segment_type: "3P", segment_id: 5401, organization_id: OTHER_ORG }]);
     for (const [path, json, expected] of cases) {
@@ -60,29 +61,46 @@ describe("PUT /segments/{segment_type}/{segment_id}", () => {
     expect((await put("/segments/3P/5004", { name: "B" })).status).toBe(201);
   });
 
-  it("answers another organization's segment as not found, and changes nothing", async () => {
-    const owned = await put("/segments/3P/5005", { name: "Theirs", organization_id: OTHER_ORG }, await tokenFor([OTHER_ORG]));
-    expect(owned.status, describeResponse(owned)).toBe(201);
+  it("creates the caller's own segment under a key another organization owns, leaving theirs as it was", async () => {
+    const theirs = await put("/segments/3P/5005", { name: "Theirs", organization_id: OTHER_ORG }, await tokenFor([OTHER_ORG]));
+    expect(theirs.status, describeResponse(theirs)).toBe(201);
+    const mine = await put("/segments/3P/5005", { name: "Mine", organization_id: ORG });
+    expect(mine.status, describeResponse(mine)).toBe(201);
+    expect(mine.body.data).toMatchObject({ name: "Mine", organization_id: ORG });
+    const rows = await env.DB.prepare("SELECT name, organization_id FROM segments WHERE segment_type = '3P' AND segment_id = 5005 ORDER BY organization_id").all();
+    expect(rows.results).toEqual([
+      { name: "Mine", organization_id: ORG },
+      { name: "Theirs", organization_id: OTHER_ORG },
+    ]);
+  });
+
+  it("keeps a key global or private, never both: 409 segment_owner_conflict, writing nothing", async () => {
+    expect((await put("/segments/3P/5009", { name: "Global" })).status).toBe(201);
+    expect((await put("/segments/3P/5010", { name: "Owned", organization_id: OTHER_ORG }, await tokenFor([OTHER_ORG]))).status).toBe(201);
     const before = await snapshotTables();
-    const res = await put("/segments/3P/5005", { name: "Mine now" });
-    expect(res.status, describeResponse(res)).toBe(404);
-    expect(res.body.errors).toEqual([{ code: "segment_not_found", message: expect.any(String) }]);
+    // An organization cannot own a global key (global keys are public: saying so reveals nothing).
+    const claim = await put("/segments/3P/5009", { name: "Taken", organization_id: ORG }, await tokenFor([ORG], TENANT_PERMISSIONS));
+    expect(claim.status, describeResponse(claim)).toBe(409);
+    expect(claim.body.errors).toEqual([{ code: "segment_owner_conflict", field: "organization_id", message: expect.stringContaining("global segment") }]);
+    // The catalog admin cannot make a privately owned key global; it sees how many own it.
+    const global = await put("/segments/3P/5010", { name: "Everyone's" });
+    expect(global.status, describeResponse(global)).toBe(409);
+    expect(global.body.errors).toEqual([{ code: "segment_owner_conflict", field: "organization_id", message: "1 organization owns this key privately; a key is either global or private." }]);
     expect(await snapshotTables()).toEqual(before);
   });
 
-  it("never changes a segment's owner: claiming a global segment or releasing an owned one is a 409", async () => {
-    expect((await put("/segments/3P/5009", { name: "Global" })).status).toBe(201);
-    expect((await put("/segments/3P/5010", { name: "Owned", organization_id: ORG })).status).toBe(201);
+  it("writes a global segment only with write:catalog: 403 insufficient_permissions otherwise, writing nothing", async () => {
+    expect((await put("/segments/CONTEXTUAL/5012", { name: "Platform's" })).status).toBe(201);
     const before = await snapshotTables();
-    const token = await tokenFor([ORG, OTHER_ORG]);
-    for (const [path, organization_id] of [
-      ["/segments/3P/5009", ORG],
-      ["/segments/3P/5010", null],
-      ["/segments/3P/5010", OTHER_ORG],
+    const tenant = await tokenFor([ORG], TENANT_PERMISSIONS);
+    for (const [path, json] of [
+      ["/segments/CONTEXTUAL/5012", { name: "Renamed" }],
+      ["/segments/CONTEXTUAL/5013", { name: "New", organization_id: null }],
     ] as const) {
-      const res = await put(path, { name: "Taken", organization_id }, token);
-      expect(res.status, describeResponse(res)).toBe(409);
-      expect(res.body.errors).toEqual([{ code: "segment_owner_conflict", field: "organization_id", message: expect.any(String) }]);
+      const res = await put(path, json, tenant);
+      expect(res.status, describeResponse(res)).toBe(403);
+      expect(res.body.errors).toEqual([{ code: "insufficient_permissions", field: "organization_id", message: "A global segment (no organization_id) needs the 'write:catalog' permission." }]);
+      expect(res.headers.get("WWW-Authenticate")).toContain('scope="write:catalog"');
     }
     expect(await snapshotTables()).toEqual(before);
   });

@@ -1,4 +1,5 @@
 import type { SegmentOperator, SegmentType } from "../enums";
+import { visibleSegmentSql } from "../segments/integrity";
 
 /** A subgroup as stored in the group's document and returned by every read (`segment_subgroup[i]`). */
 export interface StoredSubgroup {
@@ -34,12 +35,11 @@ export function subgroupsDocument(subgroups: readonly StoredSubgroup[]): Subgrou
 
 /**
  * The members (`member_index`: indexes into the member keys, in order) that name no catalog
- * segment visible to `organization` (an SQL expression): neither global nor its own.
+ * segment visible to `organization` (an SQL expression): neither its own nor global.
  * `keys` is the SQL placeholder of the member keys parameter.
  */
 export function missingMembersSql(keys: string, organization: string): string {
   return `SELECT m.key AS member_index FROM json_each(${keys}) AS m
-    LEFT JOIN segments AS s ON s.segment_type = m.value ->> 0 AND s.segment_id = m.value ->> 1
-      AND (s.organization_id IS NULL OR s.organization_id = ${organization})
+    LEFT JOIN segments AS s ON ${visibleSegmentSql("s", "m.value ->> 0", "m.value ->> 1", organization)}
     WHERE s.segment_id IS NULL`;
 }

@@ -110,18 +110,21 @@ export async function mergeBacklog(db: Database): Promise<number> {
 }
 
 /**
- * The `index_key`s of the groups whose document holds segment (`type`, `id`) (SQL
- * placeholders): from the index for every group not queued, from the documents of the queued
- * ones. A member is the exact text `{"segment_id":N,"segment_type":"T"}` in a document
- * (src/db/segment-groups/document.ts writes it so, and so did every migration), so `instr` finds
- * it without parsing JSON. migrations/0006's triggers on `segments` ask the same question.
+ * The `index_key`s of the groups whose document holds segment (`type`, `id`), of organization
+ * `organization` only unless it is NULL (all SQL expressions; NULL: a global segment, which
+ * any organization's groups may use): from the index for every group not queued, from the
+ * documents of the queued ones. A member is the exact text `{"segment_id":N,"segment_type":"T"}`
+ * in a document (src/db/segment-groups/document.ts writes it so, and so did every migration),
+ * so `instr` finds it without parsing JSON (json_each would count every member as a row read).
+ * src/db/segments/integrity.ts builds the catalog's in-use trigger from this same function.
  */
-export function groupKeysUsingSegmentSql(type: string, id: string): string {
-  return `SELECT group_key FROM segment_group_members WHERE segment_type = ${type} AND segment_id = ${id}
-      AND group_key NOT IN (SELECT group_key FROM ${BACKLOG})
+export function groupKeysUsingSegmentSql(type: string, id: string, organization = "NULL"): string {
+  return `SELECT x.group_key FROM segment_group_members AS x WHERE x.segment_type = ${type} AND x.segment_id = ${id}
+      AND x.group_key NOT IN (SELECT group_key FROM ${BACKLOG})
+      AND (${organization} IS NULL OR EXISTS (SELECT 1 FROM segment_groups AS o WHERE o.index_key = x.group_key AND o.organization_id = ${organization}))
     UNION ALL
     SELECT b.group_key FROM ${BACKLOG} AS b CROSS JOIN ${QUEUED_GROUP}
-      WHERE instr(g.subgroups, ${memberTextSql(type, id)}) > 0`;
+      WHERE (${organization} IS NULL OR g.organization_id = ${organization}) AND instr(g.subgroups, ${memberTextSql(type, id)}) > 0`;
 }
 
 /** The exact text of member (`type`, `id`) inside a stored document. */

@@ -1,6 +1,7 @@
-import { jsonParam, type Database } from "../database";
+import type { Database } from "../database";
 import { keyTakenSql, priorAnswerOutcome, priorAnswerStatement, scopeParam, storeAnswerStatement, storedSnapshot, type IdempotencyClaim, type PriorAnswerOutcome } from "../idempotency/keys";
 import { foldName } from "../name-search";
+import { otherKeySpaceSql } from "./integrity";
 import type { CatalogSegment, SegmentRow } from "./row";
 
 /** A stored segment as the batch read it back: `revision` 1 = created by that batch. */
@@ -9,8 +10,11 @@ export type StoredSegmentRow = SegmentRow & { revision: number };
 export type BulkUpsertOutcome =
   /** Every item was written; in request order, each telling whether it was created or replaced. */
   | { outcome: "stored"; segments: StoredSegmentRow[] }
-  /** Nothing was written: these items (indexes into the request) would have been refused one by one. */
-  | { outcome: "refused"; hidden: number[]; ownerConflicts: { index: number; currentOrganizationId: number | null }[] }
+  /**
+   * Nothing was written: these items (indexes into the request) name a key that exists in the
+   * other key space (upsert.ts); for a global item, `privateOwners` organizations own it.
+   */
+  | { outcome: "refused"; keySpaceConflicts: { index: number; privateOwners: number }[] }
   /** Nothing was sent: the items, names folded, exceed what D1 takes in one parameter. */
   | { outcome: "too_large" }
   /** The Idempotency-Key was used before: its answer's rows, or a different request under it (nothing written). */
@@ -23,41 +27,41 @@ export type BulkUpsertOutcome =
  */
 export const MAX_ITEMS_PARAM_BYTES = 1_900_000;
 
-// Items whose segment exists with another owner than the item's: either another organization's
-// (hidden from the caller, whose items only name their own organizations or none) or a change
-// of owner. `keys`: [[type, id, owner], ...]; `organizations`: the caller's.
-function refusedSql(keys: string, organizations: string): string {
-  return `SELECT i.key AS item_index, s.organization_id AS current_organization_id,
-    (s.organization_id IS NOT NULL AND s.organization_id NOT IN (SELECT value FROM json_each(${organizations}))) AS hidden
-  FROM json_each(${keys}) AS i JOIN segments AS s ON s.segment_type = i.value ->> 0 AND s.segment_id = i.value ->> 1
-  WHERE s.organization_id IS NOT (i.value ->> 2)`;
+// Items whose key exists in the other key space than the item's own (an organization's, or
+// the global one); what other organizations own privately never refuses an organization's
+// item. `keys`: [[type, id, owner], ...].
+function refusedSql(keys: string): string {
+  return `SELECT i.key AS item_index, count(*) AS private_owners
+  FROM json_each(${keys}) AS i JOIN segments AS c ON ${otherKeySpaceSql("c", "i.value ->> 0", "i.value ->> 1", "i.value ->> 2")}
+  GROUP BY i.key`;
 }
 
 // The refusals, unless the idempotency key (?3) is taken: then the prior answer decides.
-const REFUSED = `${refusedSql("?1", "?2")} AND NOT ${keyTakenSql("?3")} ORDER BY i.key`;
+const REFUSED = `SELECT * FROM (${refusedSql("?1")}) WHERE NOT ${keyTakenSql("?3")} ORDER BY item_index`;
 
 // The write, only when the idempotency key (?5, if any) is new and no item is refused.
 // ?3: [[type, id, name, folded name, owner], ...].
 const UPSERT = `INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, revision, created_at, updated_at)
   SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, 1, ?4, ?4
-  FROM json_each(?3) AS r WHERE NOT ${keyTakenSql("?5")} AND NOT EXISTS (${refusedSql("?1", "?2")})
-  ON CONFLICT (segment_type, segment_id) DO UPDATE SET
+  FROM json_each(?3) AS r WHERE NOT ${keyTakenSql("?5")} AND NOT EXISTS (${refusedSql("?1")})
+  ON CONFLICT (segment_type, segment_id, owner_scope) DO UPDATE SET
     name = excluded.name, name_folded = excluded.name_folded, revision = revision + 1, updated_at = excluded.updated_at`;
 
 // The stored rows, in request order; `revision` 1 = created by this batch. Without a key (?2
 // NULL) read here; with one, the key's snapshot below carries them.
 const STORED_COLUMNS = ["segment_type", "segment_id", "name", "organization_id", "created_at", "updated_at", "revision"];
 function storedFromSql(keys: string): string {
-  return `FROM json_each(${keys}) AS i JOIN segments AS s ON s.segment_type = i.value ->> 0 AND s.segment_id = i.value ->> 1`;
+  return `FROM json_each(${keys}) AS i JOIN segments AS s
+    ON s.segment_type = i.value ->> 0 AND s.segment_id = i.value ->> 1 AND s.owner_scope = coalesce(i.value ->> 2, 0)`;
 }
 const STORED = `SELECT ${STORED_COLUMNS.map((column) => `s.${column}`).join(", ")} ${storedFromSql("?1")}
   WHERE ?2 IS NULL ORDER BY i.key`;
 
 // What the idempotency key stores: the same rows as JSON, only if the write happened (once
-// written, no item is refused: the upsert never changes an owner). ?5: keys, ?6: organizations.
+// written, no item is refused: each item's row is in its own key space). ?5: keys.
 const SNAPSHOT = `SELECT (SELECT json_group_array(json_object(${STORED_COLUMNS.map((column) => `'${column}', s.${column}`).join(", ")}) ORDER BY i.key)
     ${storedFromSql("?5")}) AS snapshot
-  WHERE NOT EXISTS (${refusedSql("?5", "?6")})`;
+  WHERE NOT EXISTS (${refusedSql("?5")})`;
 
 /**
  * Creates or replaces many catalog segments in ONE D1 batch of five statements, whatever the
@@ -70,32 +74,28 @@ const SNAPSHOT = `SELECT (SELECT json_group_array(json_object(${STORED_COLUMNS.m
 export async function upsertSegments(
   db: Database,
   items: readonly CatalogSegment[],
-  callerOrganizationIds: readonly number[],
   now: string,
   claim: IdempotencyClaim | null = null,
 ): Promise<BulkUpsertOutcome> {
   const rows = JSON.stringify(items.map((s) => [s.segmentType, s.segmentId, s.name, foldName(s.name), s.organizationId]));
   if (new TextEncoder().encode(rows).byteLength > MAX_ITEMS_PARAM_BYTES) return { outcome: "too_large" };
   const keys = JSON.stringify(items.map((s) => [s.segmentType, s.segmentId, s.organizationId]));
-  const organizations = jsonParam(callerOrganizationIds);
-
   const scope = scopeParam(claim);
 
   const [prior, refused, , stored, snapshot] = await db.batch([
     priorAnswerStatement(db, claim),
-    db.statement(REFUSED, keys, organizations, scope),
-    db.statement(UPSERT, keys, organizations, rows, now, scope),
+    db.statement(REFUSED, keys, null, scope),
+    db.statement(UPSERT, keys, null, rows, now, scope),
     db.statement(STORED, keys, scope),
-    storeAnswerStatement(db, claim, SNAPSHOT, keys, organizations),
+    storeAnswerStatement(db, claim, SNAPSHOT, keys),
   ]);
   const replay = priorAnswerOutcome<StoredSegmentRow[]>(prior, claim);
   if (replay) return replay;
-  const refusedRows = refused as { item_index: number; current_organization_id: number | null; hidden: number }[];
+  const refusedRows = refused as { item_index: number; private_owners: number }[];
   if (refusedRows.length > 0) {
     return {
       outcome: "refused",
-      hidden: refusedRows.filter((r) => r.hidden).map((r) => r.item_index),
-      ownerConflicts: refusedRows.filter((r) => !r.hidden).map((r) => ({ index: r.item_index, currentOrganizationId: r.current_organization_id })),
+      keySpaceConflicts: refusedRows.map((r) => ({ index: r.item_index, privateOwners: items[r.item_index]!.organizationId === null ? r.private_owners : 0 })),
     };
   }
   // With a key, the answer is built from what the key stored, exactly as its replays will be.

@@ -36,7 +36,13 @@ export function toSegment(row: SegmentRow) {
   };
 }
 
-/** Global segments plus those owned by the organizations in the JSON array at `placeholder`: all a caller may see or use. */
-export function visibleToSql(placeholder: string, table = "segments"): string {
-  return `(${table}.organization_id IS NULL OR ${table}.organization_id IN (SELECT value FROM json_each(${placeholder})))`;
+/**
+ * The key spaces a caller's key may name (`owner_scope` values, SQL): exactly `organization`'s
+ * own when given; otherwise the global one and every organization of the caller (the JSON
+ * array at `callerOrganizations`), of which a key can match the global row or private rows,
+ * never both.
+ */
+export function keySpacesSql(callerOrganizations: string, organization: string): string {
+  return `(CASE WHEN ${organization} IS NULL THEN owner_scope IN (SELECT 0 UNION ALL SELECT value FROM json_each(${callerOrganizations}))
+    ELSE owner_scope = ${organization} END)`;
 }

@@ -1,42 +1,45 @@
 import type { Database } from "../database";
 import { foldName } from "../name-search";
+import { otherKeySpaceSql } from "./integrity";
 import type { CatalogSegment, SegmentRow } from "./row";
 
 export type UpsertOutcome =
   | { outcome: "stored"; segment: SegmentRow; created: boolean }
-  /** The segment exists but belongs to an organization the caller does not hold. */
-  | { outcome: "hidden" }
-  /** The caller can see the segment, but asked to change its owner (global ⇄ owned, or another organization). */
-  | { outcome: "owner_conflict"; currentOrganizationId: number | null };
+  /**
+   * The key exists in the other key space: globally, for an organization's write (global keys
+   * are public, so saying so reveals nothing), or privately in `privateOwners` organizations,
+   * for a global write (only the catalog admin writes global segments, and sees totals).
+   */
+  | { outcome: "key_space_conflict"; privateOwners: number };
 
-// `revision` starts at 1 and grows on every replace, which tells created from replaced. `IS`
-// compares NULLs too: a global segment stays global, an owned one keeps its owner.
+// One key space per write: the organization's own (?5), or the global one (?5 NULL). `revision`
+// starts at 1 and grows on every replace, which tells created from replaced. A key in the other
+// key space stops the write here, before migrations/0007's trigger would abort the batch.
 const UPSERT = `INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, created_at, updated_at)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
-  ON CONFLICT (segment_type, segment_id) DO UPDATE SET
+  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?6
+  WHERE NOT EXISTS (SELECT 1 FROM segments AS c WHERE ${otherKeySpaceSql("c", "?1", "?2", "?5")})
+  ON CONFLICT (segment_type, segment_id, owner_scope) DO UPDATE SET
     name = excluded.name, name_folded = excluded.name_folded, revision = revision + 1, updated_at = excluded.updated_at
-    WHERE segments.organization_id IS excluded.organization_id
   RETURNING segment_type, segment_id, name, organization_id, created_at, updated_at, revision`;
 // Read in the same batch (after the write), so a refusal can say why without a second trip.
-const OWNER = "SELECT organization_id FROM segments WHERE segment_type = ?1 AND segment_id = ?2";
+const OTHER_KEY_SPACE = `SELECT count(*) AS n FROM segments AS c WHERE ${otherKeySpaceSql("c", "?1", "?2", "?3")}`;
 
 /**
- * Creates or replaces a catalog segment in ONE batch: the upsert, then the owner as it now
- * stands. An existing segment is only replaced by a caller who can see it (global, or owned by
- * one of `callerOrganizationIds`), and never changes owner: otherwise one organization could
- * take over a segment other organizations' groups use.
+ * Creates or replaces the segment of one key space in ONE batch: the guarded upsert, then what
+ * the other key space holds. The caller has checked that it may write that key space (its own
+ * organization, or the global catalog with `write:catalog`); a write in one organization's key
+ * space never depends on, or reveals, what another organization owns.
  */
-export async function upsertSegment(db: Database, segment: CatalogSegment, callerOrganizationIds: readonly number[], now: string): Promise<UpsertOutcome> {
-  const [stored, owner] = await db.batch([
-    db.statement(UPSERT, segment.segmentType, segment.segmentId, segment.name, foldName(segment.name), segment.organizationId, now),
-    db.statement(OWNER, segment.segmentType, segment.segmentId),
+export async function upsertSegment(db: Database, segment: CatalogSegment, now: string): Promise<UpsertOutcome> {
+  const { segmentType, segmentId, organizationId } = segment;
+  const [stored, other] = await db.batch([
+    db.statement(UPSERT, segmentType, segmentId, segment.name, foldName(segment.name), organizationId, now),
+    db.statement(OTHER_KEY_SPACE, segmentType, segmentId, organizationId),
   ]);
   const row = stored![0] as (SegmentRow & { revision: number }) | undefined;
   if (row) {
     const { revision, ...segmentRow } = row;
     return { outcome: "stored", segment: segmentRow, created: revision === 1 };
   }
-  const current = (owner![0] as { organization_id: number | null } | undefined)?.organization_id ?? null;
-  if (current !== null && !callerOrganizationIds.includes(current)) return { outcome: "hidden" };
-  return { outcome: "owner_conflict", currentOrganizationId: current };
+  return { outcome: "key_space_conflict", privateOwners: organizationId === null ? (other![0] as { n: number }).n : 0 };
 }

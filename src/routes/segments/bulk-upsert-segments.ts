@@ -1,7 +1,8 @@
 import { Hono, type Context } from "hono";
+import type { Caller } from "../../auth";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
-import { requireAuth, requirePermission } from "../../auth";
+import { insufficientPermissions, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { upsertSegments, type BulkUpsertOutcome, type StoredSegmentRow } from "../../db/segments/bulk-upsert";
 import { toSegment } from "../../db/segments/row";
@@ -12,15 +13,16 @@ import { describeRoute } from "../../openapi/describe-route";
 import { IDEMPOTENCY_DOCS } from "../../openapi/idempotency";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { segmentNotFoundDetail } from "./not-found";
+import { keySpaceConflictDetail } from "./key-spaces";
 import { bulkUpsertMetaSchema, bulkUpsertSegmentsSchema, segmentSchema } from "./schemas";
 
 type BulkItem = z.infer<typeof bulkUpsertSegmentsSchema>["items"][number];
 
 /**
  * POST /segments/bulk: creates or replaces up to 1,000 catalog segments, all or nothing, in
- * ONE D1 round trip. Each item follows PUT /segments' rules; every refused item is reported
- * with its `items[i]` path, and then no row changes.
+ * ONE D1 round trip. Each item follows PUT /segments' rules (its own key space; global items
+ * need `write:catalog`); every refused item is reported with its `items[i]` path, and then no
+ * row changes.
  */
 export const bulkUpsertSegments = new Hono<AppEnv>().post(
   "/segments/bulk",
@@ -40,18 +42,16 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
       "blank",
       "invalid_unicode",
       "duplicate_segment",
+      "insufficient_permissions",
       "organization_forbidden",
-      "segment_not_found",
       "segment_owner_conflict",
       "payload_too_large",
       ...IDEMPOTENCY_DOCS.errors,
     ],
     headers: IDEMPOTENCY_DOCS.requestHeaders,
-    // Every refused item at once: the hidden ones (404) first, then the owner conflicts (409).
-    errorsFollowing: { segment_not_found: ["segment_owner_conflict"] },
     requestExample: {
       items: [
-        { segment_type: "CONTEXTUAL", segment_id: 104, name: "Cycling pages" },
+        { segment_type: "3P", segment_id: 303, name: "Org 1234: app users", organization_id: 1234 },
         { segment_type: "3P", segment_id: 302, name: "Org 1234: newsletter readers", organization_id: 1234 },
       ],
     },
@@ -65,17 +65,11 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     const { items } = input;
     const now = new Date();
     const claim = await idempotencyClaim(c, "POST /segments/bulk", 200, input, now);
-    const forbidden = items.flatMap((item, i): ErrorDetail[] =>
-      item.organization_id != null && !c.get("caller").organizationIds.has(item.organization_id)
-        ? [{ code: "organization_forbidden", field: `items[${i}].organization_id`, message: "Your access token does not grant access to this organization." }]
-        : [],
-    );
-    if (forbidden.length > 0) throw new ApiError(forbidden);
+    assertItemsWritable(c.get("caller"), items);
 
     const result = await upsertSegments(
       database(c),
       items.map((item) => ({ segmentType: item.segment_type, segmentId: item.segment_id, name: item.name, organizationId: item.organization_id ?? null })),
-      [...c.get("caller").organizationIds],
       now.toISOString(),
       claim,
     );
@@ -100,16 +94,24 @@ function stored(c: Context<AppEnv>, segments: StoredSegmentRow[], status: 200, r
   return success(c, segments.map(toSegment), status, replayedHeaders(replayed), { created, updated: segments.length - created });
 }
 
-// 404s first, as for a single PUT (the status follows the first error), then the 409s.
+// 403 for every item whose key space the caller may not write: global ones without
+// `write:catalog` (insufficient_permissions), then other organizations' (organization_forbidden).
+function assertItemsWritable(caller: Caller, items: BulkItem[]): void {
+  const global = caller.permissions.has("write:catalog")
+    ? []
+    : items.flatMap((item, i) => (item.organization_id == null ? [insufficientPermissions("write:catalog", "A global segment (no organization_id) needs", `items[${i}].organization_id`)] : []));
+  const forbidden = items.flatMap((item, i): ErrorDetail[] =>
+    item.organization_id != null && !caller.organizationIds.has(item.organization_id)
+      ? [{ code: "organization_forbidden", field: `items[${i}].organization_id`, message: "Your access token does not grant access to this organization." }]
+      : [],
+  );
+  if (global.length + forbidden.length > 0) {
+    throw new ApiError([...global.flatMap((e) => e.details), ...forbidden], global[0]?.headers ?? {});
+  }
+}
+
 function refusedItems(items: BulkItem[], refused: Extract<BulkUpsertOutcome, { outcome: "refused" }>): ApiError {
-  const hidden = refused.hidden.map((i) => segmentNotFoundDetail(items[i]!.segment_type, items[i]!.segment_id, `items[${i}].segment_id`));
-  const conflicts = refused.ownerConflicts.map(({ index, currentOrganizationId }): ErrorDetail => {
-    const owner = currentOrganizationId === null ? "global (null)" : `organization ${currentOrganizationId}`;
-    return {
-      code: "segment_owner_conflict",
-      field: `items[${index}].organization_id`,
-      message: `This segment is ${owner}; its owner cannot change. Send the same organization_id to replace it.`,
-    };
-  });
-  return new ApiError([...hidden, ...conflicts]);
+  return new ApiError(
+    refused.keySpaceConflicts.map(({ index, privateOwners }) => keySpaceConflictDetail(items[index]!.organization_id ?? null, privateOwners, `items[${index}].organization_id`)),
+  );
 }

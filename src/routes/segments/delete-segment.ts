@@ -1,18 +1,20 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
-import { requireAuth, requirePermission } from "../../auth";
+import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { deleteUnusedSegment } from "../../db/segments/delete";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi/describe-route";
 import { validate } from "../../validation/validate";
+import { ambiguousSegment, assertMayWriteGlobal } from "./key-spaces";
 import { segmentNotFound } from "./not-found";
-import { segmentParamsSchema } from "./schemas";
+import { segmentKeyQuerySchema, segmentParamsSchema } from "./schemas";
 
 /**
- * DELETE /segments/{segment_type}/{segment_id}: removes a catalog segment the caller may see
- * (204), unless a segment group still uses it (409 with how many, never which).
+ * DELETE /segments/{segment_type}/{segment_id}: removes the segment a key names for the caller
+ * (204): its organization's own, or a global one with `write:catalog`; unless a segment group
+ * still uses it (409 with how many of the groups its owner can see, never which).
  */
 export const deleteSegment = new Hono<AppEnv>().delete(
   "/segments/:segment_type/:segment_id",
@@ -21,18 +23,33 @@ export const deleteSegment = new Hono<AppEnv>().delete(
     summary: "Delete a catalog segment",
     tags: ["Segment catalog"],
     success: { status: 204, description: "Deleted." },
-    errors: ["segment_not_found", "segment_in_use"],
+    errors: ["required", "insufficient_permissions", "organization_forbidden", "segment_not_found", "segment_in_use"],
     errorMeta: {
-      segment_in_use: z.object({ group_count: z.int().check(z.minimum(1)).register(z.globalRegistry, { description: "How many segment groups use the segment (never which).", example: 2 }) }),
+      segment_in_use: z.object({
+        group_count: z.int().check(z.minimum(1)).register(z.globalRegistry, {
+          description: "How many segment groups use the segment (never which): its owner's groups, or every organization's for a global segment.",
+          example: 2,
+        }),
+      }),
     },
   }),
   requireAuth,
   requirePermission("write:segments"),
   validate("param", segmentParamsSchema),
+  validate("query", segmentKeyQuerySchema),
   async function deleteSegmentHandler(c) {
     const { segment_type, segment_id } = c.req.valid("param");
-    const result = await deleteUnusedSegment(database(c), { segmentType: segment_type, segmentId: segment_id }, c.get("caller").organizationIds);
+    const { organization_id } = c.req.valid("query");
+    const caller = c.get("caller");
+    if (organization_id !== undefined) assertOrganizationAccess(caller, organization_id);
+    const result = await deleteUnusedSegment(
+      database(c),
+      { segmentType: segment_type, segmentId: segment_id },
+      { callerOrganizationIds: caller.organizationIds, organizationId: organization_id ?? null, mayWriteGlobal: caller.permissions.has("write:catalog") },
+    );
     if (result.outcome === "not_found") throw segmentNotFound(segment_type, segment_id);
+    if (result.outcome === "ambiguous") throw ambiguousSegment(segment_type, segment_id);
+    if (result.outcome === "global_forbidden") assertMayWriteGlobal(caller);
     if (result.outcome === "in_use") {
       const groups = result.groupCount === 1 ? "1 segment group uses" : `${result.groupCount} segment groups use`;
       throw new ApiError(

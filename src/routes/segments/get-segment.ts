@@ -1,18 +1,20 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
-import { requireAuth, requirePermission } from "../../auth";
+import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { toSegment } from "../../db/segments/row";
 import { findSegment } from "../../db/segments/select";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
+import { ambiguousSegment } from "./key-spaces";
 import { segmentNotFound } from "./not-found";
-import { segmentParamsSchema, segmentSchema } from "./schemas";
+import { segmentKeyQuerySchema, segmentParamsSchema, segmentSchema } from "./schemas";
 
 /**
- * GET /segments/{segment_type}/{segment_id}: one catalog segment the caller may use. Another
- * organization's segment is a 404, so keys reveal nothing across organizations.
+ * GET /segments/{segment_type}/{segment_id}: the segment a key names for the caller (global,
+ * or its organization's own). A key only another organization owns is a 404, exactly as a key
+ * nobody owns.
  */
 export const getSegment = new Hono<AppEnv>().get(
   "/segments/:segment_type/:segment_id",
@@ -21,15 +23,20 @@ export const getSegment = new Hono<AppEnv>().get(
     summary: "Read a catalog segment",
     tags: ["Segment catalog"],
     success: { status: 200, description: "The segment.", data: segmentSchema },
-    errors: ["segment_not_found"],
+    errors: ["required", "organization_forbidden", "segment_not_found"],
   }),
   requireAuth,
   requirePermission("read:segments"),
   validate("param", segmentParamsSchema),
+  validate("query", segmentKeyQuerySchema),
   async function getSegmentHandler(c) {
     const { segment_type, segment_id } = c.req.valid("param");
-    const row = await findSegment(database(c), { segmentType: segment_type, segmentId: segment_id }, c.get("caller").organizationIds);
-    if (!row) throw segmentNotFound(segment_type, segment_id);
-    return success(c, toSegment(row));
+    const { organization_id } = c.req.valid("query");
+    if (organization_id !== undefined) assertOrganizationAccess(c.get("caller"), organization_id);
+    const key = { segmentType: segment_type, segmentId: segment_id };
+    const found = await findSegment(database(c), key, c.get("caller").organizationIds, organization_id ?? null);
+    if (found.outcome === "not_found") throw segmentNotFound(segment_type, segment_id);
+    if (found.outcome === "ambiguous") throw ambiguousSegment(segment_type, segment_id);
+    return success(c, toSegment(found.segment));
   },
 );

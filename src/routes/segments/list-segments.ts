@@ -21,7 +21,7 @@ export const listSegments = new Hono<AppEnv>().get(
     operationId: "listSegments",
     summary: "List catalog segments",
     description:
-      "Ordered by segment_type, then segment_id. Page with `limit` and the previous page's `meta.next_cursor`; segments created or deleted meanwhile never make a page skip or repeat one.",
+      "Ordered by segment_type, then segment_id, then owner (global first; one key may be owned by several of your organizations). Page with `limit` and the previous page's `meta.next_cursor`; segments created or deleted meanwhile never make a page skip or repeat one.",
     tags: ["Segment catalog"],
     success: { status: 200, description: "One page of segments.", data: z.array(segmentSchema), meta: pageMetaSchema },
     errors: ["blank", "invalid_unicode", "organization_forbidden"],
@@ -41,7 +41,7 @@ export const listSegments = new Hono<AppEnv>().get(
       after: query.cursor,
       limit: query.limit + 1,
     });
-    const page = pageOf(rows, query.limit, (row) => [row.segment_type, row.segment_id], toSegment);
+    const page = pageOf(rows, query.limit, (row) => [row.segment_type, row.segment_id, row.owner_scope], toSegment);
     return success(c, page.items, 200, {}, page.meta);
   },
 );

@@ -1,21 +1,20 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
+import { assertMayWriteGlobal, keySpaceConflict } from "./key-spaces";
 import { database } from "../../db/context";
 import { toSegment } from "../../db/segments/row";
 import { upsertSegment } from "../../db/segments/upsert";
-import { ApiError } from "../../errors";
 import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { segmentNotFound } from "./not-found";
 import { putSegmentSchema, segmentParamsSchema, segmentSchema } from "./schemas";
 
 /**
- * PUT /segments/{segment_type}/{segment_id}: creates (201) or replaces (200) a catalog
- * segment. Another organization's segment is reported as not found, never as forbidden; a
- * segment's owner (an organization, or null for global) is fixed at creation (409).
+ * PUT /segments/{segment_type}/{segment_id}: creates (201) or replaces (200) a segment in one
+ * key space: `organization_id`'s own, or the global catalog (null or absent; `write:catalog`).
+ * What other organizations own never changes the answer; a key in the other key space is 409.
  */
 export const putSegment = new Hono<AppEnv>().put(
   "/segments/:segment_type/:segment_id",
@@ -25,7 +24,7 @@ export const putSegment = new Hono<AppEnv>().put(
     tags: ["Segment catalog"],
     success: { status: 200, description: "Replaced: the segment existed.", data: segmentSchema },
     otherResponses: [{ status: 201, description: "Created: the segment did not exist.", data: segmentSchema }],
-    errors: ["blank", "invalid_unicode", "organization_forbidden", "segment_not_found", "segment_owner_conflict"],
+    errors: ["blank", "invalid_unicode", "insufficient_permissions", "organization_forbidden", "segment_owner_conflict"],
     requestExample: { name: "Cyclists", organization_id: 1234 },
   }),
   requireAuth,
@@ -37,25 +36,15 @@ export const putSegment = new Hono<AppEnv>().put(
     const { segment_type, segment_id } = c.req.valid("param");
     const body = c.req.valid("json");
     const organizationId = body.organization_id ?? null;
-    if (organizationId !== null) assertOrganizationAccess(c.get("caller"), organizationId);
+    if (organizationId === null) assertMayWriteGlobal(c.get("caller"), "organization_id");
+    else assertOrganizationAccess(c.get("caller"), organizationId);
 
     const result = await upsertSegment(
       database(c),
       { segmentType: segment_type, segmentId: segment_id, name: body.name, organizationId },
-      [...c.get("caller").organizationIds],
       new Date().toISOString(),
     );
-    if (result.outcome === "hidden") {
-      throw segmentNotFound(segment_type, segment_id);
-    }
-    if (result.outcome === "owner_conflict") {
-      const owner = result.currentOrganizationId === null ? "global (null)" : `organization ${result.currentOrganizationId}`;
-      throw ApiError.of(
-        "segment_owner_conflict",
-        `This segment is ${owner}; its owner cannot change. Send the same organization_id to replace it.`,
-        "organization_id",
-      );
-    }
+    if (result.outcome === "key_space_conflict") throw keySpaceConflict(organizationId, result.privateOwners, "organization_id");
     return success(c, toSegment(result.segment), result.created ? 201 : 200);
   },
 );

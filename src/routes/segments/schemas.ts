@@ -11,10 +11,19 @@ export const segmentParamsSchema = z.object({
   segment_id: positiveIdParam,
 });
 
+/**
+ * The query of GET and DELETE /segments/{segment_type}/{segment_id}: which organization's own
+ * segment the key names. Absent: the global segment, else the one of the caller's
+ * organizations that owns the key (400 `required` when several do).
+ */
+export const segmentKeyQuerySchema = z.strictObject({
+  organization_id: z.optional(positiveIdParam).register(z.globalRegistry, { description: "The organization whose own segment the key names; needed only when several of yours own it." }),
+});
+
 /** The body of PUT /segments/{segment_type}/{segment_id}. */
 export const putSegmentSchema = z.strictObject({
   name: segmentName,
-  // null or absent: a global segment every organization may use.
+  // null or absent: a global segment every organization may use (`write:catalog`).
   organization_id: z.optional(z.nullable(positiveId)),
 });
 
@@ -26,7 +35,9 @@ export const segmentSchema = z
     name: z.string(),
     organization_id: z
       .nullable(z.int())
-      .register(z.globalRegistry, { description: "The owning organization; null for a global segment every organization may use." }),
+      .register(z.globalRegistry, {
+        description: "The owning organization, in whose own key space the segment lives; null for a global segment, the platform's, which every organization may use.",
+      }),
     created_at: z.string().register(z.globalRegistry, { format: "date-time" }),
     updated_at: z.string().register(z.globalRegistry, { format: "date-time" }),
   })
@@ -42,7 +53,7 @@ export const listSegmentsQuerySchema = z.strictObject({
   q: z.optional(segmentName).register(z.globalRegistry, { description: "Case-insensitive substring of the name; `%` and `_` are plain characters." }),
   organization_id: z.optional(positiveIdParam).register(z.globalRegistry, { description: "Only this organization's own segments (no global ones)." }),
   limit: limitParam,
-  cursor: z.optional(cursorParam(z.tuple([z.enum(SEGMENT_TYPES), positiveId]))),
+  cursor: z.optional(cursorParam(z.tuple([z.enum(SEGMENT_TYPES), positiveId, z.int().check(z.minimum(0))]))),
 });
 
 /** Documented limit (docs/api.md, "Limits"): one request stays one D1 batch well under its limits. */

@@ -1,0 +1,71 @@
+import { groupKeysUsingSegmentSql } from "../segment-groups/member-index";
+
+/**
+ * The catalog's integrity rules, written once: the Worker's statements and the triggers that
+ * hold them for every other writer (migrations/0007) are both built from these functions, and
+ * test/db/catalog-triggers.test.ts checks that the triggers installed in `sqlite_master` are
+ * exactly `CATALOG_TRIGGERS`. docs/storage.md ("Catalog owners") explains the model.
+ */
+
+/**
+ * The catalog segment of key (`type`, `id`) that organization `organization` may use: its own
+ * segment with that key, else the global one (a key is never both). All three are SQL
+ * expressions; `c` is the alias of `segments`. One range of segments_key_idx.
+ */
+export function visibleSegmentSql(c: string, type: string, id: string, organization: string): string {
+  return `${c}.segment_type = ${type} AND ${c}.segment_id = ${id} AND ${c}.owner_scope IN (0, ${organization})`;
+}
+
+/**
+ * A segment of key (`type`, `id`) in the other key space than an owner `organization` (NULL:
+ * global) would write: a private row for a global key, the global row for a private one.
+ */
+export function otherKeySpaceSql(c: string, type: string, id: string, organization: string): string {
+  return `${c}.segment_type = ${type} AND ${c}.segment_id = ${id} AND (${c}.owner_scope = 0) <> (${organization} IS NULL)`;
+}
+
+// Members of a document (`subgroups`, SQL) naming no segment the organization may use.
+const invisibleMemberSql = (subgroups: string, organization: string) =>
+  `EXISTS (SELECT 1 FROM json_each(${subgroups}) AS s, json_each(s.value, '$.segment_members') AS m
+	WHERE NOT EXISTS (SELECT 1 FROM \`segments\` AS c WHERE ${visibleSegmentSql("c", "m.value ->> '$.segment_type'", "m.value ->> '$.segment_id'", organization)}))`;
+
+const KEY_SPACE_MESSAGE = "a segment key is either global or private: this key exists in the other key space";
+const IN_USE_MESSAGE = "FOREIGN KEY constraint failed: a segment group uses this segment";
+
+/**
+ * The triggers of the catalog, by name, exactly as migrations/0007 installs them.
+ * - The two on segment_groups store a document only if every member names a segment visible
+ *   to the group's organization; RAISE(IGNORE) makes the API's guarded write change nothing,
+ *   and its batch then says which members are missing.
+ * - The three on segments keep a key in one key space, keep a segment's key and owner fixed,
+ *   and refuse to delete a segment a group of its owner (of any organization, for a global
+ *   one) uses: the index for indexed groups, the documents of queued ones.
+ */
+export const CATALOG_TRIGGERS: Readonly<Record<string, string>> = {
+  segment_groups_members_visible_insert: `CREATE TRIGGER \`segment_groups_members_visible_insert\` BEFORE INSERT ON \`segment_groups\`
+WHEN ${invisibleMemberSql("NEW.`subgroups`", "NEW.`organization_id`")}
+BEGIN
+	SELECT RAISE(IGNORE);
+END`,
+  segment_groups_members_visible_update: `CREATE TRIGGER \`segment_groups_members_visible_update\` BEFORE UPDATE OF \`subgroups\`, \`organization_id\` ON \`segment_groups\`
+WHEN (OLD.\`subgroups\` IS NOT NEW.\`subgroups\` OR OLD.\`organization_id\` IS NOT NEW.\`organization_id\`)
+	AND ${invisibleMemberSql("NEW.`subgroups`", "NEW.`organization_id`")}
+BEGIN
+	SELECT RAISE(IGNORE);
+END`,
+  segments_key_space_insert: `CREATE TRIGGER \`segments_key_space_insert\` BEFORE INSERT ON \`segments\`
+WHEN EXISTS (SELECT 1 FROM \`segments\` AS c WHERE ${otherKeySpaceSql("c", "NEW.`segment_type`", "NEW.`segment_id`", "NEW.`organization_id`")})
+BEGIN
+	SELECT RAISE(ABORT, '${KEY_SPACE_MESSAGE}');
+END`,
+  segments_key_fixed_update: `CREATE TRIGGER \`segments_key_fixed_update\` BEFORE UPDATE OF \`segment_type\`, \`segment_id\`, \`organization_id\` ON \`segments\`
+WHEN OLD.\`segment_type\` IS NOT NEW.\`segment_type\` OR OLD.\`segment_id\` IS NOT NEW.\`segment_id\` OR OLD.\`organization_id\` IS NOT NEW.\`organization_id\`
+BEGIN
+	SELECT RAISE(ABORT, 'a segment''s key and owner never change');
+END`,
+  segments_in_use_delete: `CREATE TRIGGER \`segments_in_use_delete\` BEFORE DELETE ON \`segments\`
+WHEN EXISTS (${groupKeysUsingSegmentSql("OLD.`segment_type`", "OLD.`segment_id`", "OLD.`organization_id`")})
+BEGIN
+	SELECT RAISE(ABORT, '${IN_USE_MESSAGE}');
+END`,
+};
