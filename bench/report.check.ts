@@ -1,9 +1,13 @@
 // `npm run bench:check`: the ratios with the twins paying the API's platform calls, in the
-// goals table right under the issue's own rows, and n/a for runs stored before that mode.
+// goals table right under the goal rows, and n/a for runs stored before that mode; the stored
+// runs and BENCHMARKS.md agree.
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
+import { ROOT } from "./processes.ts";
 import { benchmarksMarkdown } from "./report.ts";
-import { createRatios, type BenchRun, type Measurement } from "./results.ts";
+import { createRatios, readStoredRuns, storedRunJson, type BenchRun, type Measurement } from "./results.ts";
 import type { Target } from "./servers.ts";
 
 function measurement(scenario: string, target: Target, requestsPerSecond: number, platformCalls?: boolean): Measurement {
@@ -47,4 +51,20 @@ test("each measurement's server CPU per request: the sum, then each process; n/a
   const cpuRows = lines.filter((line) => line.startsWith("| API: server CPU per request"));
   assert.ok(cpuRows.length >= 2);
   for (const line of cpuRows) assert.match(line, /\| n\/a \| 6\.5 \(node 1\.7, workerd 4\.8\) \|$/);
+});
+
+test("BENCHMARKS.md is the report of the stored runs, and each run is stored as the bench writes it", () => {
+  const dir = join(ROOT, "bench/results");
+  const runs = readStoredRuns(dir);
+  assert.ok(runs.length > 0, "bench/results/ holds no run");
+  for (const run of runs) {
+    assert.equal(readFileSync(join(dir, `${run.label}.json`), "utf8"), storedRunJson(run), `bench/results/${run.label}.json: rewrite it with storedRunJson`);
+  }
+  assert.equal(readdirSync(dir).length, runs.length, "bench/results/ holds only <label>.json runs");
+  assert.equal(readFileSync(join(ROOT, "BENCHMARKS.md"), "utf8"), benchmarksMarkdown(runs), "BENCHMARKS.md is stale: npm run bench -- --report");
+});
+
+test("a stored run reads back as the run", () => {
+  const measured = run("new", true);
+  assert.deepEqual(JSON.parse(storedRunJson(measured)), JSON.parse(JSON.stringify(measured)));
 });

@@ -4,13 +4,13 @@ import { describeCpu } from "./process-cpu.ts";
 import { createRatios, measurementOf, type BenchRun, type Measurement, type Ratio } from "./results.ts";
 
 // Rows of the ratios with the twins paying the API's platform calls: labelled apart from the
-// issue's own goals; runs stored before that mode show n/a.
+// goals themselves; runs stored before that mode show n/a.
 const BOTH_PAYING = "both paying the platform calls";
 const BOTH_PAYING_GOAL_ROW = `↳ the same, ${BOTH_PAYING} (what the API's own code and storage cost; see Method)`;
 
 
 /**
- * Issue 8's storage and speed goals, each with its target, per run. Row counts are D1's own
+ * The storage and speed goals, each with its target, per run. Row counts are D1's own
  * (exact); ratios are timings measured in one run against the twins.
  */
 function goals(runs: BenchRun[], header: (first: string) => string[]): string[] {
@@ -34,7 +34,7 @@ function goals(runs: BenchRun[], header: (first: string) => string[]): string[] 
     ["bytes of a list page of 100", (run) => (api(run, "list-100")?.responseBytes.toLocaleString("en-US") ?? "–")],
     ["bytes of a view=summary page of 100", (run) => (api(run, "list-100-summary")?.responseBytes.toLocaleString("en-US") ?? "–")],
   ];
-  return ["## Goals (issue 8)", "", ...header("goal"), ...goalRows.map(([name, of]) => row(name, runs.map(of)))];
+  return ["## Goals", "", ...header("goal"), ...goalRows.map(([name, of]) => row(name, runs.map(of)))];
 }
 
 export function benchmarksMarkdown(runs: BenchRun[]): string {

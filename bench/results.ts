@@ -1,4 +1,6 @@
 // One bench run as stored in bench/results/<label>.json; BENCHMARKS.md is written from these.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Machine } from "./machine.ts";
 import type { ServerCpu } from "./process-cpu.ts";
 import type { Target } from "./servers.ts";
@@ -39,6 +41,21 @@ export interface Ratio {
   /** The same with the twin paying the API's platform calls too; undefined for runs without that mode. */
   apiToOwnSqlWithPlatformCalls: number | undefined;
   apiToMinimalWithPlatformCalls: number | undefined;
+}
+
+/** A run as stored: one line per measurement, so a stored run reads (and diffs) as a short table. */
+export function storedRunJson(run: BenchRun): string {
+  const { measurements, ...about } = run;
+  const head = JSON.stringify(about, null, 2).replace(/\n\}$/, "");
+  return `${head},\n  "measurements": [\n${measurements.map((m) => `    ${JSON.stringify(m)}`).join(",\n")}\n  ]\n}\n`;
+}
+
+/** Every run stored in `dir`, in the report's column order: "before" first, then by date. */
+export function readStoredRuns(dir: string): BenchRun[] {
+  const runs = readdirSync(dir)
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => JSON.parse(readFileSync(join(dir, file), "utf8")) as BenchRun);
+  return runs.sort((a, b) => Number(b.label === "before") - Number(a.label === "before") || a.date.localeCompare(b.date));
 }
 
 /** The measurement of `subject` in `scenario`, if the run has one. */

@@ -1,4 +1,4 @@
--- The change feed and version history (README, "How storage works"). Every write of a group
+-- The change feed and version history (docs/storage.md, "Change feed and history"). Every write of a group
 -- adds ONE row to segment_group_changes in its own batch: its position (the rowid: D1 runs one
 -- write at a time and SQLite gives a new row the largest rowid + 1, so positions grow in commit
 -- order; the purge never deletes the row with the largest rowid, so none is ever reused, without

@@ -1,4 +1,4 @@
--- The reverse index leaves the write path (docs/storage.md, "The index backlog"). A write no
+-- The reverse index leaves the write path (docs/storage.md, "The reverse index, off the write path"). A write no
 -- longer inserts one index row per member (a B-tree write into a different leaf page each);
 -- its triggers queue the group here instead, one row, and the index catches up in merges that
 -- insert many groups' members at once, sorted, so each leaf page is written once per merge.

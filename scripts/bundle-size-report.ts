@@ -1,7 +1,7 @@
 // What `npm run bundle:check` decides, apart from building: the budget and the per-package
 // breakdown printed with it. Pure (numbers in, lines out), so the tests run it in workerd.
 
-/** The production Worker's budget: what wrangler reports as "gzip" (issue 8, part 4). */
+/** The production Worker's budget: what wrangler reports as "gzip". */
 export const GZIP_BUDGET_BYTES = 60 * 1024;
 
 /** The part of esbuild's metafile (`wrangler deploy --metafile`) the breakdown reads. */

@@ -11,4 +11,4 @@ SELECT column1, column2, column3, lower(column3), column4, column5, column6 FROM
   ('3P', 202, 'Frequent flyers', NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   ('3P', 301, 'Org 1234: loyalty members', 1234, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))
 WHERE true
-ON CONFLICT (segment_type, segment_id) DO NOTHING;
+ON CONFLICT (segment_type, segment_id, owner_scope) DO NOTHING;

@@ -42,7 +42,7 @@ log(`Applying D1 migrations to the remote database of "${environment}"`);
 await wrangler(["d1", "migrations", "apply", "DB", "--remote", "--env", environment!]);
 log(`Deploying the Worker to "${environment}"`);
 await wrangler(["deploy", "--env", environment!]);
-console.log(`\n[deploy] Deployed "${environment}". Verify it as docs/deploy.md ("Verify") shows: GET /health, then a POST with a real token.`);
+console.log(`\n[deploy] Deployed "${environment}". Verify it as docs/deploy.md ("5. Verify with a real token") shows: GET /health, then a POST with a real token.`);
 
 /** Runs wrangler in the foreground (it may ask for confirmation); any failure stops the deploy. */
 async function wrangler(wranglerArgs: string[]): Promise<void> {

@@ -14,7 +14,8 @@ const WRANGLER = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js
 const DEMO_CATALOG = "scripts/demo-catalog.sql";
 const READY_TIMEOUT_MS = 120_000;
 
-const apiPort = portFromEnv("PORT", 8787);
+const DEFAULT_API_PORT = 8787;
+const apiPort = portFromEnv("PORT", DEFAULT_API_PORT);
 const issuerPort = portFromEnv("LOCAL_ISSUER_PORT", DEFAULT_ISSUER_PORT);
 
 let child: ChildProcess | undefined;
@@ -59,7 +60,7 @@ try {
 }
 log(`Local issuer (stand-in for Auth0) on ${issuer!.url}`);
 
-// --test-scheduled: GET /__scheduled runs the Cron Trigger's purge jobs by hand (local only).
+// --test-scheduled: GET /__scheduled runs the Cron Trigger's scheduled jobs by hand (local only).
 const devArgs = ["dev", "--ip", "127.0.0.1", "--port", String(apiPort), "--test-scheduled", "--var", `AUTH0_ISSUER_BASE_URL:${issuer!.url}`];
 const dev = start(devArgs, "inherit");
 void announceWhenReady(dev);
@@ -84,8 +85,11 @@ async function wrangler(title: string, args: string[], options: { quiet?: boolea
 
 function start(args: string[], stdio: StdioOptions): ChildProcess {
   // The same Node that runs this script (the project's Node 22), without a shell in between,
-  // so signals reach wrangler directly.
-  child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio });
+  // so signals reach wrangler directly. Without CLOUDFLARE_CF_FETCH_ENABLED=false, wrangler
+  // downloads `Request.cf` from workers.cloudflare.com and, offline, prints two stack traces
+  // before using its placeholder; the Worker reads nothing from `cf`, so the placeholder it is.
+  const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false" };
+  child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio, env });
   return child;
 }
 
@@ -115,12 +119,14 @@ async function announceWhenReady(proc: ChildProcess): Promise<void> {
     }
     if (status === 200) {
       const tokenCommand = issuerPort === DEFAULT_ISSUER_PORT ? "npm run -s token" : `LOCAL_ISSUER_PORT=${issuerPort} npm run -s token`;
+      const defaultPorts = apiPort === DEFAULT_API_PORT && issuerPort === DEFAULT_ISSUER_PORT;
+      const walkThrough = `(a walk-through: README.md, "Try it"${defaultPorts ? "" : `, in a shell where you ran export PORT=${apiPort} LOCAL_ISSUER_PORT=${issuerPort}`})`;
       log(
         [
           `Segment Groups API ready on http://127.0.0.1:${apiPort} (demo catalog: CONTEXTUAL 101-103, 3P 201-202, 3P 301 of org 1234)`,
           `  Get a token in another terminal:  TOKEN=$(${tokenCommand})`,
           `  Then call it:                      curl -i http://127.0.0.1:${apiPort}/segments -H "Authorization: Bearer $TOKEN"`,
-          `                                     (a walk-through: README.md, "Try it")`,
+          `                                     ${walkThrough}`,
           `  Stop with Ctrl+C.`,
         ].join("\n"),
       );

@@ -1,31 +1,14 @@
 // `npm run test:readme`: runs the README's "Try it" as written, against a running `npm run dev`
-// (PORT and LOCAL_ISSUER_PORT as given to it). The ```sh blocks between the "Try it" heading
-// and the next heading run top to bottom in one bash; every `# → NNN` comment is the status
-// the next curl must answer with, in order.
+// on any ports (PORT and LOCAL_ISSUER_PORT exported as given to it, as the README says). The
+// ```sh blocks between the "Try it" heading and the next heading run top to bottom in one bash;
+// every `# → NNN` comment is the status the next curl must answer with, in order.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { expectedStatuses, tryItBlocks } from "./readme-blocks.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-
-export function tryItBlocks(markdown: string): string[] {
-  const lines = markdown.split("\n");
-  const start = lines.findIndex((line) => /^#{1,6} Try it\s*$/.test(line));
-  if (start === -1) throw new Error('README.md has no "Try it" heading');
-  let end = start + 1;
-  // A "# comment" inside a code block is not a heading.
-  for (let inFence = false; end < lines.length; end++) {
-    if (lines[end]!.startsWith("```")) inFence = !inFence;
-    else if (!inFence && /^#{1,6} /.test(lines[end]!)) break;
-  }
-  const section = lines.slice(start + 1, end).join("\n");
-  return [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
-}
-
-export function expectedStatuses(script: string): number[] {
-  return [...script.matchAll(/^\s*#.*→\s*(\d{3})\b/gm)].map((match) => Number(match[1]));
-}
 
 const script = tryItBlocks(README).join("\n");
 const expected = expectedStatuses(script);

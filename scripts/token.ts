@@ -54,7 +54,10 @@ try {
     signal: AbortSignal.timeout(5_000),
   });
 } catch {
-  fail(`token: no local issuer is answering on http://127.0.0.1:${port}/ — start it with \`npm run dev\` (in another terminal).`);
+  fail(
+    `token: no local issuer is answering on http://127.0.0.1:${port}/ — start it with \`npm run dev\` (in another terminal); ` +
+      "if it runs on other ports, export LOCAL_ISSUER_PORT as it printed it (or pass --issuer-port).",
+  );
 }
 const body = (await response.json().catch(() => undefined)) as { access_token?: unknown } | undefined;
 if (!response.ok || typeof body?.access_token !== "string") {

@@ -6,6 +6,6 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  // The Cron Trigger (wrangler.toml `[triggers]`): purges expired rows, such as idempotency keys.
+  // The Cron Trigger (wrangler.toml `[triggers]`): purges expired rows, merges the reverse index's backlog.
   scheduled,
 } satisfies ExportedHandler<import("./app-env").Bindings>;

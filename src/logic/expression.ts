@@ -3,7 +3,7 @@ import { segmentKey, type GroupLogic } from "./group-logic";
 /**
  * The group's logic as one canonical line, e.g. `(CONTEXTUAL:101 AND 3P:201) AND NOT (3P:301)`:
  * subgroups in order joined by `subgroup_operator`, each in parentheses with its members in
- * order joined by its `segment_operator`, `NOT ` before an excluded one. Grammar (README,
+ * order joined by its `segment_operator`, `NOT ` before an excluded one. Grammar (docs/api.md,
  * "Group logic"; parsed back by test/logic/expression.test.ts):
  *
  *   expression = subgroup *( " " operator " " subgroup )

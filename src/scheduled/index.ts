@@ -1,26 +1,26 @@
 import type { Bindings } from "../app-env";
 import { Database } from "../db/database";
-import { PURGE_JOBS, type PurgeJob } from "./purge-jobs";
+import { SCHEDULED_JOBS, type ScheduledJob } from "./jobs";
 
 /**
- * The Worker's `scheduled` handler (the `[triggers] crons` of wrangler.toml): runs every purge
- * job as of the trigger's scheduled time and logs one line per job. A failing job does not stop
+ * The Worker's `scheduled` handler (the `[triggers] crons` of wrangler.toml): runs every job
+ * as of the trigger's scheduled time and logs one line per job. A failing job does not stop
  * the others; the run then fails, so the Cron Trigger's history shows it.
  */
 export async function scheduled(controller: ScheduledController, env: Bindings): Promise<void> {
-  await runPurgeJobs(PURGE_JOBS, new Database(env.DB), new Date(controller.scheduledTime), controller.cron);
+  await runScheduledJobs(SCHEDULED_JOBS, new Database(env.DB), new Date(controller.scheduledTime), controller.cron);
 }
 
-export async function runPurgeJobs(jobs: readonly PurgeJob[], db: Database, now: Date, cron: string): Promise<void> {
+export async function runScheduledJobs(jobs: readonly ScheduledJob[], db: Database, now: Date, cron: string): Promise<void> {
   const failed: unknown[] = [];
   for (const job of jobs) {
     try {
-      const deleted = await job.purge(db, now);
-      console.log(JSON.stringify({ level: "info", event: "purge", job: job.name, cron, now: now.toISOString(), deleted }));
+      const count = await job.run(db, now);
+      console.log(JSON.stringify({ level: "info", event: "scheduled_job", job: job.name, cron, now: now.toISOString(), [job.counts]: count }));
     } catch (err) {
       failed.push(err);
-      console.error(JSON.stringify({ level: "error", event: "purge_failed", job: job.name, cron, message: err instanceof Error ? err.message : String(err) }));
+      console.error(JSON.stringify({ level: "error", event: "scheduled_job_failed", job: job.name, cron, message: err instanceof Error ? err.message : String(err) }));
     }
   }
-  if (failed.length > 0) throw new AggregateError(failed, `${failed.length} of ${jobs.length} purge jobs failed`);
+  if (failed.length > 0) throw new AggregateError(failed, `${failed.length} of ${jobs.length} scheduled jobs failed`);
 }

@@ -3,7 +3,7 @@ import * as z from "zod/mini";
 // Body fields shared by more than one resource (segment groups, segments); resource folders
 // import them from here, never from each other. The id parameter is `positiveIdParam` (./integer-param).
 
-/** Documented limit (README, "Limits"). */
+/** Documented limit (docs/api.md, "Limits"). */
 export const MAX_NAME_LENGTH = 255;
 
 /**

@@ -172,7 +172,7 @@ describe("the reverse index's backlog", () => {
     try {
       await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 * * * *" }), env);
       const line = logs.mock.calls.map((args) => JSON.parse(String(args[0]))).find((entry) => entry.job === "member_index_backlog");
-      expect(line).toMatchObject({ level: "info", event: "purge", deleted: 1 });
+      expect(line).toMatchObject({ level: "info", event: "scheduled_job", merged: 1 });
     } finally {
       logs.mockRestore();
     }

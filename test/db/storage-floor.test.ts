@@ -7,7 +7,7 @@ import { seedGroups } from "../helpers/seed-groups";
 import { tokenFor } from "../helpers/tokens";
 
 // Sizes, not timings: D1's own rows_read / rows_written (from the request log line, which sums
-// every result's meta) for the storage goals of issue 8. They hold whatever the machine.
+// every result's meta) for the storage goals in BENCHMARKS.md. They hold whatever the machine.
 beforeAll(async () => {
   await seedCatalog();
   await seedBulkCatalog(5000);

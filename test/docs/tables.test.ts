@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import apiDoc from "../../docs/api.md?raw";
 import deployGuide from "../../docs/deploy.md?raw";
 import errorsDoc from "../../docs/errors.md?raw";
 import readme from "../../README.md?raw";
@@ -7,8 +8,8 @@ import { PERMISSION_NOTES, PERMISSIONS } from "../../src/auth/permissions";
 import { ERROR_CODES, type ErrorCodeInfo } from "../../src/errors";
 import { inventoryRoutes } from "../../src/openapi/operations";
 
-// The README's and the deploy guide's tables restate facts whose source is the code; these
-// tests fail when they drift, and print the table to paste.
+// The README's, the API guide's and the deploy guide's tables restate facts whose source is the
+// code; these tests fail when they drift, and print the table to paste.
 
 const cell = (text: string) => text.replaceAll("|", "\\|");
 
@@ -50,10 +51,10 @@ describe("tables in the docs follow the code", () => {
     expect(readme.includes(summary), `README.md should contain, under "Errors":\n\n${summary}\n`).toBe(true);
   });
 
-  it("README's and docs/deploy.md's permission tables are src/auth/permissions.ts and the routes' requirePermission", () => {
+  it("docs/api.md's and docs/deploy.md's permission tables are src/auth/permissions.ts and the routes' requirePermission", () => {
     const table = permissionTable();
     expect(table).not.toMatch(/\| $/m); // every permission grants at least one route
-    expect(readme.includes(table), `README.md should contain:\n\n${table}\n`).toBe(true);
+    expect(apiDoc.includes(table), `docs/api.md should contain, under "Authentication":\n\n${table}\n`).toBe(true);
     expect(deployGuide.includes(table), `docs/deploy.md should contain:\n\n${table}\n`).toBe(true);
   });
 });

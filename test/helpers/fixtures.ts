@@ -39,8 +39,11 @@ export function validGroup(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** One segment member as a request carries it; any value, so tests can send wrong ones. */
-export const member = (segment_id: unknown, segment_type: unknown = "CONTEXTUAL") => ({ segment_id, segment_type });
+/**
+ * One segment member as a request carries it: `member(201, "3P")`, CONTEXTUAL by default. Any
+ * value, so tests can send wrong ones; its type a literal, so a typed seed (SeedMember) takes it too.
+ */
+export const member = <Id, const Type = "CONTEXTUAL">(segment_id: Id, segment_type: Type = "CONTEXTUAL" as Type) => ({ segment_id, segment_type });
 
 /**
  * A POST body's group as every response states it: `subgroup_operator` and each subgroup's

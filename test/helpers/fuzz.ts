@@ -18,14 +18,28 @@ export async function checkProperty<T>(name: string, property: fc.IAsyncProperty
     const cause = result.errorInstance instanceof Error ? `\n\nFirst failure of the shrunk case:\n${result.errorInstance.message}` : "";
     throw new Error(`Property "${name}" failed with FUZZ_SEED=${FUZZ_SEED} (rerun: FUZZ_SEED=${FUZZ_SEED} npx vitest run test/fuzz)\n${fc.defaultReportMessage(result)}${cause}`);
   }
+  fuzzCases.planned += numRuns;
   fuzzCases.count += result.numRuns;
 }
 
 /** A property runs hundreds of requests; vitest's 5 s default is for one. */
 export const FUZZ_TEST_TIMEOUT_MS = 120_000;
 
-/** How many generated cases this file ran, and the statuses they got (its last test reports both). */
-export const fuzzCases = { count: 0, statuses: {} as Record<number, number> };
+/**
+ * How many generated cases this file's properties asked for and ran, and the statuses they got
+ * (its last test reports them with `reportFuzzCases`).
+ */
+export const fuzzCases = { planned: 0, count: 0, statuses: {} as Record<number, number> };
+
+/**
+ * Prints how many cases a file ran, and checks that every property that ran tried all the
+ * cases it asked for (none skipped). Counts only the properties that ran, so the report holds
+ * when a filter (`-t`) runs some tests of the file, or only this one.
+ */
+export function reportFuzzCases(file: string): void {
+  console.info(`fuzz: ${fuzzCases.count} generated cases (statuses ${JSON.stringify(fuzzCases.statuses)}) in ${file} (seed ${FUZZ_SEED})`);
+  expect(fuzzCases.count, "cases run by the properties that ran, against the cases they asked for").toBe(fuzzCases.planned);
+}
 
 /**
  * Tokens of distinct callers for one organization set, so the cases of a file spread over

@@ -42,7 +42,7 @@ const group = (subgroup_operator: "AND" | "OR", ...subgroups: [op: "AND" | "OR",
 const evaluate = (g: GroupLogic, user: string[]) => evaluateGroup(g, indexUserSegments(user.map(seg)));
 
 describe("evaluateGroup", () => {
-  // README "Group logic", example 1: (CONTEXTUAL:101 AND 3P:201) AND NOT (3P:301)
+  // docs/api.md "Group logic", example 1: (CONTEXTUAL:101 AND 3P:201) AND NOT (3P:301)
   const runnersNotMembers = group("AND", ["AND", false, ["CONTEXTUAL:101", "3P:201"]], ["OR", true, ["3P:301"]]);
 
   it("AND of subgroups, an excluded one negated", () => {

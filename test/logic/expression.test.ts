@@ -6,7 +6,7 @@ import type { GroupLogic, SubgroupLogic } from "../../src/logic/group-logic";
 import { groupLogic, SEED, userSegments } from "./arbitraries";
 
 /**
- * A parser for the documented grammar (README, "Group logic"), written from the grammar alone:
+ * A parser for the documented grammar (docs/api.md, "Group logic"), written from the grammar alone:
  *   expression = subgroup *( " " operator " " subgroup )
  *   subgroup   = [ "NOT " ] "(" atom *( " " operator " " atom ) ")"
  *   atom       = segment_type ":" segment_id ; operator = "AND" / "OR"

@@ -3,8 +3,8 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import worker from "../../src/index";
 import { Database } from "../../src/db/database";
-import { runPurgeJobs } from "../../src/scheduled";
-import { PURGE_JOBS } from "../../src/scheduled/purge-jobs";
+import { runScheduledJobs } from "../../src/scheduled";
+import { SCHEDULED_JOBS } from "../../src/scheduled/jobs";
 import { IDEMPOTENCY_KEY_RETENTION_MS } from "../../src/idempotency";
 import wranglerToml from "../../wrangler.toml?raw";
 import { call, describeResponse } from "../helpers/api";
@@ -26,7 +26,7 @@ async function runCron(scheduledTime: number) {
   logSpy.mockClear();
   await worker.scheduled(createScheduledController({ scheduledTime, cron: CRON }), env);
   // This file is about idempotency keys; the change feed's job is tested in test/segment-groups/list-changes.retention.test.ts.
-  return logSpy.mock.calls.map((args) => JSON.parse(String(args[0]))).filter((entry) => entry.event === "purge" && entry.job === "idempotency_keys");
+  return logSpy.mock.calls.map((args) => JSON.parse(String(args[0]))).filter((entry) => entry.event === "scheduled_job" && entry.job === "idempotency_keys");
 }
 
 describe("scheduled: the Cron Trigger's purge", () => {
@@ -44,7 +44,7 @@ describe("scheduled: the Cron Trigger's purge", () => {
     expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
 
     const purged = await runCron(Date.now() + IDEMPOTENCY_KEY_RETENTION_MS + 1000);
-    expect(purged).toEqual([{ level: "info", event: "purge", job: "idempotency_keys", cron: CRON, now: expect.any(String), deleted: expect.any(Number) }]);
+    expect(purged).toEqual([{ level: "info", event: "scheduled_job", job: "idempotency_keys", cron: CRON, now: expect.any(String), deleted: expect.any(Number) }]);
     expect(purged[0].deleted).toBeGreaterThanOrEqual(1);
     expect(await idempotencyKeysOf(subject)).toEqual([]);
     // Expired and purged: the same key now does new work, even for another body.
@@ -76,13 +76,13 @@ describe("scheduled: the Cron Trigger's purge", () => {
     try {
       const ran: string[] = [];
       const jobs = [
-        { name: "broken", purge: async () => { throw new Error("expected failure of a test job"); } },
-        { name: "fine", purge: async () => { ran.push("fine"); return 3; } },
+        { name: "broken", counts: "deleted" as const, run: async () => { throw new Error("expected failure of a test job"); } },
+        { name: "fine", counts: "deleted" as const, run: async () => { ran.push("fine"); return 3; } },
       ];
-      await expect(runPurgeJobs(jobs, new Database(env.DB), new Date(), CRON)).rejects.toThrow("1 of 2 purge jobs failed");
+      await expect(runScheduledJobs(jobs, new Database(env.DB), new Date(), CRON)).rejects.toThrow("1 of 2 scheduled jobs failed");
       expect(ran).toEqual(["fine"]);
       expect(errorSpy.mock.calls.map((args) => JSON.parse(String(args[0])))).toEqual([
-        { level: "error", event: "purge_failed", job: "broken", cron: CRON, message: "expected failure of a test job" },
+        { level: "error", event: "scheduled_job_failed", job: "broken", cron: CRON, message: "expected failure of a test job" },
       ]);
     } finally {
       errorSpy.mockRestore();
@@ -90,7 +90,7 @@ describe("scheduled: the Cron Trigger's purge", () => {
   });
 
   it("has the idempotency purge among its jobs, and a cron schedule in every environment", () => {
-    expect(PURGE_JOBS.map((job) => job.name)).toContain("idempotency_keys");
+    expect(SCHEDULED_JOBS.map((job) => job.name)).toContain("idempotency_keys");
     const environments = [...wranglerToml.matchAll(/^\[env\.([\w-]+)\.vars\]$/gm)].map((m) => m[1]!);
     expect(environments.length).toBeGreaterThan(0);
     for (const section of ["triggers", ...environments.map((name) => `env.${name}.triggers`)]) {

@@ -10,7 +10,7 @@ beforeEach(seedCatalog);
 
 const post = async (json: unknown, organizations = [ORG]) => call("POST", "/segment_groups", { token: await tokenFor(organizations), json });
 
-/** README "Group logic", example 1: runners, minus the organization's loyalty members. */
+/** docs/api.md "Group logic", example 1: runners, minus the organization's loyalty members. */
 const runnersNotLoyal = {
   subgroup_operator: "AND",
   segment_subgroup: [

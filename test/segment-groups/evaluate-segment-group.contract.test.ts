@@ -24,7 +24,7 @@ const segments = (...keys: string[]) => ({
   }),
 });
 
-/** README "Group logic", examples 1–3. */
+/** docs/api.md "Group logic", examples 1–3. */
 const examples = {
   runnersNotLoyal: {
     subgroup_operator: "AND",

@@ -2,7 +2,7 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { PURGE_JOBS } from "../../src/scheduled/purge-jobs";
+import { SCHEDULED_JOBS } from "../../src/scheduled/jobs";
 import { call, describeResponse, errorsOf } from "../helpers/api";
 import { seedCatalog, validGroup } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
@@ -46,7 +46,7 @@ describe("purging expired tombstones (Cron Trigger)", () => {
     await create("newest");
 
     const lines = await runCron(new Date());
-    expect(lines).toContainEqual(expect.objectContaining({ event: "purge", job: "change_feed", deleted: 1 }));
+    expect(lines).toContainEqual(expect.objectContaining({ event: "scheduled_job", job: "change_feed", deleted: 1 }));
     expect(await eventsOf(old)).toEqual([]);
     expect(await eventsOf(young)).toEqual(["created", "deleted"]);
     expect(await eventsOf(live)).toEqual(["created"]);
@@ -94,7 +94,7 @@ describe("purging expired tombstones (Cron Trigger)", () => {
     expect(second.body.data.map((e: any) => e.id)).toEqual(fresh.body.data.slice(1, 2).map((e: any) => e.id));
   });
 
-  it("is one of the Cron Trigger's purge jobs", () => {
-    expect(PURGE_JOBS.map((job) => job.name)).toContain("change_feed");
+  it("is one of the Cron Trigger's jobs", () => {
+    expect(SCHEDULED_JOBS.map((job) => job.name)).toContain("change_feed");
   });
 });

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, describeResponse } from "../helpers/api";
-import { seedCatalog, validGroup } from "../helpers/fixtures";
+import { member, seedCatalog, validGroup } from "../helpers/fixtures";
 import { newestFirst, seedGroups, type ApiGroup } from "../helpers/seed-groups";
 import { tokenFor } from "../helpers/tokens";
 
@@ -77,7 +77,6 @@ describe("GET /segment_groups — organizations", () => {
 });
 
 describe("GET /segment_groups — filters", () => {
-  const member = (segment_id: number, segment_type: "CONTEXTUAL" | "3P") => ({ segment_id, segment_type });
   let org: number;
   let other: number;
   let groups: ApiGroup[];

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { segmentGroupSchema } from "../../src/routes/segment-groups/schemas";
 import { call, describeResponse } from "../helpers/api";
-import { asStated, ORG, seedCatalog } from "../helpers/fixtures";
+import { asStated, member, ORG, seedCatalog } from "../helpers/fixtures";
 import { createGroup, readGroup, rowsOfGroup } from "../helpers/segment-groups";
 import { tokenFor } from "../helpers/tokens";
 
@@ -12,7 +12,6 @@ async function patch(id: string, json: unknown, headers: Record<string, string> 
   return call("PATCH", `/segment_groups/${id}`, { token: await tokenFor([ORG]), json, headers });
 }
 
-const member = (segment_id: number, segment_type = "CONTEXTUAL") => ({ segment_id, segment_type });
 
 describe("PATCH /segment_groups/{id}", () => {
   it("changes only the fields sent and answers the whole group with a new ETag", async () => {

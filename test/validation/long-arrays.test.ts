@@ -69,7 +69,7 @@ describe("an array over its maximum: its length, then the problems of its first 
   it("PATCH reports the same way", async () => {
     const created = await call("POST", "/segment_groups", { token: await tokenFor([ORG]), json: validGroup() });
     expect(created.status, describeResponse(created)).toBe(201);
-    const subgroups = Array.from({ length: 101 }, (_, i) => subgroup(i));
+    const subgroups: object[] = Array.from({ length: 101 }, (_, i) => subgroup(i));
     subgroups[1] = { segment_operator: "OR", segment_members: [member("7")] };
     const res = await expectRejected("PATCH", `/segment_groups/${created.body.data.id}`, { segment_subgroup: subgroups });
     expect(errorsOf(res)).toEqual([

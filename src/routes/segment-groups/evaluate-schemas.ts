@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { segmentMemberSchema } from "./schemas";
 
-/** Documented limit (README, "Limits"): 10,000 segments are about 450 KB of JSON, under the 1 MiB body limit. */
+/** Documented limit (docs/api.md, "Limits"): 10,000 segments are about 450 KB of JSON, under the 1 MiB body limit. */
 export const MAX_EVALUATED_SEGMENTS = 10_000;
 
 /**

@@ -5,7 +5,7 @@ import { rejectOnlyExclusions } from "../../validation/only-exclusions";
 import { positiveId, segmentName } from "../../validation/primitives";
 import { rejectRepeatedSegments } from "../../validation/unique-segments";
 
-// Documented limits (README, "Limits"). They keep one create inside a single D1 batch and
+// Documented limits (docs/api.md, "Limits"). They keep one create inside a single D1 batch and
 // far below D1's per-query limits.
 export const MAX_SUBGROUPS = 100;
 export const MAX_MEMBERS_PER_SUBGROUP = 1_000;

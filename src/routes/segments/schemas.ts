@@ -56,7 +56,7 @@ export const listSegmentsQuerySchema = z.strictObject({
   cursor: z.optional(cursorParam(z.tuple([z.enum(SEGMENT_TYPES), positiveId, z.int().check(z.minimum(0))]))),
 });
 
-/** Documented limit (README, "Limits"): one request stays one D1 batch well under its limits. */
+/** Documented limit (docs/api.md, "Limits"): one request stays one D1 batch well under its limits. */
 export const MAX_BULK_ITEMS = 1_000;
 
 export const bulkSegmentItemSchema = z.strictObject({

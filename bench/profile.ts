@@ -12,8 +12,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ALL_PERMISSIONS, startLocalIssuer } from "./local-issuer.ts";
-import { catalog, groupBody, LARGE_GROUP } from "../bench/workload.ts";
+import { ALL_PERMISSIONS, startLocalIssuer } from "../scripts/local-issuer.ts";
+import { catalog, groupBody, LARGE_GROUP } from "./workload.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");

@@ -13,19 +13,19 @@
 //                                          bench/workload.ts, comma-separated); prints, stores nothing
 //
 // Environment: BENCH_PORT_BASE (default 8810; uses base..base+13). Only talks to 127.0.0.1.
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ApiRequestLog, averageUsage, type RequestLine } from "../bench/api-log.ts";
-import { runLoad, unexpectedStatuses, type LoadResult } from "../bench/load.ts";
-import { describeCommit, describeMachine } from "../bench/machine.ts";
-import { cpuPerRequest, describeCpu, groupCpu, type ServerCpu } from "../bench/process-cpu.ts";
-import { ROOT, sleep } from "../bench/processes.ts";
-import { benchmarksMarkdown, consoleSummary } from "../bench/report.ts";
-import type { BenchRun, Measurement } from "../bench/results.ts";
-import { seedCatalog, seedGroups } from "../bench/seed.ts";
-import { startServers, stopServers, type Servers } from "../bench/servers.ts";
-import type { D1Usage } from "../bench/twins/wire.ts";
+import { ApiRequestLog, averageUsage, type RequestLine } from "./api-log.ts";
+import { runLoad, unexpectedStatuses, type LoadResult } from "./load.ts";
+import { describeCommit, describeMachine } from "./machine.ts";
+import { cpuPerRequest, describeCpu, groupCpu, type ServerCpu } from "./process-cpu.ts";
+import { ROOT, sleep } from "./processes.ts";
+import { benchmarksMarkdown, consoleSummary } from "./report.ts";
+import { readStoredRuns, storedRunJson, type BenchRun, type Measurement } from "./results.ts";
+import { seedCatalog, seedGroups } from "./seed.ts";
+import { startServers, stopServers, type Servers } from "./servers.ts";
+import type { D1Usage } from "./twins/wire.ts";
 import {
   groupsToSeed,
   ORGANIZATION_ID,
@@ -35,8 +35,8 @@ import {
   type Scenario,
   type SeededIds,
   type Subject,
-} from "../bench/workload.ts";
-import { ALL_PERMISSIONS } from "./local-issuer.ts";
+} from "./workload.ts";
+import { ALL_PERMISSIONS } from "../scripts/local-issuer.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -195,18 +195,13 @@ async function sample(servers: Servers, token: string, ids: SeededIds, scenario:
 
 async function store(run: BenchRun): Promise<void> {
   await mkdir(RESULTS_DIR, { recursive: true });
-  await writeFile(join(RESULTS_DIR, `${run.label}.json`), `${JSON.stringify(run, null, 2)}\n`);
+  await writeFile(join(RESULTS_DIR, `${run.label}.json`), storedRunJson(run));
   console.log(`bench: stored bench/results/${run.label}.json`);
   await writeReport();
 }
 
-/** BENCHMARKS.md from every stored run, "before" first, then by date. */
+/** BENCHMARKS.md from every stored run. */
 async function writeReport(): Promise<void> {
-  const runs: BenchRun[] = [];
-  for (const file of (await readdir(RESULTS_DIR)).filter((f) => f.endsWith(".json"))) {
-    runs.push(JSON.parse(await readFile(join(RESULTS_DIR, file), "utf8")) as BenchRun);
-  }
-  runs.sort((a, b) => Number(b.label === "before") - Number(a.label === "before") || a.date.localeCompare(b.date));
-  await writeFile(join(ROOT, "BENCHMARKS.md"), benchmarksMarkdown(runs));
+  await writeFile(join(ROOT, "BENCHMARKS.md"), benchmarksMarkdown(readStoredRuns(RESULTS_DIR)));
   console.log("bench: rewrote BENCHMARKS.md");
 }

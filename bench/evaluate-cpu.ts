@@ -4,7 +4,7 @@
 // the Set and evaluating. Pure computation in plain Node (V8, as in workerd), timed as this
 // process's CPU time, which is what the Workers CPU limit counts (10 ms a request on the Free
 // plan, 30 s by default on Paid). On a busy machine the figures run high.
-import { importWorkerSource } from "./worker-sources.ts";
+import { importWorkerSource } from "../scripts/worker-sources.ts";
 
 type Segment = { segment_type: "CONTEXTUAL" | "3P"; segment_id: number };
 type Evaluate = {
@@ -49,7 +49,7 @@ function once() {
   const group = { subgroup_operator: "AND" as const, segment_subgroup: JSON.parse(document) };
   const result = evaluateGroup(group, indexUserSegments(segments));
   const done = cpuNow();
-  if (result.subgroups.length !== 5) throw new Error("bench-evaluate: unexpected result");
+  if (result.subgroups.length !== 5) throw new Error("bench:evaluate: unexpected result");
   return { total: done - started, validation: validated - started, evaluation: done - validated };
 }
 
