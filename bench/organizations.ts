@@ -1,8 +1,8 @@
 // `npx node bench/organizations.ts` with `npm run dev` running (same PORT and LOCAL_ISSUER_PORT):
 // the p50 latency of `GET /segment_groups` for a token of 1 organization and of 1,000, 10 s each
 // at a fixed rate (under the local per-caller limit, so no answer is a 429). Each run has a
-// subject of its own, so runs never share a rate-limit budget. BENCHMARKS.md, "Tokens with many
-// organizations", quotes it.
+// subject of its own, so runs never share a rate-limit budget. Quoted in BENCHMARKS.md,
+// "Tokens with many organizations (GET /segment_groups?limit=20)".
 import autocannon from "autocannon";
 
 const apiPort = Number(process.env.PORT ?? 8787);
