@@ -1,6 +1,6 @@
 import type { RequestIdVariables } from "hono/request-id";
 import type { Caller } from "./auth/caller";
-import type { AuthConfig } from "./config";
+import type { AuthConfig, StorageLimits } from "./config";
 import type { Database, D1Usage } from "./db/database";
 import type { ErrorCode } from "./errors/codes";
 
@@ -18,6 +18,8 @@ export interface AppEnv {
     authConfig: AuthConfig;
     /** From CORS_ALLOWED_ORIGINS (src/config.ts). */
     corsOrigins: ReadonlySet<string>;
+    /** From the retention and quota vars (src/config.ts). */
+    storageLimits: StorageLimits;
     caller: Caller;
     /** The first error code of an error response, set by errorResponse for the request log. */
     errorCode: ErrorCode;

@@ -8,14 +8,14 @@ import { PURGE_JOBS, type PurgeJob } from "./purge-jobs";
  * the others; the run then fails, so the Cron Trigger's history shows it.
  */
 export async function scheduled(controller: ScheduledController, env: Bindings): Promise<void> {
-  await runPurgeJobs(PURGE_JOBS, new Database(env.DB), new Date(controller.scheduledTime), controller.cron);
+  await runPurgeJobs(PURGE_JOBS, new Database(env.DB), new Date(controller.scheduledTime), controller.cron, env);
 }
 
-export async function runPurgeJobs(jobs: readonly PurgeJob[], db: Database, now: Date, cron: string): Promise<void> {
+export async function runPurgeJobs(jobs: readonly PurgeJob[], db: Database, now: Date, cron: string, env: Partial<Bindings> = {}): Promise<void> {
   const failed: unknown[] = [];
   for (const job of jobs) {
     try {
-      const deleted = await job.purge(db, now);
+      const deleted = await job.purge(db, now, env);
       console.log(JSON.stringify({ level: "info", event: "purge", job: job.name, cron, now: now.toISOString(), deleted }));
     } catch (err) {
       failed.push(err);
