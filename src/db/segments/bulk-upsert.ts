@@ -1,6 +1,7 @@
 import { jsonParam, type Database } from "../database";
 import { keyTakenSql, priorAnswerOutcome, priorAnswerStatement, scopeParam, storeAnswerStatement, storedSnapshot, type IdempotencyClaim, type PriorAnswerOutcome } from "../idempotency/keys";
 import { foldName } from "../name-search";
+import { segmentQuotaExceededSql } from "../quotas";
 import type { CatalogSegment, SegmentRow } from "./row";
 
 /** A stored segment as the batch read it back: `revision` 1 = created by that batch. */
@@ -11,6 +12,8 @@ export type BulkUpsertOutcome =
   | { outcome: "stored"; segments: StoredSegmentRow[] }
   /** Nothing was written: these items (indexes into the request) would have been refused one by one. */
   | { outcome: "refused"; hidden: number[]; ownerConflicts: { index: number; currentOrganizationId: number | null }[] }
+  /** Nothing was written: the new private segments would take `organizationId` past its quota. */
+  | { outcome: "quota_exceeded"; organizationId: number; limit: number }
   /** Nothing was sent: the items, names folded, exceed what D1 takes in one parameter. */
   | { outcome: "too_large" }
   /** The Idempotency-Key was used before: its answer's rows, or a different request under it (nothing written). */
@@ -36,13 +39,18 @@ function refusedSql(keys: string, organizations: string): string {
 // The refusals, unless the idempotency key (?3) is taken: then the prior answer decides.
 const REFUSED = `${refusedSql("?1", "?2")} AND NOT ${keyTakenSql("?3")} ORDER BY i.key`;
 
-// The write, only when the idempotency key (?5, if any) is new and no item is refused.
+// The write, only when the idempotency key (?5, if any) is new, no item is refused and the new
+// private segments fit their organizations' quotas (?6, src/db/quotas.ts).
 // ?3: [[type, id, name, folded name, owner], ...].
 const UPSERT = `INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, revision, created_at, updated_at)
   SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, 1, ?4, ?4
   FROM json_each(?3) AS r WHERE NOT ${keyTakenSql("?5")} AND NOT EXISTS (${refusedSql("?1", "?2")})
+    AND NOT EXISTS (${segmentQuotaExceededSql("?1", "?6")})
   ON CONFLICT (segment_type, segment_id) DO UPDATE SET
     name = excluded.name, name_folded = excluded.name_folded, revision = revision + 1, updated_at = excluded.updated_at`;
+
+// After the write: an organization the items would take past its quota (none once written).
+const OVER_QUOTA = `SELECT organization_id FROM (${segmentQuotaExceededSql("?1", "?2")}) WHERE NOT ${keyTakenSql("?3")} ORDER BY organization_id LIMIT 1`;
 
 // The stored rows, in request order; `revision` 1 = created by this batch. Without a key (?2
 // NULL) read here; with one, the key's snapshot below carries them.
@@ -54,13 +62,14 @@ const STORED = `SELECT ${STORED_COLUMNS.map((column) => `s.${column}`).join(", "
   WHERE ?2 IS NULL ORDER BY i.key`;
 
 // What the idempotency key stores: the same rows as JSON, only if the write happened (once
-// written, no item is refused: the upsert never changes an owner). ?5: keys, ?6: organizations.
+// written, no item is refused, the upsert never changes an owner, and no quota is passed:
+// every item exists). ?5: keys, ?6: organizations, ?7: the quota.
 const SNAPSHOT = `SELECT (SELECT json_group_array(json_object(${STORED_COLUMNS.map((column) => `'${column}', s.${column}`).join(", ")}) ORDER BY i.key)
     ${storedFromSql("?5")}) AS snapshot
-  WHERE NOT EXISTS (${refusedSql("?5", "?6")})`;
+  WHERE NOT EXISTS (${refusedSql("?5", "?6")}) AND NOT EXISTS (${segmentQuotaExceededSql("?5", "?7")})`;
 
 /**
- * Creates or replaces many catalog segments in ONE D1 batch of five statements, whatever the
+ * Creates or replaces many catalog segments in ONE D1 batch of six statements, whatever the
  * number of items: they travel as JSON parameters read with `json_each`. The rules are PUT
  * /segments' (an existing segment must be visible to the caller and keeps its owner), applied
  * all or nothing. Items must be unique by key (the route rejects repeats). The first and last
@@ -72,6 +81,7 @@ export async function upsertSegments(
   items: readonly CatalogSegment[],
   callerOrganizationIds: readonly number[],
   now: string,
+  quota: number,
   claim: IdempotencyClaim | null = null,
 ): Promise<BulkUpsertOutcome> {
   const rows = JSON.stringify(items.map((s) => [s.segmentType, s.segmentId, s.name, foldName(s.name), s.organizationId]));
@@ -81,12 +91,13 @@ export async function upsertSegments(
 
   const scope = scopeParam(claim);
 
-  const [prior, refused, , stored, snapshot] = await db.batch([
+  const [prior, refused, , overQuota, stored, snapshot] = await db.batch([
     priorAnswerStatement(db, claim),
     db.statement(REFUSED, keys, organizations, scope),
-    db.statement(UPSERT, keys, organizations, rows, now, scope),
+    db.statement(UPSERT, keys, organizations, rows, now, scope, quota),
+    db.statement(OVER_QUOTA, keys, quota, scope),
     db.statement(STORED, keys, scope),
-    storeAnswerStatement(db, claim, SNAPSHOT, keys, organizations),
+    storeAnswerStatement(db, claim, SNAPSHOT, keys, organizations, quota),
   ]);
   const replay = priorAnswerOutcome<StoredSegmentRow[]>(prior, claim);
   if (replay) return replay;
@@ -98,6 +109,8 @@ export async function upsertSegments(
       ownerConflicts: refusedRows.filter((r) => !r.hidden).map((r) => ({ index: r.item_index, currentOrganizationId: r.current_organization_id })),
     };
   }
+  const over = overQuota![0] as { organization_id: number } | undefined;
+  if (over) return { outcome: "quota_exceeded", organizationId: over.organization_id, limit: quota };
   // With a key, the answer is built from what the key stored, exactly as its replays will be.
   return { outcome: "stored", segments: storedSnapshot<StoredSegmentRow[]>(snapshot) ?? (stored as StoredSegmentRow[]) };
 }

@@ -14,6 +14,7 @@ import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { segmentNotFoundDetail } from "./not-found";
 import { bulkUpsertMetaSchema, bulkUpsertSegmentsSchema, segmentSchema } from "./schemas";
+import { quotaExceeded, quotaExceededMetaSchema } from "../../errors/quota-exceeded";
 
 type BulkItem = z.infer<typeof bulkUpsertSegmentsSchema>["items"][number];
 
@@ -41,12 +42,14 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
       "invalid_unicode",
       "duplicate_segment",
       "organization_forbidden",
+      "quota_exceeded",
       "segment_not_found",
       "segment_owner_conflict",
       "payload_too_large",
       ...IDEMPOTENCY_DOCS.errors,
     ],
     headers: IDEMPOTENCY_DOCS.requestHeaders,
+    errorMeta: { quota_exceeded: quotaExceededMetaSchema },
     // Every refused item at once: the hidden ones (404) first, then the owner conflicts (409).
     errorsFollowing: { segment_not_found: ["segment_owner_conflict"] },
     requestExample: {
@@ -77,11 +80,14 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
       items.map((item) => ({ segmentType: item.segment_type, segmentId: item.segment_id, name: item.name, organizationId: item.organization_id ?? null })),
       [...c.get("caller").organizationIds],
       now.toISOString(),
+      c.get("storageLimits").segmentsPerOrganization,
       claim,
     );
     switch (result.outcome) {
       case "refused":
         throw refusedItems(items, result);
+      case "quota_exceeded":
+        throw quotaExceeded("private segments", result.organizationId, result.limit, "items");
       case "too_large":
         throw ApiError.of("payload_too_large", "The items' names are too long in total once normalized for search; send fewer items per request.", "items");
       case "key_reused":

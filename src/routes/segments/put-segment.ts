@@ -11,6 +11,7 @@ import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { segmentNotFound } from "./not-found";
 import { putSegmentSchema, segmentParamsSchema, segmentSchema } from "./schemas";
+import { quotaExceeded, quotaExceededMetaSchema } from "../../errors/quota-exceeded";
 
 /**
  * PUT /segments/{segment_type}/{segment_id}: creates (201) or replaces (200) a catalog
@@ -25,7 +26,8 @@ export const putSegment = new Hono<AppEnv>().put(
     tags: ["Segment catalog"],
     success: { status: 200, description: "Replaced: the segment existed.", data: segmentSchema },
     otherResponses: [{ status: 201, description: "Created: the segment did not exist.", data: segmentSchema }],
-    errors: ["blank", "invalid_unicode", "organization_forbidden", "segment_not_found", "segment_owner_conflict"],
+    errors: ["blank", "invalid_unicode", "organization_forbidden", "quota_exceeded", "segment_not_found", "segment_owner_conflict"],
+    errorMeta: { quota_exceeded: quotaExceededMetaSchema },
     requestExample: { name: "Cyclists", organization_id: 1234 },
   }),
   requireAuth,
@@ -44,7 +46,9 @@ export const putSegment = new Hono<AppEnv>().put(
       { segmentType: segment_type, segmentId: segment_id, name: body.name, organizationId },
       [...c.get("caller").organizationIds],
       new Date().toISOString(),
+      c.get("storageLimits").segmentsPerOrganization,
     );
+    if (result.outcome === "quota_exceeded") throw quotaExceeded("private segments", organizationId!, result.limit, "organization_id");
     if (result.outcome === "hidden") {
       throw segmentNotFound(segment_type, segment_id);
     }
