@@ -43,8 +43,14 @@ CREATE TRIGGER `segment_groups_usage_insert` AFTER INSERT ON `segment_groups` BE
 	INSERT INTO `organization_usage` (`organization_id`, `groups`, `stored_bytes`) VALUES (NEW.`organization_id`, 1, octet_length(NEW.`subgroups`))
 	ON CONFLICT (`organization_id`) DO UPDATE SET `groups` = `groups` + 1, `stored_bytes` = `stored_bytes` + excluded.`stored_bytes`;
 END;--> statement-breakpoint
-CREATE TRIGGER `segment_groups_usage_update` AFTER UPDATE OF `subgroups`, `organization_id` ON `segment_groups`
-WHEN OLD.`subgroups` IS NOT NEW.`subgroups` OR OLD.`organization_id` IS NOT NEW.`organization_id` BEGIN
+CREATE TRIGGER `segment_groups_usage_update` AFTER UPDATE OF `subgroups` ON `segment_groups`
+WHEN OLD.`subgroups` IS NOT NEW.`subgroups` AND OLD.`organization_id` IS NEW.`organization_id` BEGIN
+	UPDATE `organization_usage` SET `stored_bytes` = `stored_bytes` - octet_length(OLD.`subgroups`) + octet_length(NEW.`subgroups`)
+	WHERE `organization_id` = NEW.`organization_id`;
+END;--> statement-breakpoint
+-- The API never moves a group; a raw writer might.
+CREATE TRIGGER `segment_groups_usage_move` AFTER UPDATE OF `organization_id` ON `segment_groups`
+WHEN OLD.`organization_id` IS NOT NEW.`organization_id` BEGIN
 	UPDATE `organization_usage` SET `groups` = `groups` - 1, `stored_bytes` = `stored_bytes` - octet_length(OLD.`subgroups`)
 	WHERE `organization_id` = OLD.`organization_id`;
 	INSERT INTO `organization_usage` (`organization_id`, `groups`, `stored_bytes`) VALUES (NEW.`organization_id`, 1, octet_length(NEW.`subgroups`))

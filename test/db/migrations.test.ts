@@ -295,7 +295,8 @@ describe("migrations over existing data", () => {
       db.prepare("UPDATE segment_groups SET subgroups = ?2 WHERE id = ?1").bind(a, bigger),
       db.prepare("UPDATE segments SET organization_id = 9902 WHERE segment_id = 93"),
       db.prepare("DELETE FROM segment_group_changes WHERE group_id = ?").bind(c),
-      group(c, 9903),
+      group(c, 9902),
+      db.prepare("UPDATE segment_groups SET organization_id = 9903 WHERE id = ?").bind(c),
     ]);
     expect(await usage()).toEqual([
       { organization_id: 9901, groups: 1, segments: 1, versions: 1, stored_bytes: new TextEncoder().encode(bigger).byteLength + 13 },
@@ -327,6 +328,7 @@ describe("migrations over existing data", () => {
       "trigger segment_groups_members_visible_update",
       "trigger segment_groups_usage_delete",
       "trigger segment_groups_usage_insert",
+      "trigger segment_groups_usage_move",
       "trigger segment_groups_usage_update",
       "trigger segments_in_use_delete",
       "trigger segments_in_use_update",
