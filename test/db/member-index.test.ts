@@ -263,5 +263,6 @@ describe("the reverse index's backlog", () => {
       }),
       { numRuns: 25 },
     );
-  });
+    // 25 sequences of up to 14 writes, each followed by five lookups: several seconds, more on a busy machine.
+  }, 30_000);
 });
