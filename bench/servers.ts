@@ -90,7 +90,8 @@ export async function startServers(onApiLine: (line: string) => void): Promise<S
       persistTo(target),
       "--show-interactive-dev-session=false",
     ];
-    if (target === "api") args.push("--var", `AUTH0_ISSUER_BASE_URL:${servers.issuer.url}`);
+    // The load creates far more groups in its one organization than the default quota allows.
+    if (target === "api") args.push("--var", `AUTH0_ISSUER_BASE_URL:${servers.issuer.url}`, "--var", "QUOTA_GROUPS_PER_ORGANIZATION:1000000000");
     const output: string[] = [];
     const started = startWrangler(args, (line) => {
       output.push(line);

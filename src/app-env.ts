@@ -1,5 +1,5 @@
 import type { Caller } from "./auth/caller";
-import type { AuthConfig } from "./config";
+import type { AuthConfig, StorageLimits } from "./config";
 import type { Database, D1Usage } from "./db/database";
 import type { ErrorCode } from "./errors/codes";
 
@@ -22,6 +22,8 @@ export interface AppEnv {
     authConfig: AuthConfig;
     /** From CORS_ALLOWED_ORIGINS (src/config.ts). */
     corsOrigins: ReadonlySet<string>;
+    /** From the retention and quota vars (src/config.ts). */
+    storageLimits: StorageLimits;
     caller: Caller;
     /** The first error code of an error response, set by errorResponse for the request log. */
     errorCode: ErrorCode;

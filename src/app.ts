@@ -11,6 +11,7 @@ import { health } from "./routes/health";
 import { routerRememberingMatches } from "./routes/route-match-cache";
 import { segmentGroupsRouter } from "./routes/segment-groups/router";
 import { segmentsRouter } from "./routes/segments/router";
+import { usageRouter } from "./routes/usage/router";
 
 /**
  * Builds the API: request ids, the request log, D1 bookmarks, configuration, CORS, the error
@@ -28,7 +29,7 @@ export function createApp() {
   app.use(cors);
   app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedError }));
 
-  const routes = app.route("/", health).route("/", segmentsRouter).route("/", segmentGroupsRouter);
+  const routes = app.route("/", health).route("/", segmentsRouter).route("/", segmentGroupsRouter).route("/", usageRouter);
 
   app.notFound((c) => errorResponse(c, ApiError.of("not_found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);

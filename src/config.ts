@@ -85,3 +85,47 @@ function isSecureOrLoopback(url: URL): boolean {
 }
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** How much each organization may store, and how long history is kept (the `[vars]` below). */
+export interface StorageLimits {
+  /** Versions older than this many days are purged by the Cron Trigger (HISTORY_RETENTION_DAYS)… */
+  historyRetentionDays: number;
+  /** …except each group's newest this many (HISTORY_KEEP_VERSIONS). */
+  historyKeepVersions: number;
+  /** Groups one organization may hold (QUOTA_GROUPS_PER_ORGANIZATION). */
+  groupsPerOrganization: number;
+  /** Private catalog segments one organization may own (QUOTA_SEGMENTS_PER_ORGANIZATION). */
+  segmentsPerOrganization: number;
+}
+
+export const STORAGE_LIMIT_DEFAULTS = {
+  HISTORY_RETENTION_DAYS: 90,
+  HISTORY_KEEP_VERSIONS: 10,
+  QUOTA_GROUPS_PER_ORGANIZATION: 10_000,
+  QUOTA_SEGMENTS_PER_ORGANIZATION: 100_000,
+} as const;
+
+type StorageVar = keyof typeof STORAGE_LIMIT_DEFAULTS;
+
+/**
+ * Reads the retention and quota vars: each a positive decimal integer, its default when unset or
+ * empty. Anything else (0, "10k", "1.5") is refused rather than read as "no limit" or "no history".
+ */
+export function readStorageLimits(env: Partial<Bindings>): StorageLimits {
+  return {
+    historyRetentionDays: positiveIntegerVar(env, "HISTORY_RETENTION_DAYS"),
+    historyKeepVersions: positiveIntegerVar(env, "HISTORY_KEEP_VERSIONS"),
+    groupsPerOrganization: positiveIntegerVar(env, "QUOTA_GROUPS_PER_ORGANIZATION"),
+    segmentsPerOrganization: positiveIntegerVar(env, "QUOTA_SEGMENTS_PER_ORGANIZATION"),
+  };
+}
+
+function positiveIntegerVar(env: Partial<Bindings>, name: StorageVar): number {
+  const raw = String((env as Record<string, unknown>)[name] ?? "").trim();
+  if (raw === "") return STORAGE_LIMIT_DEFAULTS[name];
+  const value = Number(raw);
+  if (!/^[0-9]+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
+    throw new ConfigurationError(`${name} must be a positive integer (got "${raw}")`);
+  }
+  return value;
+}

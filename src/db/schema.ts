@@ -158,14 +158,49 @@ export const segmentGroupChanges = sqliteTable(
   ],
 );
 
-/** One row: how far the purge of expired tombstones has gone (a feed cursor below it may have missed one). */
+/**
+ * One row: how far the purge of expired tombstones has gone (`purged_through`, the newest purged
+ * tombstone's position), and where the history purge's scan stopped (`history_scanned_through`;
+ * 0: start again from the oldest row). What a feed cursor may have missed is in change_feed_purges.
+ */
 export const changeFeedRetention = sqliteTable(
   "change_feed_retention",
   {
     id: integer("id").primaryKey(),
     purgedThrough: integer("purged_through").notNull(),
+    historyScannedThrough: integer("history_scanned_through").notNull().default(0),
   },
   (t) => [check("change_feed_retention_single_row", sql`${t.id} = 1`)],
+);
+
+/**
+ * One row per purge that deleted feed rows (src/db/segment-groups/purge-log.ts): `id` grows by
+ * one with every purge (a feed cursor carries the newest id it was issued under), `through` is
+ * the largest position that purge deleted. A cursor at position p issued under id k missed an
+ * event exactly when some purge with id > k has through > p: then the feed answers 410.
+ */
+export const changeFeedPurges = sqliteTable("change_feed_purges", {
+  id: integer("id").primaryKey(),
+  through: integer("through").notNull(),
+});
+
+/**
+ * What each organization stores, kept by triggers on segment_groups, segments and
+ * segment_group_changes in every write's own transaction (migrations/0008): the quota guards
+ * read one row instead of counting, and GET /usage reads one row per organization.
+ */
+export const organizationUsage = sqliteTable(
+  "organization_usage",
+  {
+    organizationId: integer("organization_id").primaryKey(),
+    groups: integer("groups").notNull().default(0),
+    // Private catalog segments: segments.organization_id = this organization.
+    segments: integer("segments").notNull().default(0),
+    // Its rows in segment_group_changes (history and feed).
+    versions: integer("versions").notNull().default(0),
+    // Bytes of its groups' documents (subgroups) and its history copies (data).
+    storedBytes: integer("stored_bytes").notNull().default(0),
+  },
 );
 
 

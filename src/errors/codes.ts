@@ -57,11 +57,12 @@ export const ERROR_CODES = {
     headers: { "WWW-Authenticate": 'Bearer realm="segment-groups-api", error="insufficient_scope", scope="<permission>"' },
   },
   organization_forbidden: { status: 403, meaning: "The token does not grant the organization named in the request." },
+  quota_exceeded: { status: 403, meaning: "The write would take an organization past its quota of groups or private segments; meta.limit is the quota. Nothing was written." },
   // 404 / 405 / 409 / 410 / 412 / 413 / 415 / 422 / 429: routing, state, transport and rate.
   not_found: { status: 404, meaning: "No route for this path." },
   segment_not_found: { status: 404, meaning: "A segment does not exist or is not available to the organization." },
   segment_group_not_found: { status: 404, meaning: "The segment group does not exist in the caller's organizations." },
-  version_not_found: { status: 404, meaning: "The segment group never had this version (or its history was purged with its tombstone)." },
+  version_not_found: { status: 404, meaning: "The segment group never had this version, or its history purged it (retention, or its tombstone's)." },
   method_not_allowed: { status: 405, meaning: "The path exists but not for this method.", headers: { Allow: "The methods this path accepts." } },
   segment_owner_conflict: { status: 409, meaning: "A key that exists in the other key space: an organization's segment under a global key, or a global segment under a key organizations own." },
   segment_in_use: { status: 409, meaning: "Segment groups still use the segment; meta.group_count says how many (its owner's groups; every organization's for a global segment)." },

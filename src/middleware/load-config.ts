@@ -1,16 +1,17 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
-import { ConfigurationError, readAuthConfig, readCorsOrigins } from "../config";
+import { ConfigurationError, readAuthConfig, readCorsOrigins, readStorageLimits } from "../config";
 import { ApiError } from "../errors";
 
 /**
- * Reads and checks the Worker's vars (Auth0, CORS) into the request's variables. A bad value
+ * Reads and checks the Worker's vars (Auth0, CORS, retention and quotas) into the request's variables. A bad value
  * is a 500 `configuration_error` on every request, with a log line naming the variable.
  */
 export const loadConfig = createMiddleware<AppEnv>(async function loadConfig(c, next) {
   try {
     c.set("authConfig", authConfigOf(c.env));
     c.set("corsOrigins", corsOriginsOf(c.env));
+    c.set("storageLimits", storageLimitsOf(c.env));
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;
     console.error(JSON.stringify({ level: "error", event: "configuration_error", request_id: c.get("requestId"), message: err.message }));
@@ -32,3 +33,4 @@ function oncePerEnv<T>(read: (env: AppEnv["Bindings"]) => T): (env: AppEnv["Bind
 
 const authConfigOf = oncePerEnv(readAuthConfig);
 const corsOriginsOf = oncePerEnv(readCorsOrigins);
+const storageLimitsOf = oncePerEnv(readStorageLimits);

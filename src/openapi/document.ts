@@ -8,6 +8,7 @@ import { ERROR_META_SCHEMA, errorResponse, errorResponses, successResponse, type
 const TAG_DESCRIPTIONS: Record<string, string> = {
   "Segment groups": "Named, per-organization combinations of catalog segments.",
   "Segment catalog": "The segments that groups are made of: global, or private to one organization.",
+  Usage: "What each organization stores, against its quotas.",
   Operations: "Whether the Worker and its database answer.",
 };
 

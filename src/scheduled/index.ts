@@ -8,14 +8,14 @@ import { SCHEDULED_JOBS, type ScheduledJob } from "./jobs";
  * the others; the run then fails, so the Cron Trigger's history shows it.
  */
 export async function scheduled(controller: ScheduledController, env: Bindings): Promise<void> {
-  await runScheduledJobs(SCHEDULED_JOBS, new Database(env.DB), new Date(controller.scheduledTime), controller.cron);
+  await runScheduledJobs(SCHEDULED_JOBS, new Database(env.DB), new Date(controller.scheduledTime), controller.cron, env);
 }
 
-export async function runScheduledJobs(jobs: readonly ScheduledJob[], db: Database, now: Date, cron: string): Promise<void> {
+export async function runScheduledJobs(jobs: readonly ScheduledJob[], db: Database, now: Date, cron: string, env: Partial<Bindings> = {}): Promise<void> {
   const failed: unknown[] = [];
   for (const job of jobs) {
     try {
-      const count = await job.run(db, now);
+      const count = await job.run(db, now, env);
       console.log(JSON.stringify({ level: "info", event: "scheduled_job", job: job.name, cron, now: now.toISOString(), [job.counts]: count }));
     } catch (err) {
       failed.push(err);

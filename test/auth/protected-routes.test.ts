@@ -43,7 +43,7 @@ describe("route inventory", () => {
         if (requiresAuth) problems.push(`${key} requires a token: move it from PUBLIC_ROUTES to PROTECTED_ROUTES in ${TABLE}:\n  ${rowFor(key, permissions)}`);
       } else if (!row) {
         problems.push(`${key} has no auth matrix: add this row to PROTECTED_ROUTES in ${TABLE} (or, if it needs no token, add "${key}" to PUBLIC_ROUTES):\n  ${rowFor(key, permissions)}`);
-      } else if (!requiresAuth || permissions.length !== 1 || permissions[0] !== row.permission) {
+      } else if (!requiresAuth || permissions.length !== (row.permission === null ? 0 : 1) || (row.permission !== null && permissions[0] !== row.permission)) {
         problems.push(`${key}: PROTECTED_ROUTES says requireAuth + '${row.permission}', the route installs ${requiresAuth ? "requireAuth" : "no requireAuth"} + [${permissions.join(", ")}]`);
       }
     }

@@ -96,4 +96,10 @@ export const PROTECTED_ROUTES: Record<string, Omit<ProtectedRoute, "method">> = 
     json: { items: [{ segment_type: "3P", segment_id: 9601, name: "Matrix", organization_id: ORG }] },
     foreignOrganization: { status: 403, code: "organization_forbidden" },
   },
+  // Any valid token: it only shows the token's own organizations.
+  "GET /usage": {
+    path: `/usage?organization_id=${ORG}`,
+    permission: null,
+    foreignOrganization: { status: 403, code: "organization_forbidden" },
+  },
 };

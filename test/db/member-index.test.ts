@@ -225,7 +225,7 @@ describe("the reverse index's backlog", () => {
             const wanted = s.segments.filter((x) => stored.has(x));
             if (wanted.length === 0) continue;
             const id = newSegmentGroupId(Date.now());
-            const out = await insertSegmentGroup(db, { id, organizationId: ORG, name: "p", type: "CONTEXTUAL", status: true, subgroupOperator: "AND", subgroups: doc(wanted), now: now(), etag: newEtag(), createdBy: null });
+            const out = await insertSegmentGroup(db, { id, organizationId: ORG, name: "p", type: "CONTEXTUAL", status: true, subgroupOperator: "AND", subgroups: doc(wanted), now: now(), etag: newEtag(), createdBy: null, quota: 1_000_000 });
             expect(out.outcome).toBe("created");
             groups.set(id, wanted);
           } else if (s.op === "patch" && ids.length > 0) {
@@ -263,5 +263,6 @@ describe("the reverse index's backlog", () => {
       }),
       { numRuns: 25 },
     );
-  }, 30_000); // 25 generated runs of writes and merges: seconds, more on a busy machine
+    // 25 sequences of up to 14 writes, each followed by five lookups: several seconds, more on a busy machine.
+  }, 30_000);
 });

@@ -292,6 +292,61 @@ describe("migrations over existing data", () => {
     expect(await db.prepare("SELECT count(*) AS n FROM segment_groups WHERE organization_id = 5678").first()).toEqual({ n: 0 });
   });
 
+  it("0008_bounded_storage counts every organization's rows and bytes, numbers the purges so far, and keeps counting later writes, with foreign keys on", async () => {
+    const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0008_");
+    await applyD1Migrations(db, before);
+    expect(await db.prepare("PRAGMA foreign_keys").first()).toEqual({ foreign_keys: 1 });
+    const now = "2026-01-01T00:00:00.000Z";
+    const [a, b, c] = ["00000000-0000-7000-8000-00000000009a", "00000000-0000-7000-8000-00000000009b", "00000000-0000-7000-8000-00000000009c"];
+    const doc = subgroupsDocument([{ segment_operator: "OR", exclude: false, segment_members: [{ segment_id: 91, segment_type: "3P" }] }]).json;
+    const group = (id: string, org: number) =>
+      db.prepare(
+        `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
+         VALUES (?1, ?2, 'Grüße', 'CONTEXTUAL', 1, ?3, ?3, 'grüße', 'e', ?4, 1)`,
+      ).bind(id, org, now, doc);
+    const change = (id: string, org: number, data: string | null) =>
+      db.prepare("INSERT INTO segment_group_changes (organization_id, group_id, change, version, changed_at, data) VALUES (?1, ?2, ?3, 'v', ?4, ?5)")
+        .bind(org, id, data === null ? "deleted" : "updated", now, data);
+    await db.batch([
+      db.prepare("INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, created_at, updated_at) VALUES ('3P', 91, 'g', 'g', NULL, ?1, ?1), ('3P', 92, 'p', 'p', 9901, ?1, ?1), ('3P', 93, 'q', 'q', 9901, ?1, ?1), ('3P', 94, 'r', 'r', 9902, ?1, ?1)").bind(now),
+      group(a, 9901),
+      group(b, 9901),
+      change(a, 9901, "{\"name\":\"é\"}"),
+      change(c, 9903, null),
+      db.prepare("UPDATE change_feed_retention SET purged_through = 7"),
+    ]);
+
+    await applyD1Migrations(db, [...before, migration("0008_")]);
+
+    const docBytes = new TextEncoder().encode(doc).byteLength;
+    const usage = async () => (await db.prepare("SELECT * FROM organization_usage WHERE organization_id IN (9901, 9902, 9903) ORDER BY 1").all()).results;
+    expect(await usage()).toEqual([
+      // Bytes, not characters: "é" is two.
+      { organization_id: 9901, groups: 2, segments: 2, versions: 1, stored_bytes: 2 * docBytes + 13 },
+      { organization_id: 9902, groups: 0, segments: 1, versions: 0, stored_bytes: 0 },
+      { organization_id: 9903, groups: 0, segments: 0, versions: 1, stored_bytes: 0 },
+    ]);
+    // Cursors issued under the old purged_through keep their meaning: the first purge is numbered by it.
+    expect((await db.prepare("SELECT id, through FROM change_feed_purges").all()).results).toEqual([{ id: 7, through: 7 }]);
+    expect(await db.prepare("SELECT purged_through, history_scanned_through FROM change_feed_retention").first()).toEqual({ purged_through: 7, history_scanned_through: 0 });
+
+    // From here on the triggers count every writer's rows, raw SQL included.
+    const bigger = subgroupsDocument([{ segment_operator: "AND", exclude: false, segment_members: [{ segment_id: 91, segment_type: "3P" }, { segment_id: 92, segment_type: "3P" }] }]).json;
+    await db.batch([
+      db.prepare("DELETE FROM segment_groups WHERE id = ?").bind(b),
+      db.prepare("UPDATE segment_groups SET subgroups = ?2 WHERE id = ?1").bind(a, bigger),
+      db.prepare("UPDATE segments SET organization_id = 9902 WHERE segment_id = 93"),
+      db.prepare("DELETE FROM segment_group_changes WHERE group_id = ?").bind(c),
+      group(c, 9902),
+      db.prepare("UPDATE segment_groups SET organization_id = 9903 WHERE id = ?").bind(c),
+    ]);
+    expect(await usage()).toEqual([
+      { organization_id: 9901, groups: 1, segments: 1, versions: 1, stored_bytes: new TextEncoder().encode(bigger).byteLength + 13 },
+      { organization_id: 9902, groups: 0, segments: 2, versions: 0, stored_bytes: 0 },
+      { organization_id: 9903, groups: 1, segments: 0, versions: 0, stored_bytes: docBytes },
+    ]);
+  });
+
   it("leaves the indexes and triggers the queries rely on", async () => {
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
     const rows = (await db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_%' ORDER BY type, name").all()).results;
@@ -306,14 +361,24 @@ describe("migrations over existing data", () => {
       "index segment_groups_organization_created_idx",
       "index segments_key_idx",
       "index segments_organization_key_idx",
+      "trigger segment_group_changes_usage_delete",
+      "trigger segment_group_changes_usage_insert",
+      "trigger segment_group_changes_usage_update",
       "trigger segment_groups_backlog_delete",
       "trigger segment_groups_backlog_insert",
       "trigger segment_groups_backlog_update",
       "trigger segment_groups_members_visible_insert",
       "trigger segment_groups_members_visible_update",
+      "trigger segment_groups_usage_delete",
+      "trigger segment_groups_usage_insert",
+      "trigger segment_groups_usage_move",
+      "trigger segment_groups_usage_update",
       "trigger segments_in_use_delete",
       "trigger segments_key_fixed_update",
       "trigger segments_key_space_insert",
+      "trigger segments_usage_delete",
+      "trigger segments_usage_insert",
+      "trigger segments_usage_update",
     ]);
     // The reverse index is its own primary key: no rowid table behind it.
     const ddl = await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'segment_group_members'").first<{ sql: string }>();

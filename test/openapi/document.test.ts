@@ -68,7 +68,7 @@ describe("the OpenAPI document", () => {
   it("adds the errors each middleware can raise, under their statuses", () => {
     const create = doc.paths["/segment_groups"].post.responses;
     expect(codesOf(create["401"])).toEqual(["invalid_token", "missing_token"]);
-    expect(codesOf(create["403"])).toEqual(["insufficient_permissions", "organization_forbidden"]);
+    expect(codesOf(create["403"])).toEqual(["insufficient_permissions", "organization_forbidden", "quota_exceeded"]);
     expect(codesOf(create["413"])).toEqual(["payload_too_large"]);
     expect(codesOf(create["415"])).toEqual(["unsupported_media_type"]);
     expect(codesOf(create["400"])).toEqual(expect.arrayContaining(["malformed_json", "empty_body", "invalid_body", "required", "unknown_field", "duplicate_segment", "blank"]));

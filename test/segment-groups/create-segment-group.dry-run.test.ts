@@ -53,12 +53,12 @@ describe("POST /segment_groups?dry_run=true", () => {
     expect(previewed).toEqual(stored);
   });
 
-  it("reads the catalog in ONE query and sends no write", async () => {
+  it("reads the quota and the catalog in ONE round trip and sends no write", async () => {
     const { db, calls } = countingD1(env.DB);
     const res = await post("?dry_run=true", validGroup(), { db });
     expect(res.status, describeResponse(res)).toBe(200);
-    expect(calls.map(({ kind, statements }) => ({ kind, statements }))).toEqual([{ kind: "all", statements: 1 }]);
-    expect(calls[0]!.sql[0]).toMatch(/^SELECT/);
+    expect(calls.map(({ kind, statements }) => ({ kind, statements }))).toEqual([{ kind: "batch", statements: 2 }]);
+    for (const sql of calls[0]!.sql) expect(sql).toMatch(/^SELECT/);
   });
 
   it("refuses what the real create refuses, with the same status and errors, in the same order", async () => {

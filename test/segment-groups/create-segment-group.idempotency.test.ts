@@ -213,7 +213,7 @@ describe("POST /segment_groups — Idempotency-Key", () => {
     const { db, calls } = countingD1(env.DB);
     const counted = await call("POST", "/segment_groups", { token, json: validGroup(), headers: { "Idempotency-Key": key }, env: { DB: db } });
     expect(counted.headers.get("Idempotent-Replayed")).toBe("true");
-    expect(calls.map(({ kind, statements }) => ({ kind, statements }))).toEqual([{ kind: "batch", statements: 9 }]);
+    expect(calls.map(({ kind, statements }) => ({ kind, statements }))).toEqual([{ kind: "batch", statements: 10 }]);
   });
 
   it("creates exactly one group for 20 concurrent requests with one key; every answer is that group's 201", async () => {

@@ -27,9 +27,10 @@ describe("POST /segment_groups — storage", () => {
         .first<{ n: number }>();
       expect(stored!.n).toBe(members);
     }
-    // The idempotency key's answer, the insert, the missing members, the key, the change event,
-    // and the reverse index's merge (four statements; idle unless the backlog is full).
-    expect(costs[1]).toEqual([{ kind: "batch", statements: 9 }]);
+    // The idempotency key's answer, the insert, the missing members, the quota's refusal, the
+    // key, the change event, and the reverse index's merge (four statements; idle unless the
+    // backlog is full).
+    expect(costs[1]).toEqual([{ kind: "batch", statements: 10 }]);
     expect(costs[1000]).toEqual(costs[1]);
     expect(costs[5000]).toEqual(costs[1]);
   });

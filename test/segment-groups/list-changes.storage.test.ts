@@ -42,10 +42,11 @@ describe("cost of the change feed", () => {
     // deletion also its entry in the partial tombstone index. Since the index backlog (0006) a
     // create queues its group (a row and its unique-index entry) instead of writing one index
     // row per member, plus the entry of its index_key; the later writes find it queued
-    // already. Never one per member.
+    // already. Since the usage counters (0009) the organization's counter row is written once
+    // per group row created, resized or deleted and once per event. Never one per member.
     expect(costs).toEqual({
-      "create 1": 3 + 1 + 2 + 3, "rename 1": 1 + 3, "resize 1": 1 + 3, "delete 1": 1 + 4,
-      "create 1000": 3 + 1 + 2 + 3, "rename 1000": 1 + 3, "resize 1000": 1 + 3, "delete 1000": 1 + 4,
+      "create 1": 3 + 1 + 2 + 3 + 2, "rename 1": 1 + 3 + 1, "resize 1": 1 + 3 + 2, "delete 1": 1 + 4 + 2,
+      "create 1000": 3 + 1 + 2 + 3 + 2, "rename 1000": 1 + 3 + 1, "resize 1000": 1 + 3 + 2, "delete 1000": 1 + 4 + 2,
     });
   });
 

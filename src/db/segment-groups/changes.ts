@@ -1,5 +1,6 @@
 import { pageWithinBudget } from "../../pagination/page";
 import { jsonParam, type Database } from "../database";
+import { PURGE_MARK_SQL, purgedSinceSql } from "./purge-log";
 import { groupSnapshotSql, inOrganizationsSql } from "./row";
 
 export type ChangeKind = "created" | "updated" | "deleted";
@@ -38,23 +39,29 @@ export function pageOfChanges(rows: ChangeRow[], limit: number): { rows: ChangeR
   return pageWithinBudget(rows, limit, MAX_DATA_PER_PAGE, (row) => row.data?.length ?? 0);
 }
 
-/** Where the feed stands: its newest position, and how far purges have gone (change_feed_retention). */
+/**
+ * Where the feed stands: its newest position; the newest purge's id (`purgedThrough`, what a
+ * cursor issued now carries: src/db/segment-groups/purge-log.ts); and the largest position a
+ * purge newer than the reader's cursor deleted (`purgedSince`, null: none, or no cursor).
+ */
 export interface FeedState {
   head: number;
   purgedThrough: number;
+  purgedSince: number | null;
 }
 
-// max(position) is one seek at the end of the table's B-tree.
-const FEED_STATE = `SELECT coalesce((SELECT max(position) FROM segment_group_changes), 0) AS head, purged_through AS purgedThrough
-  FROM change_feed_retention`;
+// max(position) and max(id) are one seek each at the end of their B-tree; purgedSince reads the
+// purges newer than the cursor's (none for a cursor issued since the last purge).
+const FEED_STATE = `SELECT coalesce((SELECT max(position) FROM segment_group_changes), 0) AS head,
+  ${PURGE_MARK_SQL} AS purgedThrough, CASE WHEN ?1 IS NULL THEN NULL ELSE ${purgedSinceSql("?1")} END AS purgedSince`;
 
-/** The feed's state as a statement, to read in the same batch (one snapshot) as what it describes. */
-export function feedStateStatement(db: Database): D1PreparedStatement {
-  return db.statement(FEED_STATE);
+/** The feed's state as a statement, to read in the same batch (one snapshot) as what it describes; `issuedMark`: the cursor's, if any. */
+export function feedStateStatement(db: Database, issuedMark: number | null = null): D1PreparedStatement {
+  return db.statement(FEED_STATE, issuedMark);
 }
 
 export function feedStateOf(rows: unknown[] | undefined): FeedState {
-  return (rows?.[0] as FeedState | undefined) ?? { head: 0, purgedThrough: 0 };
+  return (rows?.[0] as FeedState | undefined) ?? { head: 0, purgedThrough: 0, purgedSince: null };
 }
 
 // Per organization, its index gives the events in order; past this many organizations one
@@ -68,9 +75,9 @@ const MAX_MERGED_ORGANIZATIONS = 50;
  */
 export async function readChanges(
   db: Database,
-  filter: { organizationIds: readonly number[]; after: number; limit: number },
+  filter: { organizationIds: readonly number[]; after: number; limit: number; issuedMark: number | null },
 ): Promise<{ rows: ChangeRow[]; hasMore: boolean; state: FeedState }> {
-  const state = feedStateStatement(db);
+  const state = feedStateStatement(db, filter.issuedMark);
   if (filter.organizationIds.length === 0) {
     const [stateRows] = await db.batch([state]);
     return { rows: [], hasMore: false, state: feedStateOf(stateRows) };

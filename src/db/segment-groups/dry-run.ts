@@ -1,4 +1,5 @@
 import { jsonParam, type Database } from "../database";
+import { groupQuotaAllowsSql } from "../quotas";
 import { missingMembersSql } from "./document";
 import type { InsertOutcome, NewSegmentGroup } from "./insert";
 import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
@@ -10,9 +11,16 @@ import { refusalOf, type SegmentGroupChange, type UpdateOutcome } from "./update
 
 const MISSING = `SELECT member_index FROM (${missingMembersSql("?1", "?2")})`;
 
-/** What `insertSegmentGroup` would do: ONE read (the catalog check), no write. */
-export async function dryRunInsertSegmentGroup(db: Database, group: NewSegmentGroup): Promise<Extract<InsertOutcome, { outcome: "created" | "segments_not_found" }>> {
-  const missing = await db.all<{ member_index: number }>(db.statement(MISSING, group.subgroups.memberKeys, group.organizationId));
+const QUOTA_ALLOWS = `SELECT ${groupQuotaAllowsSql("?1", "?2")} AS allows`;
+
+/** What `insertSegmentGroup` would do: ONE batch of reads (the quota, the catalog check), no write. */
+export async function dryRunInsertSegmentGroup(db: Database, group: NewSegmentGroup): Promise<Extract<InsertOutcome, { outcome: "created" | "segments_not_found" | "quota_exceeded" }>> {
+  const [quota, missingRows] = await db.batch([
+    db.statement(QUOTA_ALLOWS, group.organizationId, group.quota),
+    db.statement(MISSING, group.subgroups.memberKeys, group.organizationId),
+  ]);
+  if (!(quota![0] as { allows: number }).allows) return { outcome: "quota_exceeded", limit: group.quota };
+  const missing = missingRows as { member_index: number }[];
   if (missing.length > 0) return { outcome: "segments_not_found", missingMembers: missing.map((r) => r.member_index) };
   const row: SegmentGroupRow = {
     id: group.id,

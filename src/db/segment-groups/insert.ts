@@ -2,6 +2,7 @@ import type { GroupType, SegmentOperator } from "../enums";
 import type { Database } from "../database";
 import { keyTakenSql, priorAnswerOutcome, scopeParam, priorAnswerStatement, storeAnswerStatement, type IdempotencyClaim, type PriorAnswerOutcome } from "../idempotency/keys";
 import { foldName } from "../name-search";
+import { groupQuotaAllowsSql } from "../quotas";
 import { recordChangeSql } from "./changes";
 import { missingMembersSql, type SubgroupsDocument } from "./document";
 import { mergeWhenFullStatements, NEXT_INDEX_KEY } from "./member-index";
@@ -20,29 +21,38 @@ export interface NewSegmentGroup {
   etag: string;
   /** The token's `sub`: `created_by` and `updated_by`. */
   createdBy: string | null;
+  /** How many groups the organization may hold (QUOTA_GROUPS_PER_ORGANIZATION). */
+  quota: number;
 }
 
 export type InsertOutcome =
   | { outcome: "created"; group: SegmentGroupRow }
   /** Indexes into the member keys (subgroup by subgroup) that no visible catalog segment matches. */
   | { outcome: "segments_not_found"; missingMembers: number[] }
+  /** The organization already holds its quota of groups (nothing written). */
+  | { outcome: "quota_exceeded"; limit: number }
   /** The Idempotency-Key was used before: its answer's rows, or a different request under it (nothing written). */
   | PriorAnswerOutcome<SegmentGroupRow>;
 
-// The row, only if its idempotency key (?11, if any) is new. A BEFORE INSERT trigger
+// The row, only if its idempotency key (?11, if any) is new and the organization is under its
+// quota of groups (?14), checked on its counter in this same transaction. A BEFORE INSERT trigger
 // (migrations/0006) skips it unless every member names a catalog segment visible to the
 // organization: the write's one catalog check, made by the database for every writer. The
 // insert trigger then queues the group for the reverse index (member-index.ts).
 const INSERT = `INSERT INTO segment_groups
     (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator, created_by, updated_by, index_key)
   SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?12, ?13, ?13, ${NEXT_INDEX_KEY}
-  WHERE NOT ${keyTakenSql("?11")}
+  WHERE NOT ${keyTakenSql("?11")} AND ${groupQuotaAllowsSql("?2", "?14")}
   RETURNING ${groupColumnsWithDocumentFrom("?7")}`;
 
-// Which members are missing, evaluated only when the insert did not happen and not for its key
-// (SQLite checks a constant condition once, before reading any member).
+// Which members are missing, evaluated only when the insert did not happen, not for its key
+// and not over the quota (SQLite checks a constant condition once, before reading any member).
 const MISSING = `SELECT member_index FROM (${missingMembersSql("?2", "?3")})
-  WHERE NOT EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1) AND NOT ${keyTakenSql("?4")}`;
+  WHERE NOT EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1) AND NOT ${keyTakenSql("?4")} AND ${groupQuotaAllowsSql("?3", "?5")}`;
+
+// Whether the quota refused it: the quota comes before the catalog (403 before 404).
+const OVER_QUOTA = `SELECT 1 AS over_quota WHERE NOT EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1) AND NOT ${keyTakenSql("?3")}
+  AND NOT ${groupQuotaAllowsSql("?2", "?4")}`;
 
 // What the idempotency key stores: the row exactly as RETURNING gave it, as JSON, so a replay
 // is answered by the same code (toSegmentGroup) from the same values.
@@ -55,9 +65,9 @@ const RECORD_CREATED = recordChangeSql("created");
 const WRITTEN = "EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1 AND etag = ?2)";
 
 /**
- * Writes a segment group in ONE D1 batch of nine statements, whatever its size: the answer
+ * Writes a segment group in ONE D1 batch of ten statements, whatever its size: the answer
  * already stored under the idempotency key (if any), the guarded insert (returning the row as
- * stored), the missing members if it was refused, the key with this answer if it was not, its
+ * stored), the missing members or the quota if it was refused, the key with this answer if it was not, its
  * "created" event in the change feed if it was not, and the reverse index's merge if it was
  * not and the index backlog is full. The batch is one transaction, so a refused create leaves
  * nothing behind, and a key never exists without its group or the reverse. Without a key the idempotency statements write nothing and read next to nothing
@@ -65,7 +75,7 @@ const WRITTEN = "EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1 AND etag = ?
  */
 export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, claim: IdempotencyClaim | null = null): Promise<InsertOutcome> {
   const scope = scopeParam(claim);
-  const [prior, inserted, missing] = await db.batch([
+  const [prior, inserted, missing, overQuota] = await db.batch([
     priorAnswerStatement(db, claim),
     db.statement(
       INSERT,
@@ -82,8 +92,10 @@ export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, c
       scope,
       group.subgroupOperator,
       group.createdBy,
+      group.quota,
     ),
-    db.statement(MISSING, group.id, group.subgroups.memberKeys, group.organizationId, scope),
+    db.statement(MISSING, group.id, group.subgroups.memberKeys, group.organizationId, scope, group.quota),
+    db.statement(OVER_QUOTA, group.id, group.organizationId, scope, group.quota),
     storeAnswerStatement(db, claim, SNAPSHOT, group.id),
     db.statement(RECORD_CREATED, group.id, group.etag),
     ...mergeWhenFullStatements(db, WRITTEN, group.id, group.etag),
@@ -92,5 +104,6 @@ export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, c
   if (replay) return replay;
   const row = inserted![0] as SegmentGroupRow | undefined;
   if (row) return { outcome: "created", group: { ...row, subgroups: group.subgroups.json } };
+  if (overQuota!.length > 0) return { outcome: "quota_exceeded", limit: group.quota };
   return { outcome: "segments_not_found", missingMembers: (missing as { member_index: number }[]).map((r) => r.member_index) };
 }

@@ -1,4 +1,5 @@
 import type { Database } from "../database";
+import { recordPurgeStatements } from "./purge-log";
 
 /** How long a deleted group's tombstone (and its history) stays in the feed, at least. */
 export const TOMBSTONE_RETENTION_DAYS = 30;
@@ -34,8 +35,9 @@ export interface PurgeResult {
 
 /**
  * Removes deleted groups whose tombstone is older than the retention, with their whole
- * history, oldest tombstone first, and records how far it went (change_feed_retention), so a
- * feed cursor below that point, issued before, answers 410. Live groups keep their history.
+ * history, oldest tombstone first, records how far it went (change_feed_retention) and logs
+ * the purge (purge-log.ts), so a feed cursor below that point, issued before, answers 410.
+ * Live groups' history is purge-history.ts's.
  */
 export async function purgeExpiredChanges(db: Database, now: Date): Promise<PurgeResult> {
   const cutoff = new Date(now.getTime() - TOMBSTONE_RETENTION_DAYS * 86_400_000).toISOString();
@@ -50,6 +52,8 @@ export async function purgeExpiredChanges(db: Database, now: Date): Promise<Purg
     await db.batch([
       db.statement(DELETE_EXPIRED, expired.purgedThrough, expired.through),
       db.statement(MOVE_WATERMARK, expired.purgedThrough, expired.through),
+      // The tombstone at `through` is the largest position this purge deleted.
+      ...recordPurgeStatements(db, expired.through),
     ]);
     groups += expired.tombstones;
     purgedThrough = expired.through;

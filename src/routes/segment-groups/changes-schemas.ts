@@ -5,9 +5,10 @@ import { positiveIdParam } from "../../validation/integer-param";
 import { segmentGroupSchema } from "./schemas";
 
 /**
- * A place in the change feed: the position of the last event seen, and how far the purge had
- * gone when the cursor was issued (a purge since then that went past the position may have
- * removed a tombstone the holder never saw: 410).
+ * A place in the change feed: the position of the last event seen, and the newest purge when
+ * the cursor was issued (change_feed_purges' id; a purge since then that deleted an event after
+ * the position: 410). Cursors issued before purges were numbered carry the position purged
+ * through then, which the first numbered purge continues from.
  */
 export type FeedCursor = [position: number, purgedThrough: number];
 

@@ -14,6 +14,7 @@ import { describeRoute } from "../../openapi/describe-route";
 import { IDEMPOTENCY_DOCS } from "../../openapi/idempotency";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
+import { quotaExceeded, quotaExceededMetaSchema } from "../../errors/quota-exceeded";
 import { dryRunQuerySchema, isDryRun, segmentGroupDraftSchema } from "./dry-run";
 import { createSegmentGroupSchema, segmentGroupSchema } from "./schemas";
 import { segmentsNotFound } from "./segment-subgroups";
@@ -21,7 +22,8 @@ import { segmentsNotFound } from "./segment-subgroups";
 /**
  * POST /segment_groups. Checks run in the contract's order: token (401), permission (403),
  * media type and size (415/413), body and Idempotency-Key syntax (400), organization (403),
- * then, in the write's one batch, the key's earlier use (replay or 422), catalog (404), 201.
+ * then, in the write's one batch, the key's earlier use (replay or 422), the organization's
+ * quota of groups (403), catalog (404), 201.
  * `?dry_run=true` runs the same checks and answers 200 with the group it would store.
  */
 export const createSegmentGroup = new Hono<AppEnv>().post(
@@ -39,7 +41,8 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
     otherResponses: [
       { status: 200, description: "Dry run (`dry_run=true`): the group as it would be stored, without an id; nothing was written.", data: segmentGroupDraftSchema },
     ],
-    errors: ["blank", "invalid_unicode", "duplicate_segment", "only_exclusions", "organization_forbidden", "segment_not_found", ...IDEMPOTENCY_DOCS.errors],
+    errors: ["blank", "invalid_unicode", "duplicate_segment", "only_exclusions", "organization_forbidden", "quota_exceeded", "segment_not_found", ...IDEMPOTENCY_DOCS.errors],
+    errorMeta: { quota_exceeded: quotaExceededMetaSchema },
     headers: IDEMPOTENCY_DOCS.requestHeaders,
     requestExample: {
       name: "Sports fans who run",
@@ -85,9 +88,11 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       now: createdAt,
       etag,
       createdBy: c.get("caller").subject ?? null,
+      quota: c.get("storageLimits").groupsPerOrganization,
     };
     if (dryRun) {
       const draft = await dryRunInsertSegmentGroup(database(c), newGroup);
+      if (draft.outcome === "quota_exceeded") throw quotaExceeded("groups", input.organization_id, draft.limit, "organization_id");
       if (draft.outcome === "segments_not_found") throw segmentsNotFound(input.segment_subgroup, draft.missingMembers);
       const { id: _, ...wouldBeStored } = toSegmentGroup(draft.group);
       return success(c, wouldBeStored, 200);
@@ -96,6 +101,8 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
     switch (outcome.outcome) {
       case "segments_not_found":
         throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);
+      case "quota_exceeded":
+        throw quotaExceeded("groups", input.organization_id, outcome.limit, "organization_id");
       case "key_reused":
         throw idempotencyKeyReused();
       case "created":

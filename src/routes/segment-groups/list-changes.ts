@@ -45,11 +45,13 @@ export const listChanges = new Hono<AppEnv>().get(
     const organizationIds = await listedOrganizations(c, query.organization_id);
 
     const [afterPosition, issuedPurgedThrough] = query.after ?? [0, 0];
-    const { rows, hasMore, state } = await readChanges(database(c), { organizationIds, after: afterPosition, limit: query.limit });
-    if (query.after !== undefined && state.purgedThrough > issuedPurgedThrough && afterPosition < state.purgedThrough) {
+    const issuedMark = query.after === undefined ? null : issuedPurgedThrough;
+    const { rows, hasMore, state } = await readChanges(database(c), { organizationIds, after: afterPosition, limit: query.limit, issuedMark });
+    // A purge since the cursor was issued deleted an event after its position (purge-log.ts).
+    if (state.purgedSince !== null && afterPosition < state.purgedSince) {
       throw ApiError.of(
         "cursor_expired",
-        "Events after this cursor have been purged (deletions are kept for 30 days). Reload the groups with GET /segment_groups, " +
+        "Events after this cursor have been purged (deletions are kept for 30 days, older versions as docs/api.md says). Reload the groups with GET /segment_groups, " +
           "then resume the feed with after = the meta.changes_cursor of the list's first page.",
         "after",
       );
@@ -59,7 +61,7 @@ export const listChanges = new Hono<AppEnv>().get(
     const purgedThrough = Math.max(state.purgedThrough, issuedPurgedThrough);
     const last = rows.at(-1);
     // Caught up: everything up to the feed's head was read in this snapshot, so resume from there.
-    const nextPosition = hasMore && last ? last.position : Math.max(afterPosition, state.head, state.purgedThrough);
+    const nextPosition = hasMore && last ? last.position : Math.max(afterPosition, state.head);
     const events = rows.map((row) => ({
       cursor: feedCursor(row.position, purgedThrough),
       change: row.change,

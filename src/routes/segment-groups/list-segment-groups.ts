@@ -56,7 +56,7 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
     const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
     const page = pageFrom(rows as SegmentGroupRow[], hasMore, segmentGroupKey, toItem);
     // The change feed's position at this page's snapshot: a client that loads the list follows the feed from there.
-    const changesCursor = feedCursor(Math.max(feed.head, feed.purgedThrough), feed.purgedThrough);
+    const changesCursor = feedCursor(feed.head, feed.purgedThrough);
     // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
     return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, { ...page.meta, changes_cursor: changesCursor });
   },

@@ -15,6 +15,7 @@ import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { keySpaceConflictDetail } from "./key-spaces";
 import { bulkUpsertMetaSchema, bulkUpsertSegmentsSchema, segmentSchema } from "./schemas";
+import { quotaExceeded, quotaExceededMetaSchema } from "../../errors/quota-exceeded";
 
 type BulkItem = z.infer<typeof bulkUpsertSegmentsSchema>["items"][number];
 
@@ -44,11 +45,13 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
       "duplicate_segment",
       "insufficient_permissions",
       "organization_forbidden",
+      "quota_exceeded",
       "segment_owner_conflict",
       "payload_too_large",
       ...IDEMPOTENCY_DOCS.errors,
     ],
     headers: IDEMPOTENCY_DOCS.requestHeaders,
+    errorMeta: { quota_exceeded: quotaExceededMetaSchema },
     requestExample: {
       items: [
         { segment_type: "3P", segment_id: 303, name: "Org 1234: app users", organization_id: 1234 },
@@ -72,11 +75,14 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
       database(c),
       items.map((item) => ({ segmentType: item.segment_type, segmentId: item.segment_id, name: item.name, organizationId: item.organization_id ?? null })),
       now.toISOString(),
+      c.get("storageLimits").segmentsPerOrganization,
       claim,
     );
     switch (result.outcome) {
       case "refused":
         throw refusedItems(items, result);
+      case "quota_exceeded":
+        throw quotaExceeded("private segments", result.organizationId, result.limit, "items");
       case "too_large":
         throw ApiError.of("payload_too_large", "The items' names are too long in total once normalized for search; send fewer items per request.", "items");
       case "key_reused":

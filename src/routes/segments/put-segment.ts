@@ -10,6 +10,7 @@ import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { putSegmentSchema, segmentParamsSchema, segmentSchema } from "./schemas";
+import { quotaExceeded, quotaExceededMetaSchema } from "../../errors/quota-exceeded";
 
 /**
  * PUT /segments/{segment_type}/{segment_id}: creates (201) or replaces (200) a segment in one
@@ -24,7 +25,8 @@ export const putSegment = new Hono<AppEnv>().put(
     tags: ["Segment catalog"],
     success: { status: 200, description: "Replaced: the segment existed.", data: segmentSchema },
     otherResponses: [{ status: 201, description: "Created: the segment did not exist.", data: segmentSchema }],
-    errors: ["blank", "invalid_unicode", "insufficient_permissions", "organization_forbidden", "segment_owner_conflict"],
+    errors: ["blank", "invalid_unicode", "insufficient_permissions", "organization_forbidden", "quota_exceeded", "segment_owner_conflict"],
+    errorMeta: { quota_exceeded: quotaExceededMetaSchema },
     requestExample: { name: "Cyclists", organization_id: 1234 },
   }),
   requireAuthNamingOrganizations,
@@ -43,7 +45,9 @@ export const putSegment = new Hono<AppEnv>().put(
       database(c),
       { segmentType: segment_type, segmentId: segment_id, name: body.name, organizationId },
       new Date().toISOString(),
+      c.get("storageLimits").segmentsPerOrganization,
     );
+    if (result.outcome === "quota_exceeded") throw quotaExceeded("private segments", organizationId!, result.limit, "organization_id");
     if (result.outcome === "key_space_conflict") throw keySpaceConflict(organizationId, result.privateOwners, "organization_id");
     return success(c, toSegment(result.segment), result.created ? 201 : 200);
   },
