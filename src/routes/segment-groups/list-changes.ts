@@ -10,7 +10,7 @@ import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { changesMetaSchema, feedCursor, listChangesQuerySchema, segmentGroupChangeSchema } from "./changes-schemas";
+import { assertFeedScope, changesMetaSchema, feedCursor, feedScope, listChangesQuerySchema, segmentGroupChangeSchema } from "./changes-schemas";
 
 /**
  * GET /segment_groups/changes: every create, PATCH and DELETE of the caller's groups in commit
@@ -43,6 +43,8 @@ export const listChanges = new Hono<AppEnv>().get(
   async function listChangesHandler(c) {
     const query = c.req.valid("query");
     const organizationIds = listedOrganizations(c.get("caller"), query.organization_id);
+    const scope = await feedScope(query.organization_id, organizationIds);
+    if (query.after !== undefined) assertFeedScope(query.after, scope);
 
     const [afterPosition, issuedPurgedThrough] = query.after ?? [0, 0];
     const { rows, hasMore, state } = await readChanges(database(c), { organizationIds, after: afterPosition, limit: query.limit });
@@ -61,7 +63,7 @@ export const listChanges = new Hono<AppEnv>().get(
     // Caught up: everything up to the feed's head was read in this snapshot, so resume from there.
     const nextPosition = hasMore && last ? last.position : Math.max(afterPosition, state.head, state.purgedThrough);
     const events = rows.map((row) => ({
-      cursor: feedCursor(row.position, purgedThrough),
+      cursor: feedCursor(row.position, purgedThrough, scope),
       change: row.change,
       id: row.group_id,
       version: row.version,
@@ -69,6 +71,6 @@ export const listChanges = new Hono<AppEnv>().get(
       changed_by: row.changed_by,
       data: row.data === null ? null : fromGroupSnapshot(row.data),
     }));
-    return success(c, events, 200, { "Cache-Control": "private, no-cache" }, { next_cursor: feedCursor(nextPosition, purgedThrough), has_more: hasMore });
+    return success(c, events, 200, { "Cache-Control": "private, no-cache" }, { next_cursor: feedCursor(nextPosition, purgedThrough, scope), has_more: hasMore });
   },
 );
