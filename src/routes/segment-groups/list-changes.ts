@@ -26,7 +26,8 @@ export const listChanges = new Hono<AppEnv>().get(
     description:
       "Every create, update and delete of the organizations' groups, in the order they committed, each once. " +
       "Resume with `after` = `meta.next_cursor`. Deletions stay as tombstones for at least 30 days; a cursor older than " +
-      "what is kept answers 410 `cursor_expired`: reload with GET /segment_groups and resume from its `meta.changes_cursor`.",
+      "what is kept, or issued for the token's organizations before they changed, answers 410 `cursor_expired`: reload with " +
+      "GET /segment_groups and resume from its `meta.changes_cursor`. A cursor read with another `organization_id` is a 400.",
     tags: ["Segment groups"],
     success: {
       status: 200,
