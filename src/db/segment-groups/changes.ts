@@ -80,9 +80,9 @@ export function feedStateOf(rows: unknown[] | undefined): FeedState {
  * organization's run in its index (organization_id, position). The recursive CTE's ORDER BY
  * makes its queue a priority queue: it holds each organization's next event, hands out the
  * smallest, and replaces it with that organization's following one (one index seek). So a
- * page reads about one index entry per organization plus two per event, whatever the feed
- * holds, for any number of organizations (one JSON parameter; no compound SELECT, of which D1
- * allows 5 terms). An organization whose run ends leaves a NULL that sorts last and is never
+ * page reads about two rows per organization (its id, one probe) and ten per event (the queue,
+ * the event, the page budget's running sum), whatever the feed holds, for any number of
+ * organizations (one JSON parameter; no compound SELECT, of which D1 allows 5 terms). An organization whose run ends leaves a NULL that sorts last and is never
  * handed out before the page is full.
  */
 const MERGED_POSITIONS = `WITH RECURSIVE merged(organization_id, position) AS (
