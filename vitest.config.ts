@@ -19,8 +19,9 @@ export default defineConfig({
           FUZZ_SEED: process.env.FUZZ_SEED ?? "20261127",
         },
         // DB as in wrangler.toml, plus an empty database on which a test replays the migrations
-        // one by one over existing rows (test/db/migrations.test.ts).
-        d1Databases: { DB: "00000000-0000-0000-0000-000000000000", MIGRATION_CHECK_DB: "migration-check" },
+        // one by one over existing rows (test/db/migrations.test.ts), and one that plays a read
+        // replica lagging behind DB (test/helpers/lagging-replica.ts).
+        d1Databases: { DB: "00000000-0000-0000-0000-000000000000", MIGRATION_CHECK_DB: "migration-check", REPLICA_DB: "lagging-replica" },
       },
     })),
   ],

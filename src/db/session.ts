@@ -7,11 +7,30 @@ export const BOOKMARK_HEADER = "x-d1-bookmark";
 // string and echoes it back, so the shape is checked here, never left to the database.
 const BOOKMARK = /^[A-Za-z0-9-]{1,256}$/;
 
-/** What to start a request's D1 session at: a write at the primary, a read at the client's bookmark or anywhere. */
-export function sessionStart(method: string, bookmarkHeader: string | undefined): { constraint: string; fromClient: boolean } {
+/** A bookmark as a cursor carries it: a D1 bookmark, or empty when the session gave none. */
+export const CURSOR_BOOKMARK = /^[A-Za-z0-9-]{0,256}$/;
+
+/** A bookmark a read must start at, and the request field it came from (a 400 names it if D1 refuses it). */
+export interface ReadAtLeast {
+  bookmark: string;
+  field: string;
+}
+
+/**
+ * What to start a request's D1 session at: a write at the primary; a read at the newest of the
+ * client's bookmark and `readAtLeast` (e.g. the one a page's cursor carries), or anywhere.
+ * `from` names where the bookmark came from. D1's bookmarks sort as text in commit order
+ * (zero-padded hex), so the newest is the largest.
+ */
+export function sessionStart(
+  method: string,
+  bookmarkHeader: string | undefined,
+  readAtLeast?: ReadAtLeast,
+): { constraint: string; from: string | undefined } {
   const bookmark = parseBookmark(bookmarkHeader);
-  if (method !== "GET" && method !== "HEAD") return { constraint: "first-primary", fromClient: false };
-  return bookmark === undefined ? { constraint: "first-unconstrained", fromClient: false } : { constraint: bookmark, fromClient: true };
+  if (method !== "GET" && method !== "HEAD") return { constraint: "first-primary", from: undefined };
+  if (readAtLeast !== undefined && (bookmark === undefined || readAtLeast.bookmark > bookmark)) return { constraint: readAtLeast.bookmark, from: readAtLeast.field };
+  return bookmark === undefined ? { constraint: "first-unconstrained", from: undefined } : { constraint: bookmark, from: BOOKMARK_HEADER };
 }
 
 function parseBookmark(header: string | undefined): string | undefined {
@@ -33,4 +52,9 @@ export function isBookmarkRejection(err: unknown): boolean {
 
 export function invalidBookmark(message = "D1 does not accept this bookmark; send one from an earlier response of this API, or none."): ApiError {
   return ApiError.of("invalid_bookmark", message, BOOKMARK_HEADER);
+}
+
+/** D1 refused the bookmark of `field` (the header, or a cursor's): the client's to fix. */
+export function refusedBookmark(field: string): ApiError {
+  return field === BOOKMARK_HEADER ? invalidBookmark() : ApiError.of("invalid_value", "is not a cursor this database issued; start again without it", field);
 }

@@ -68,7 +68,7 @@ export const ERROR_CODES = {
   segment_in_use: { status: 409, meaning: "Segment groups still use the segment; meta.group_count says how many (its owner's groups; every organization's for a global segment)." },
   cursor_expired: {
     status: 410,
-    meaning: "The change feed purged events after this cursor: reload with GET /segment_groups and resume from its meta.changes_cursor.",
+    meaning: "The change feed purged events after this cursor, or the token's organizations changed since it was issued: reload with GET /segment_groups and resume from its meta.changes_cursor.",
   },
   precondition_failed: { status: 412, meaning: "If-Match holds none of the group's current ETag; nothing was written." },
   payload_too_large: { status: 413, meaning: "The body is over 1 MiB, or a bulk request's names exceed 1.9 MB once folded for search." },

@@ -7,12 +7,17 @@ import { addTransformIssue } from "../validation/transform-issue";
  * deleted meanwhile never make a page skip or repeat one.
  */
 export function encodeCursor(key: readonly unknown[]): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(key));
+  return base64url(new TextEncoder().encode(JSON.stringify(key)));
+}
+
+/** Unpadded base64url, the alphabet of every cursor. */
+export function base64url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
 function decodeCursor(cursor: string): unknown {
-  if (!/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) return undefined;
+  // Room for a key, the digest of the filters and a D1 bookmark (up to 256 characters).
+  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) return undefined;
   try {
     const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
     const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));

@@ -39,24 +39,6 @@ export function pageOf<Row, Item>(rows: Row[], limit: number, keyOf: (row: Row) 
   return pageFrom(hasMore ? rows.slice(0, limit) : rows, hasMore, keyOf, toItem);
 }
 
-/**
- * Cuts a page from rows fetched with `LIMIT limit + 1`: at most `limit` rows, stopping before
- * the row whose `weight` would take the page past `budget` (the first row always stays), and
- * whether any were left. Used where a page must stay bounded in bytes or members: cut here
- * rather than with a SQL window function, which D1 counts as rows read again.
- */
-export function pageWithinBudget<Row>(rows: Row[], limit: number, budget: number, weight: (row: Row) => number): { rows: Row[]; hasMore: boolean } {
-  let kept = 0;
-  let total = 0;
-  while (kept < rows.length && kept < limit) {
-    const next = total + weight(rows[kept]!);
-    if (kept > 0 && next > budget) break;
-    total = next;
-    kept++;
-  }
-  return { rows: rows.slice(0, kept), hasMore: rows.length > kept };
-}
-
 /** A page from the rows it keeps and whether more follow; the cursor is the key of the last row kept. */
 export function pageFrom<Row, Item>(kept: Row[], hasMore: boolean, keyOf: (row: Row) => readonly unknown[], toItem: (row: Row) => Item): Page<Item> {
   const last = kept.at(-1);

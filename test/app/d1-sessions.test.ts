@@ -79,7 +79,13 @@ describe("D1 sessions and x-d1-bookmark", () => {
     expect((await call("POST", "/segment_groups", { token, json: validGroup(), env: { DB: refusing }, headers: { "x-d1-bookmark": "00000000-00000099" } })).status).toBe(503);
     const down = await call("GET", "/segment_groups", { token, env: { DB: failingWith("D1_ERROR: network connection lost") }, headers: { "x-d1-bookmark": "00000000-00000099" } });
     expect(down.status).toBe(503);
-    // Each 503 is logged for the operator; the 400 is the client's to fix.
+    // A later page starts at its cursor's bookmark: D1 refusing that one is the cursor's fault.
+    for (let i = 0; i < 2; i++) expect((await call("POST", "/segment_groups", { token, json: validGroup() })).status).toBe(201);
+    const first = await call("GET", "/segment_groups?limit=1", { token });
+    const next = await call("GET", `/segment_groups?limit=1&cursor=${first.body.meta.next_cursor}`, { token, env: { DB: refusing } });
+    expect(next.status, describeResponse(next)).toBe(400);
+    expect(errorsOf(next)).toEqual([{ code: "invalid_value", field: "cursor" }]);
+    // Each 503 is logged for the operator; the 400s are the client's to fix.
     expect(logs.events()).toEqual(["database_error", "database_error", "database_error"]);
   });
 });

@@ -4,6 +4,17 @@ export interface D1Call {
   /** How many statements went to the database in this round trip. */
   statements: number;
   sql: string[];
+  /** What D1 sent back, per statement: its rows, rows read (D1's meta) and the rows' size (valueBytes). Set once the call answered. */
+  results?: { rows: number; rowsRead: number; bytes: number }[];
+}
+
+function measured(results: D1Result[]): NonNullable<D1Call["results"]> {
+  return results.map((r) => ({ rows: r.results?.length ?? 0, rowsRead: r.meta?.rows_read ?? 0, bytes: (r.results ?? []).reduce((sum: number, row) => sum + valueBytes(row), 0) }));
+}
+
+/** A row's size as D1 sends it, near enough: the UTF-8 bytes of each text, 8 bytes for any other value. */
+function valueBytes(row: unknown): number {
+  return Object.values(row as Record<string, unknown>).reduce<number>((sum, value) => sum + (typeof value === "string" ? new TextEncoder().encode(value).length : 8), 0);
 }
 
 /**
@@ -26,8 +37,11 @@ export function countingD1(real: D1Database) {
         }
         if (property === "run" || property === "all" || property === "first" || property === "raw") {
           return (...args: unknown[]) => {
-            calls.push({ kind: property, statements: 1, sql: [sql] });
-            return (target[property] as (...a: unknown[]) => unknown).apply(target, args);
+            const call: D1Call = { kind: property, statements: 1, sql: [sql] };
+            calls.push(call);
+            const answer = (target[property] as (...a: unknown[]) => unknown).apply(target, args);
+            if (property === "all") (answer as Promise<D1Result>).then((result) => (call.results = measured([result])), () => {});
+            return answer;
           };
         }
         const value = Reflect.get(target, property, target);
@@ -59,8 +73,12 @@ export function countingD1(real: D1Database) {
     if (property === "batch") {
       return (statements: D1PreparedStatement[]) => {
         const sql = statements.map((s) => sqlOf.get(s) ?? "?");
-        calls.push({ kind: "batch", statements: statements.length, sql });
-        return target.batch(statements.map((s) => realStatement.get(s) ?? s));
+        const call: D1Call = { kind: "batch", statements: statements.length, sql };
+        calls.push(call);
+        return target.batch(statements.map((s) => realStatement.get(s) ?? s)).then((results) => {
+          call.results = measured(results);
+          return results;
+        });
       };
     }
     if (property === "exec") {

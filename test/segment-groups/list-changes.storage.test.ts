@@ -1,7 +1,11 @@
-import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { env } from "cloudflare:workers";
+import { MAX_DATA_PER_PAGE } from "../../src/db/segment-groups/changes";
+import { countingD1 } from "../helpers/counting-d1";
+import { seedBulkCatalog, subgroupsWith } from "../helpers/large-groups";
 import { call, describeResponse, type ApiResponse, type CallOptions } from "../helpers/api";
 import { seedSegments } from "../helpers/db";
+import { copyEvents, statementResult } from "../helpers/seed-events";
 import { ORG, validGroup } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
 
@@ -56,15 +60,7 @@ describe("cost of the change feed", () => {
     // One real event, copied `count` times for `organization` (the feed only reads these rows).
     const created = await call("POST", "/segment_groups", { token, json: validGroup({ organization_id: org, segment_subgroup: withMembers(3) }) });
     expect(created.status, describeResponse(created)).toBe(201);
-    const template = await env.DB.prepare("SELECT group_id, version, changed_at, changed_by, data FROM segment_group_changes WHERE group_id = ?")
-      .bind(created.body.data.id)
-      .first<Record<string, string>>();
-    const create = (count: number, organization: number) =>
-      env.DB.prepare(
-        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
-         INSERT INTO segment_group_changes (organization_id, group_id, change, version, changed_at, changed_by, data)
-         SELECT ?2, ?3, 'updated', ?4, ?5, ?6, ?7 FROM n`,
-      ).bind(count, organization, template!.group_id, template!.version, template!.changed_at, template!.changed_by, template!.data).run();
+    const create = (count: number, organization: number) => copyEvents(created.body.data.id, count, organization);
     const firstPage = async () => {
       const page = await usage("GET", `/segment_groups/changes?organization_id=${org}&limit=100`, { token });
       expect(page.res.status, describeResponse(page.res)).toBe(200);
@@ -78,7 +74,36 @@ describe("cost of the change feed", () => {
     await create(2000, org);
     expect(await firstPage()).toBe(small);
     console.info(`rows read per page of 100 events: ${small}`);
-    // About one row per event: the page's 101 rows through the index, and the feed's state.
-    expect(small).toBeLessThanOrEqual(101 + 5);
+    // About three rows per event: the page's 101 rows through the index, twice that for the
+    // running sum that decides which copies the page returns (src/pagination/page-budget.ts),
+    // and the feed's state.
+    expect(small).toBeLessThanOrEqual(3 * 101 + 5);
+  });
+});
+
+describe("cost of a feed page of large groups", () => {
+  it("sends from D1 only the copies the page keeps (5,000-member groups, limit=40)", async () => {
+    await seedBulkCatalog(5000);
+    const org = 880_002;
+    const token = await tokenFor([org]);
+    const created = await call("POST", "/segment_groups", { token, json: validGroup({ organization_id: org, segment_subgroup: subgroupsWith(5000) }) });
+    expect(created.status, describeResponse(created)).toBe(201);
+    await copyEvents(created.body.data.id, 60, org);
+
+    const { db, calls } = countingD1(env.DB);
+    const res = await call("GET", `/segment_groups/changes?organization_id=${org}&limit=40`, { token, env: { DB: db } });
+    expect(res.status, describeResponse(res)).toBe(200);
+    const { copy } = (await env.DB.prepare("SELECT octet_length(data) AS copy FROM segment_group_changes WHERE group_id = ? LIMIT 1").bind(created.body.data.id).first<{ copy: number }>())!;
+    const kept = Math.floor(MAX_DATA_PER_PAGE / copy);
+    expect(res.body.data).toHaveLength(kept);
+    expect(res.body.meta.has_more).toBe(true);
+
+    const page = statementResult(calls, "FROM segment_group_changes WHERE");
+    console.info(`feed page of 5000-member events: ${res.body.data.length} events, ${page.rows} rows returned, ${page.rowsRead} rows read, ${page.bytes} bytes from D1 (a copy: ${copy})`);
+    // 41 candidates, a copy only for the events the page keeps.
+    expect(page.rows).toBe(41);
+    expect(page.bytes).toBeGreaterThan(kept * copy);
+    expect(page.bytes).toBeLessThan((kept + 1) * copy);
+    expect(page.rowsRead).toBeLessThanOrEqual(3 * 41 + 2);
   });
 });

@@ -1,10 +1,10 @@
 import type { GroupType, SegmentType } from "../enums";
-import { pageWithinBudget } from "../../pagination/page";
+import { budgetedPageSql, keptWithinBudget } from "../../pagination/page-budget";
 import { jsonParam, sqlParams, type Database } from "../database";
 import { foldName } from "../name-search";
 import { feedStateOf, feedStateStatement, type FeedState } from "./changes";
 import { groupKeysUsingSegmentSql } from "./member-index";
-import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
+import { inOrganizationsSql, type SegmentGroupRow } from "./row";
 
 export interface SegmentGroupFilters {
   /** The one the request names (already checked against the token) or all of the token's; none gives no rows. */
@@ -71,10 +71,17 @@ export async function listSegmentGroups(
     const [rows, feed] = (await db.batch([db.statement(summary, ...params), feedStateStatement(db)])) as [SummaryRow[], unknown[]];
     return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit, feed: feedStateOf(feed) };
   }
-  // The member budget is applied here rather than with a window function in SQL: D1 counts
-  // a window's temporary table as rows read (3 per group instead of 1, measured). The cost is
-  // that up to `limit + 1` documents may travel from D1, which is what every page did before.
-  const full = `SELECT ${GROUP_COLUMNS} FROM segment_groups WHERE ${where.join(" AND ")} ${order} LIMIT ${param(page.limit + 1)}`;
-  const [rows, feed] = (await db.batch([db.statement(full, ...params), feedStateStatement(db)])) as [SegmentGroupRow[], unknown[]];
-  return { ...pageWithinBudget(rows, page.limit, MAX_MEMBERS_PER_PAGE, (row) => row.member_count), feed: feedStateOf(feed) };
+  // The member budget is applied by D1 (budgetedPageSql): only the documents of the groups the
+  // page keeps leave the database, not those of all `limit + 1` candidates.
+  const full = budgetedPageSql({
+    columns: SUMMARY_COLUMNS,
+    document: { sql: "subgroups", as: "subgroups" },
+    weight: "member_count",
+    from: `segment_groups WHERE ${where.join(" AND ")}`,
+    order: "created_at DESC, id DESC",
+    limit: param(page.limit),
+    budget: String(MAX_MEMBERS_PER_PAGE),
+  });
+  const [rows, feed] = (await db.batch([db.statement(full, ...params), feedStateStatement(db)])) as [(SegmentGroupRow & { fits: number })[], unknown[]];
+  return { ...keptWithinBudget(rows), feed: feedStateOf(feed) };
 }

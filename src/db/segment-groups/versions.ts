@@ -1,13 +1,11 @@
 import { jsonParam, type Database } from "../database";
-import { pageOfChanges, type ChangeRow } from "./changes";
+import { EVENT_COLUMNS, pageOfEvents, pageOfEventsSql, type ChangeRow } from "./changes";
 import { inOrganizationsSql } from "./row";
 
 // A group's history is its rows in segment_group_changes (index group_id, position).
 const OF_GROUP = `group_id = ?1 AND ${inOrganizationsSql("organization_id", "?2")}`;
-const NEWEST_FIRST = "ORDER BY position DESC";
-const PAGE = `SELECT position, change, group_id, version, changed_at, changed_by, data FROM segment_group_changes
-  WHERE ${OF_GROUP} AND (?3 IS NULL OR position < ?3) ${NEWEST_FIRST} LIMIT ?4`;
-const ONE = `SELECT position, change, group_id, version, changed_at, changed_by, data FROM segment_group_changes WHERE ${OF_GROUP} AND version = ?3`;
+const PAGE = pageOfEventsSql({ from: `segment_group_changes WHERE ${OF_GROUP} AND (?3 IS NULL OR position < ?3)`, order: "position DESC", limit: "?4" });
+const ONE = `SELECT ${EVENT_COLUMNS}, data FROM segment_group_changes WHERE ${OF_GROUP} AND version = ?3`;
 // Whether the caller may see any history of the group: live, or deleted with its tombstone kept.
 const KNOWN = `SELECT EXISTS (SELECT 1 FROM segment_group_changes WHERE ${OF_GROUP}) AS known`;
 
@@ -20,11 +18,11 @@ export async function listVersions(
 ): Promise<VersionsOutcome> {
   const organizations = jsonParam(target.organizationIds);
   const [page, known] = await db.batch([
-    db.statement(PAGE, target.groupId, organizations, target.before ?? null, target.limit + 1),
+    db.statement(PAGE, target.groupId, organizations, target.before ?? null, target.limit),
     db.statement(KNOWN, target.groupId, organizations),
   ]);
   if (!(known![0] as { known: number }).known) return { outcome: "not_found" };
-  return { outcome: "found", ...pageOfChanges(page as ChangeRow[], target.limit) };
+  return { outcome: "found", ...pageOfEvents(page) };
 }
 
 export type VersionOutcome = { outcome: "found"; row: ChangeRow } | { outcome: "version_not_found" } | { outcome: "not_found" };

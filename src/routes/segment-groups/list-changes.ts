@@ -10,7 +10,7 @@ import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { changesMetaSchema, feedCursor, listChangesQuerySchema, segmentGroupChangeSchema } from "./changes-schemas";
+import { assertFeedScope, changesMetaSchema, feedCursor, feedScope, listChangesQuerySchema, segmentGroupChangeSchema } from "./changes-schemas";
 
 /**
  * GET /segment_groups/changes: every create, PATCH and DELETE of the caller's groups in commit
@@ -26,7 +26,8 @@ export const listChanges = new Hono<AppEnv>().get(
     description:
       "Every create, update and delete of the organizations' groups, in the order they committed, each once. " +
       "Resume with `after` = `meta.next_cursor`. Deletions stay as tombstones for at least 30 days; a cursor older than " +
-      "what is kept answers 410 `cursor_expired`: reload with GET /segment_groups and resume from its `meta.changes_cursor`.",
+      "what is kept, or issued for the token's organizations before they changed, answers 410 `cursor_expired`: reload with " +
+      "GET /segment_groups and resume from its `meta.changes_cursor`. A cursor read with another `organization_id` is a 400.",
     tags: ["Segment groups"],
     success: {
       status: 200,
@@ -43,6 +44,8 @@ export const listChanges = new Hono<AppEnv>().get(
   async function listChangesHandler(c) {
     const query = c.req.valid("query");
     const organizationIds = await listedOrganizations(c, query.organization_id);
+    const scope = await feedScope(query.organization_id, organizationIds);
+    if (query.after !== undefined) assertFeedScope(query.after, scope);
 
     const [afterPosition, issuedPurgedThrough] = query.after ?? [0, 0];
     const issuedMark = query.after === undefined ? null : issuedPurgedThrough;
@@ -63,7 +66,7 @@ export const listChanges = new Hono<AppEnv>().get(
     // Caught up: everything up to the feed's head was read in this snapshot, so resume from there.
     const nextPosition = hasMore && last ? last.position : Math.max(afterPosition, state.head);
     const events = rows.map((row) => ({
-      cursor: feedCursor(row.position, purgedThrough),
+      cursor: feedCursor(row.position, purgedThrough, scope),
       change: row.change,
       id: row.group_id,
       version: row.version,
@@ -71,6 +74,6 @@ export const listChanges = new Hono<AppEnv>().get(
       changed_by: row.changed_by,
       data: row.data === null ? null : fromGroupSnapshot(row.data),
     }));
-    return success(c, events, 200, { "Cache-Control": "private, no-cache" }, { next_cursor: feedCursor(nextPosition, purgedThrough), has_more: hasMore });
+    return success(c, events, 200, { "Cache-Control": "private, no-cache" }, { next_cursor: feedCursor(nextPosition, purgedThrough, scope), has_more: hasMore });
   },
 );

@@ -1,10 +1,11 @@
 import * as z from "zod/mini";
 import { GROUP_TYPES, SEGMENT_TYPES } from "../../db/enums";
-import { cursorParam, limitParam } from "../../pagination";
+import { limitParam } from "../../pagination";
 import { positiveIdParam } from "../../validation/integer-param";
 import { segmentName } from "../../validation/primitives";
 import { queryEnum } from "../../validation/query-enum";
 import { addTransformIssue } from "../../validation/transform-issue";
+import { listCursorParam } from "./list-cursor";
 
 const SEGMENT_REFERENCE = new RegExp(`^(${SEGMENT_TYPES.join("|")}):([1-9][0-9]{0,15})$`);
 
@@ -41,5 +42,5 @@ export const listSegmentGroupsQuerySchema = z.strictObject({
       "(`has_more` is then true). `summary`: every field but `segment_subgroup`, with `member_count`; pages hold `limit` groups.",
   }),
   limit: limitParam,
-  cursor: z.optional(cursorParam(z.tuple([z.string(), z.string()]))),
+  cursor: z.optional(listCursorParam),
 });

@@ -3,14 +3,15 @@ import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { listedOrganizations, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { database } from "../../db/context";
-import { listSegmentGroups as listStoredSegmentGroups, segmentGroupKey } from "../../db/segment-groups/list";
+import { listSegmentGroups as listStoredSegmentGroups, type SegmentGroupKey } from "../../db/segment-groups/list";
 import { toSegmentGroup, toSegmentGroupSummary, type SegmentGroupRow } from "../../db/segment-groups/row";
 import { describeRoute } from "../../openapi/describe-route";
 import { pageFrom, pageMetaSchema } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { listSegmentGroupsQuerySchema } from "./list-query";
-import { feedCursor } from "./changes-schemas";
+import { feedCursor, feedScope } from "./changes-schemas";
+import { assertNotOlderThan, listCursorOf, listingIssuedFor, readAtLeastFor } from "./list-cursor";
 import { segmentGroupSchema, segmentGroupSummarySchema } from "./schemas";
 
 /**
@@ -52,11 +53,16 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       segment: query.segment,
     };
     const view = query.view ?? "full";
-    const { rows, hasMore, feed } = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after: query.cursor, view });
-    const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
-    const page = pageFrom(rows as SegmentGroupRow[], hasMore, segmentGroupKey, toItem);
+    const issuedFor = await listingIssuedFor(filters);
+    const db = database(c, readAtLeastFor(query.cursor, issuedFor));
+    const after: SegmentGroupKey | undefined = query.cursor && [query.cursor[0], query.cursor[1]];
+    const { rows, hasMore, feed } = await listStoredSegmentGroups(db, filters, { limit: query.limit, after, view });
     // The change feed's position at this page's snapshot: a client that loads the list follows the feed from there.
-    const changesCursor = feedCursor(feed.head, feed.purgedThrough);
+    const position = feed.head;
+    assertNotOlderThan(query.cursor, position);
+    const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
+    const page = pageFrom(rows as SegmentGroupRow[], hasMore, listCursorOf(c, issuedFor, position), toItem);
+    const changesCursor = feedCursor(position, feed.purgedThrough, await feedScope(query.organization_id, filters.organizationIds));
     // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
     return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, { ...page.meta, changes_cursor: changesCursor });
   },

@@ -8,7 +8,7 @@ import type { ChangeRow } from "../../db/segment-groups/changes";
 import { fromGroupSnapshot } from "../../db/segment-groups/row";
 import { listVersions as listStoredVersions } from "../../db/segment-groups/versions";
 import { describeRoute } from "../../openapi/describe-route";
-import { cursorParam, limitParam, pageFrom, pageMetaSchema } from "../../pagination";
+import { assertIssuedFor, cursorParam, issuedForDigest, limitParam, pageFrom, pageMetaSchema } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { segmentGroupVersionSchema } from "./changes-schemas";
@@ -17,7 +17,8 @@ import { segmentGroupParamsSchema } from "./schemas";
 
 const listVersionsQuerySchema = z.strictObject({
   limit: limitParam,
-  cursor: z.optional(cursorParam(z.tuple([z.int().check(z.minimum(1))]))),
+  // The last version's position, and the digest of the group it lists (a cursor is bound to its group).
+  cursor: z.optional(cursorParam(z.tuple([z.int().check(z.minimum(1)), z.string()]))),
 });
 
 /** A stored event as a version in the history. */
@@ -59,6 +60,8 @@ export const listVersions = new Hono<AppEnv>().get(
   async function listVersionsHandler(c) {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
+    const issuedFor = await issuedForDigest([id]);
+    if (query.cursor !== undefined) assertIssuedFor(query.cursor[1], issuedFor, "cursor");
     const result = await listStoredVersions(database(c), {
       groupId: id,
       organizationIds: c.get("caller").organizationIds,
@@ -66,7 +69,7 @@ export const listVersions = new Hono<AppEnv>().get(
       limit: query.limit,
     });
     if (result.outcome === "not_found") throw segmentGroupNotFound(id);
-    const page = pageFrom(result.rows, result.hasMore, (row) => [row.position], toVersion);
+    const page = pageFrom(result.rows, result.hasMore, (row) => [row.position, issuedFor], toVersion);
     return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, page.meta);
   },
 );

@@ -6,7 +6,7 @@ import { database } from "../../db/context";
 import { findSegmentPage } from "../../db/segments/list";
 import { toSegment } from "../../db/segments/row";
 import { describeRoute } from "../../openapi/describe-route";
-import { pageMetaSchema, pageOf } from "../../pagination";
+import { assertIssuedFor, issuedForDigest, organizationSet, pageMetaSchema, pageOf } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { listSegmentsQuerySchema, segmentSchema } from "./schemas";
@@ -32,16 +32,20 @@ export const listSegments = new Hono<AppEnv>().get(
   async function listSegmentsHandler(c) {
     const query = c.req.valid("query");
     await listedOrganizations(c, query.organization_id);
+    const caller = c.get("caller");
+    // Without organization_id the listing shows the token's organizations' segments: they bind the cursor too.
+    const issuedFor = await issuedForDigest([query.organization_id ?? organizationSet(caller.organizationIds), query.type ?? null, query.q ?? null]);
+    if (query.cursor !== undefined) assertIssuedFor(query.cursor[3], issuedFor, "cursor");
 
     const rows = await findSegmentPage(database(c), {
-      callerOrganizationIds: c.get("caller").organizationIds,
+      callerOrganizationIds: caller.organizationIds,
       organizationId: query.organization_id,
       type: query.type,
       q: query.q,
-      after: query.cursor,
+      after: query.cursor && [query.cursor[0], query.cursor[1], query.cursor[2]],
       limit: query.limit + 1,
     });
-    const page = pageOf(rows, query.limit, (row) => [row.segment_type, row.segment_id, row.owner_scope], toSegment);
+    const page = pageOf(rows, query.limit, (row) => [row.segment_type, row.segment_id, row.owner_scope, issuedFor], toSegment);
     return success(c, page.items, 200, {}, page.meta);
   },
 );

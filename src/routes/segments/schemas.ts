@@ -53,7 +53,8 @@ export const listSegmentsQuerySchema = z.strictObject({
   q: z.optional(segmentName).register(z.globalRegistry, { description: "Case-insensitive substring of the name; `%` and `_` are plain characters." }),
   organization_id: z.optional(positiveIdParam).register(z.globalRegistry, { description: "Only this organization's own segments (no global ones)." }),
   limit: limitParam,
-  cursor: z.optional(cursorParam(z.tuple([z.enum(SEGMENT_TYPES), positiveId, z.int().check(z.minimum(0))]))),
+  // The last segment's key and key space, and the digest of the filters and organizations it was issued under.
+  cursor: z.optional(cursorParam(z.tuple([z.enum(SEGMENT_TYPES), positiveId, z.int().check(z.minimum(0)), z.string()]))),
 });
 
 /** Documented limit (docs/api.md, "Limits"): one request stays one D1 batch well under its limits. */
