@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { GROUP_TYPES, SEGMENT_TYPES } from "../../db/enums";
-import { cursorParam, limitParam } from "../../pagination";
+import { cursorParam, limitParam, NOT_THIS_LISTING } from "../../pagination";
 import { positiveIdParam } from "../../validation/integer-param";
 import { segmentName } from "../../validation/primitives";
 import { queryEnum } from "../../validation/query-enum";
@@ -22,7 +22,21 @@ const segmentReference = z
       return { segmentType: match[1] as (typeof SEGMENT_TYPES)[number], segmentId };
     }),
   )
-  .register(z.globalRegistry, { description: "Only groups that use this catalog segment in any subgroup, written `<segment_type>:<segment_id>` (e.g. `3P:201`)." });
+  .register(z.globalRegistry, {
+    description:
+      "Only groups that use this catalog segment in any subgroup, written `<segment_type>:<segment_id>` (e.g. `3P:201`), " +
+      "in creation order, newest first; a page may then hold fewer than `limit` groups while `has_more` is true.",
+  });
+
+/** The plain listing's cursor: `created_at` and `id` of the last group shown. */
+const listingCursor = z.tuple([z.string(), z.string()]);
+/** The reverse lookup's (`segment`): the index key its next page starts below (src/db/segment-groups/list-by-segment.ts). */
+const segmentCursor = z.tuple([z.int()]);
+
+/** True when `cursor` is the kind the listing issues for these filters (a reverse lookup pages in its own order). */
+export function isSegmentCursor(cursor: z.output<typeof listingCursor> | z.output<typeof segmentCursor>): cursor is z.output<typeof segmentCursor> {
+  return cursor.length === 1;
+}
 
 /**
  * The query of GET /segment_groups. Strict, so a misspelt filter is a 400 rather than a
@@ -41,5 +55,11 @@ export const listSegmentGroupsQuerySchema = z.strictObject({
       "(`has_more` is then true). `summary`: every field but `segment_subgroup`, with `member_count`; pages hold `limit` groups.",
   }),
   limit: limitParam,
-  cursor: z.optional(cursorParam(z.tuple([z.string(), z.string()]))),
-});
+  cursor: z.optional(cursorParam(z.union([listingCursor, segmentCursor]))),
+}).check(
+  z.superRefine(function checkCursorKind(query, ctx) {
+    if (query.cursor !== undefined && isSegmentCursor(query.cursor) !== (query.segment !== undefined)) {
+      ctx.addIssue({ code: "custom", path: ["cursor"], message: NOT_THIS_LISTING, params: { code: "invalid_value" } });
+    }
+  }),
+);

@@ -3,13 +3,15 @@ import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { listedOrganizations, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
+import type { FeedState } from "../../db/segment-groups/changes";
 import { listSegmentGroups as listStoredSegmentGroups, segmentGroupKey } from "../../db/segment-groups/list";
+import { listSegmentGroupsUsingSegment } from "../../db/segment-groups/list-by-segment";
 import { toSegmentGroup, toSegmentGroupSummary, type SegmentGroupRow } from "../../db/segment-groups/row";
 import { describeRoute } from "../../openapi/describe-route";
-import { pageFrom, pageMetaSchema } from "../../pagination";
+import { encodeCursor, pageFrom, pageMetaSchema, type Page } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { listSegmentGroupsQuerySchema } from "./list-query";
+import { isSegmentCursor, listSegmentGroupsQuerySchema } from "./list-query";
 import { feedCursor } from "./changes-schemas";
 import { segmentGroupSchema, segmentGroupSummarySchema } from "./schemas";
 
@@ -17,13 +19,18 @@ import { segmentGroupSchema, segmentGroupSummarySchema } from "./schemas";
  * GET /segment_groups: the groups of the token's organizations, newest first, a page at a time,
  * each exactly as GET /segment_groups/{id} returns it. One D1 query per page, members included.
  */
+/** A page's `meta` when the next page starts below index key `nextBefore` (null: none). */
+function nextPageMeta(nextBefore: number | null): Page<unknown>["meta"] {
+  return { next_cursor: nextBefore === null ? null : encodeCursor([nextBefore]), has_more: nextBefore !== null };
+}
+
 export const listSegmentGroups = new Hono<AppEnv>().get(
   "/segment_groups",
   describeRoute({
     operationId: "listSegmentGroups",
     summary: "List segment groups",
     description:
-      "Newest first (ties by id). Page with `limit` and the previous page's `meta.next_cursor`; groups created or deleted meanwhile never make a page skip or repeat one.",
+      "Newest first (ties by id; with `segment`, in creation order). Page with `limit` and the previous page's `meta.next_cursor`; groups created or deleted meanwhile never make a page skip or repeat one.",
     tags: ["Segment groups"],
     success: {
       status: 200,
@@ -49,12 +56,24 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       type: query.type,
       status: query.status,
       nameQuery: query.q,
-      segment: query.segment,
     };
     const view = query.view ?? "full";
-    const { rows, hasMore, feed } = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after: query.cursor, view });
     const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
-    const page = pageFrom(rows as SegmentGroupRow[], hasMore, segmentGroupKey, toItem);
+    const cursor = query.cursor;
+    let page: Page<ReturnType<typeof toItem>>;
+    let feed: FeedState;
+    if (query.segment !== undefined) {
+      // The reverse lookup pages in index key (creation) order, its cursor the key to continue below.
+      const before = cursor !== undefined && isSegmentCursor(cursor) ? cursor[0] : undefined;
+      const found = await listSegmentGroupsUsingSegment(database(c), filters, query.segment, { limit: query.limit, before, view });
+      page = { items: found.rows.map((row) => toItem(row as SegmentGroupRow)), meta: nextPageMeta(found.nextBefore) };
+      feed = found.feed;
+    } else {
+      const after = cursor !== undefined && !isSegmentCursor(cursor) ? cursor : undefined;
+      const found = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after, view });
+      page = pageFrom(found.rows as SegmentGroupRow[], found.hasMore, segmentGroupKey, toItem);
+      feed = found.feed;
+    }
     // The change feed's position at this page's snapshot: a client that loads the list follows the feed from there.
     const changesCursor = feedCursor(Math.max(feed.head, feed.purgedThrough), feed.purgedThrough);
     // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
