@@ -258,7 +258,7 @@ describe("migrations over existing data", () => {
         `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
          VALUES (?1, ?2, 'G', 'CONTEXTUAL', 1, ?3, ?3, 'g', 'e', ?4, ?5)`,
       ).bind(id, organization, now, docOf(ids), ids.length);
-    const [a, b, c, d, e] = ["8a", "8b", "8c", "8d", "8e"].map((s) => `00000000-0000-7000-8000-0000000000${s}`) as [string, string, string, string, string];
+    const [a, b, c, d] = ["8a", "8b", "8c", "8d"].map((s) => `00000000-0000-7000-8000-0000000000${s}`) as [string, string, string, string];
     await db.batch([
       db.prepare("INSERT INTO segments (segment_type, segment_id, name, name_folded, created_at, updated_at) VALUES ('CONTEXTUAL', 81, 'x', 'x', ?1, ?1), ('CONTEXTUAL', 82, 'y', 'y', ?1, ?1), ('CONTEXTUAL', 83, 'z', 'z', ?1, ?1), ('CONTEXTUAL', 84, 'w', 'w', ?1, ?1)").bind(now),
       group(a, 801, [81, 82]),
