@@ -325,6 +325,14 @@ describe("the reverse index's backlog", () => {
                 .sort((a, b) => keys.get(b)! - keys.get(a)!);
               expect(pages.flat(), `users of ${segment} in ${listed} by pages of ${limit} after ${JSON.stringify(s)}`).toEqual(expected);
             }
+            // The same question for one organization, as the in-use guard of its private segments asks it.
+            for (const organization of organizations) {
+              const { results } = await env.DB.prepare(`SELECT id FROM segment_groups WHERE index_key IN (${groupKeysUsingSegmentSql("?1", "?2", "?3")})`)
+                .bind("CONTEXTUAL", segment, organization)
+                .all<{ id: string }>();
+              const expected = [...groups].filter(([, g]) => g.organization === organization && g.segments.includes(segment)).map(([id]) => id);
+              expect(results.map((r) => r.id).sort(), `users of ${segment} in ${organization} after ${JSON.stringify(s)}`).toEqual(expected.sort());
+            }
           }
         }
       }),
