@@ -3,12 +3,12 @@ import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { listedOrganizations, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
-import type { FeedState } from "../../db/segment-groups/changes";
-import { listSegmentGroups as listStoredSegmentGroups, segmentGroupKey } from "../../db/segment-groups/list";
+import type { Database } from "../../db/database";
+import { listSegmentGroups as listStoredSegmentGroups, segmentGroupKey, type ListView, type SegmentGroupFilters } from "../../db/segment-groups/list";
 import { listSegmentGroupsUsingSegment } from "../../db/segment-groups/list-by-segment";
 import { toSegmentGroup, toSegmentGroupSummary, type SegmentGroupRow } from "../../db/segment-groups/row";
 import { describeRoute } from "../../openapi/describe-route";
-import { encodeCursor, pageFrom, pageMetaSchema, type Page } from "../../pagination";
+import { encodeCursor, pageFrom, pageMetaSchema } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { isSegmentCursor, listSegmentGroupsQuerySchema } from "./list-query";
@@ -19,9 +19,22 @@ import { segmentGroupSchema, segmentGroupSummarySchema } from "./schemas";
  * GET /segment_groups: the groups of the token's organizations, newest first, a page at a time,
  * each exactly as GET /segment_groups/{id} returns it. One D1 query per page, members included.
  */
-/** A page's `meta` when the next page starts below index key `nextBefore` (null: none). */
-function nextPageMeta(nextBefore: number | null): Page<unknown>["meta"] {
-  return { next_cursor: nextBefore === null ? null : encodeCursor([nextBefore]), has_more: nextBefore !== null };
+/**
+ * The page's rows and `meta`: of the listing in `created_at` order, or with `segment` of the
+ * reverse lookup, in index key (creation) order, whose cursor is the key the next page continues below.
+ */
+async function readPage(db: Database, filters: SegmentGroupFilters, query: z.output<typeof listSegmentGroupsQuerySchema>, view: ListView) {
+  const { cursor, limit } = query;
+  if (query.segment === undefined) {
+    const after = cursor !== undefined && !isSegmentCursor(cursor) ? cursor : undefined;
+    const { rows, hasMore, feed } = await listStoredSegmentGroups(db, filters, { limit, after, view });
+    const { meta } = pageFrom(rows as SegmentGroupRow[], hasMore, segmentGroupKey, () => null);
+    return { rows: rows as SegmentGroupRow[], meta, feed };
+  }
+  const before = cursor !== undefined && isSegmentCursor(cursor) ? cursor[0] : undefined;
+  const { rows, nextBefore, feed } = await listSegmentGroupsUsingSegment(db, filters, query.segment, { limit, before, view });
+  const meta = { next_cursor: nextBefore === null ? null : encodeCursor([nextBefore]), has_more: nextBefore !== null };
+  return { rows: rows as SegmentGroupRow[], meta, feed };
 }
 
 export const listSegmentGroups = new Hono<AppEnv>().get(
@@ -58,25 +71,11 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       nameQuery: query.q,
     };
     const view = query.view ?? "full";
+    const { rows, meta, feed } = await readPage(database(c), filters, query, view);
     const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
-    const cursor = query.cursor;
-    let page: Page<ReturnType<typeof toItem>>;
-    let feed: FeedState;
-    if (query.segment !== undefined) {
-      // The reverse lookup pages in index key (creation) order, its cursor the key to continue below.
-      const before = cursor !== undefined && isSegmentCursor(cursor) ? cursor[0] : undefined;
-      const found = await listSegmentGroupsUsingSegment(database(c), filters, query.segment, { limit: query.limit, before, view });
-      page = { items: found.rows.map((row) => toItem(row as SegmentGroupRow)), meta: nextPageMeta(found.nextBefore) };
-      feed = found.feed;
-    } else {
-      const after = cursor !== undefined && !isSegmentCursor(cursor) ? cursor : undefined;
-      const found = await listStoredSegmentGroups(database(c), filters, { limit: query.limit, after, view });
-      page = pageFrom(found.rows as SegmentGroupRow[], found.hasMore, segmentGroupKey, toItem);
-      feed = found.feed;
-    }
     // The change feed's position at this page's snapshot: a client that loads the list follows the feed from there.
     const changesCursor = feedCursor(Math.max(feed.head, feed.purgedThrough), feed.purgedThrough);
     // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
-    return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, { ...page.meta, changes_cursor: changesCursor });
+    return success(c, rows.map(toItem), 200, { "Cache-Control": "private, no-cache" }, { ...meta, changes_cursor: changesCursor });
   },
 );
