@@ -82,7 +82,8 @@ WHEN OLD.`subgroups` IS NOT NEW.`subgroups` OR OLD.`organization_id` IS NOT NEW.
 	VALUES (NEW.`index_key`, NEW.`organization_id`, OLD.`member_count` + NEW.`member_count`,
 		OLD.`member_count` + NEW.`member_count` + coalesce((SELECT `members_through` FROM `segment_group_index_backlog` ORDER BY `seq` DESC LIMIT 1), 0),
 		OLD.`subgroups`, OLD.`organization_id`)
-	ON CONFLICT (`group_key`) DO UPDATE SET `organization_id` = excluded.`organization_id`;
+	ON CONFLICT (`group_key`) DO UPDATE SET `organization_id` = excluded.`organization_id`
+		WHERE `organization_id` IS NOT excluded.`organization_id`;
 END;--> statement-breakpoint
 CREATE TRIGGER `segment_groups_backlog_delete` AFTER DELETE ON `segment_groups` BEGIN
 	INSERT OR IGNORE INTO `segment_group_index_backlog` (`group_key`, `organization_id`, `members`, `members_through`, `indexed_subgroups`, `indexed_organization_id`)

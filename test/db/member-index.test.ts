@@ -264,7 +264,8 @@ describe("the reverse index's backlog", () => {
       }),
       { numRuns: 25 },
     );
-  });
+    // 25 random sequences of up to 14 writes: seconds on a loaded machine.
+  }, 60_000);
 
   it("pages each organization's reverse lookup as the documents say, newest first, through any order of writes, moves and merges", async () => {
     const catalog = [9911, 9912, 9913];
