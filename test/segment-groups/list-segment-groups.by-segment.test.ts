@@ -105,6 +105,12 @@ describe("GET /segment_groups?segment= — rows read per page", () => {
     expectBoundedPages(pages);
   });
 
+  it("lists a token of more than 50 organizations in one statement over all of them, in the same order", async () => {
+    const many = [FEW, ...Array.from({ length: 50 }, (_, i) => 884_000 + i)];
+    const { ids } = await walk(`segment=${SEGMENT}&limit=${LIMIT}`, many);
+    expect(ids).toEqual(await usersFromDocuments([FEW]));
+  });
+
   it("keeps the bound and the answers with a backlog (creates, PATCHes both ways, deletes), then after its merge", async () => {
     const token = await tokenFor([FEW]);
     const listed = await call("GET", `/segment_groups?organization_id=${FEW}&view=summary&limit=100`, { token });

@@ -52,7 +52,7 @@ export const listSegmentGroupsQuerySchema = z.strictObject({
   view: z.optional(queryEnum(["full", "summary"])).register(z.globalRegistry, {
     description:
       "`full` (default): whole groups; a page also stops before the group that would take its members past 10,000 " +
-      "(`has_more` is then true). `summary`: every field but `segment_subgroup`, with `member_count`; pages hold `limit` groups.",
+      "(`has_more` is then true). `summary`: every field but `segment_subgroup`, with `member_count`; pages hold `limit` groups (with `segment`, up to `limit`).",
   }),
   limit: limitParam,
   cursor: z.optional(cursorParam(z.union([listingCursor, segmentCursor]))),
