@@ -2,11 +2,12 @@ import type { Database } from "../database";
 
 /**
  * The reverse index (segment_group_members, rows naming groups by `index_key` under their
- * organization) and its backlog (segment_group_index_backlog, migrations/0006 and 0008). A write queues its group in the backlog (one
- * row, by trigger) instead of writing one index row per member into a different leaf page each;
- * the index catches up in merges, which insert every queued group's members at once, sorted, so
- * a page is written once per merge rather than once per member. Readers never see the lag: for a
- * queued group they read its document, for any other group the index.
+ * organization) and its backlog (segment_group_index_backlog, migrations/0006 and 0008). A
+ * write queues its group in the backlog (one row, by trigger) instead of writing one index row
+ * per member into a different leaf page each; the index catches up in merges, which insert
+ * every queued group's members at once, sorted, so a page is written once per merge rather
+ * than once per member. Readers never see the lag: for a queued group they read its document,
+ * for any other group the index.
  *
  * docs/storage.md ("The reverse index, off the write path") has the measurements behind these numbers.
  */
