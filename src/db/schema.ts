@@ -90,40 +90,49 @@ export const segmentGroups = sqliteTable(
  * The reverse index of group membership: one row per distinct catalog segment of a group (a
  * segment in two subgroups is one row), the group named by its `index_key`. The group's JSON
  * document is the source; merges of the backlog below keep these rows in step
- * (src/db/segment-groups/member-index.ts). WITHOUT ROWID and keyed segment first, it is its own
- * index for "which groups use segment X". No foreign key: the catalog's integrity is kept by
- * triggers at write time (migrations/0006), and a key per row would be checked at every merge.
+ * (src/db/segment-groups/member-index.ts). WITHOUT ROWID and keyed segment, organization, then
+ * `index_key` (assigned in creation order), it is its own index for "which groups use segment
+ * X" and gives one organization's users of X newest first as one range: a reverse lookup page
+ * reads about a page of rows. No foreign key: the catalog's integrity is kept by triggers at
+ * write time (migrations/0006), and a key per row would be checked at every merge.
  */
 export const segmentGroupMembers = sqliteTable(
   "segment_group_members",
   {
     segmentType: text("segment_type", { enum: SEGMENT_TYPES }).notNull(),
     segmentId: integer("segment_id").notNull(),
+    organizationId: integer("organization_id").notNull(),
     groupKey: integer("group_key").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.segmentType, t.segmentId, t.groupKey] })],
+  (t) => [primaryKey({ columns: [t.segmentType, t.segmentId, t.organizationId, t.groupKey] })],
 );
 
 /**
  * The reverse index's backlog: the groups whose rows in segment_group_members may differ from
  * their document, queued by triggers on segment_groups in the write's own transaction
- * (migrations/0006) and emptied by merges (src/db/segment-groups/member-index.ts). Readers of the
- * index read these groups' documents instead. `group_key` is the group's `index_key`. `indexed_subgroups` is the document the index
- * holds for the group (NULL: none); `members_through` is the running total of `members`.
+ * (migrations/0006, 0009) and emptied by merges (src/db/segment-groups/member-index.ts). Readers
+ * of the index read these groups' documents instead. `group_key` is the group's `index_key`;
+ * `organization_id` the group's organization now (a reverse lookup reads one organization's
+ * queued groups in key order); `indexed_subgroups` and `indexed_organization_id` what the index
+ * holds for the group (NULL: nothing); `members_through` is the running total of `members`.
  */
 export const segmentGroupIndexBacklog = sqliteTable(
   "segment_group_index_backlog",
   {
     seq: integer("seq").primaryKey(),
     groupKey: integer("group_key").notNull(),
+    organizationId: integer("organization_id").notNull(),
     members: integer("members").notNull(),
     membersThrough: integer("members_through").notNull(),
     // 1 while a merge holds the row: set by the merge's first statement, read by the others.
     merging: integer("merging").notNull().default(0),
     indexedSubgroups: text("indexed_subgroups"),
+    indexedOrganizationId: integer("indexed_organization_id"),
   },
   (t) => [
     uniqueIndex("segment_group_index_backlog_group_idx").on(t.groupKey),
+    // A reverse lookup's queued candidates: one organization's, newest key first, from the cursor.
+    index("segment_group_index_backlog_organization_idx").on(t.organizationId, t.groupKey),
     // Only the rows a merge holds: a write that merges nothing finds none without reading the queue.
     index("segment_group_index_backlog_merging_idx").on(t.seq).where(sql`${t.merging} = 1`),
   ],

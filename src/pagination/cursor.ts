@@ -27,6 +27,9 @@ function decodeCursor(cursor: string): unknown {
   }
 }
 
+/** The message for a cursor the listing refuses. */
+export const NOT_THIS_LISTING = "is not a cursor from this listing; start again without it";
+
 /**
  * The `cursor` query parameter for a listing sorted by `key` (a zod tuple). Anything this API
  * did not issue for that listing is a 400 on `cursor`, never a 500 or an empty page.
@@ -40,7 +43,7 @@ export function cursorParam<Key extends z.core.$ZodType>(key: Key) {
       z.transform(function parseCursor(raw: string, payload): z.output<Key> {
         const parsed = z.safeParse(key, decodeCursor(raw));
         if (parsed.success) return parsed.data;
-        addTransformIssue(payload, "invalid_value", "is not a cursor from this listing; start again without it");
+        addTransformIssue(payload, "invalid_value", NOT_THIS_LISTING);
         return z.NEVER;
       }),
     )

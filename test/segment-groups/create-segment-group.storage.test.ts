@@ -102,7 +102,9 @@ describe("POST /segment_groups — storage", () => {
     ).run();
     expect(inserted.meta.changes).toBe(0);
     // One index row per segment and group.
-    const duplicate = env.DB.prepare("INSERT INTO segment_group_members (segment_type, segment_id, group_key) SELECT 'CONTEXTUAL', 101, index_key FROM segment_groups WHERE id = ?").bind(id);
+    const duplicate = env.DB.prepare(
+      "INSERT INTO segment_group_members (segment_type, segment_id, organization_id, group_key) SELECT 'CONTEXTUAL', 101, organization_id, index_key FROM segment_groups WHERE id = ?",
+    ).bind(id);
     await expect(duplicate.run()).rejects.toThrow(/UNIQUE/);
   });
 

@@ -1,9 +1,8 @@
-import type { GroupType, SegmentType } from "../enums";
+import type { GroupType } from "../enums";
 import { budgetedPageSql, keptWithinBudget } from "../../pagination/page-budget";
 import { jsonParam, sqlParams, type Database } from "../database";
-import { foldName } from "../name-search";
 import { feedStateOf, feedStateStatement, type FeedState } from "./changes";
-import { groupKeysUsingSegmentSql } from "./member-index";
+import { groupAttributeFiltersSql } from "./list-filters";
 import { inOrganizationsSql, type SegmentGroupRow } from "./row";
 
 export interface SegmentGroupFilters {
@@ -13,8 +12,6 @@ export interface SegmentGroupFilters {
   status?: boolean;
   /** Case-insensitive substring of the name. */
   nameQuery?: string;
-  /** Only groups with this catalog segment in any subgroup. */
-  segment?: { segmentType: SegmentType; segmentId: number };
 }
 
 /** The listing's sort key, newest first: `created_at`, then `id` to order groups created in the same millisecond. */
@@ -32,7 +29,7 @@ export type ListView = "full" | "summary";
 
 export type SummaryRow = Omit<SegmentGroupRow, "subgroups">;
 
-const SUMMARY_COLUMNS = "id, name, type, organization_id, status, subgroup_operator, member_count, created_at, updated_at, etag, created_by, updated_by";
+export const SUMMARY_COLUMNS = "id, name, type, organization_id, status, subgroup_operator, member_count, created_at, updated_at, etag, created_by, updated_by";
 
 /**
  * One page of the caller's groups, newest first, strictly after `after`, whether another page
@@ -57,13 +54,7 @@ export async function listSegmentGroups(
       ? `organization_id = ${param(filters.organizationIds[0])}`
       : inOrganizationsSql("organization_id", param(jsonParam(filters.organizationIds))),
   );
-  if (filters.type !== undefined) where.push(`type = ${param(filters.type)}`);
-  if (filters.status !== undefined) where.push(`status = ${param(filters.status ? 1 : 0)}`);
-  if (filters.nameQuery !== undefined) where.push(`instr(name_folded, ${param(foldName(filters.nameQuery))}) > 0`);
-  if (filters.segment !== undefined) {
-    // From the reverse index (its primary key starts with the segment) and the index backlog.
-    where.push(`index_key IN (${groupKeysUsingSegmentSql(param(filters.segment.segmentType), param(filters.segment.segmentId))})`);
-  }
+  where.push(...groupAttributeFiltersSql(filters, param));
   if (page.after !== undefined) where.push(`(created_at, id) < (${param(page.after[0])}, ${param(page.after[1])})`);
   const order = "ORDER BY created_at DESC, id DESC";
   if (page.view === "summary") {

@@ -1,12 +1,13 @@
 import type { Database } from "../database";
 
 /**
- * The reverse index (segment_group_members, rows naming groups by `index_key`) and its backlog
- * (segment_group_index_backlog, migrations/0006). A write queues its group in the backlog (one
- * row, by trigger) instead of writing one index row per member into a different leaf page each;
- * the index catches up in merges, which insert every queued group's members at once, sorted, so
- * a page is written once per merge rather than once per member. Readers never see the lag: for a
- * queued group they read its document, for any other group the index.
+ * The reverse index (segment_group_members, rows naming groups by `index_key` under their
+ * organization) and its backlog (segment_group_index_backlog, migrations/0006 and 0008). A
+ * write queues its group in the backlog (one row, by trigger) instead of writing one index row
+ * per member into a different leaf page each; the index catches up in merges, which insert
+ * every queued group's members at once, sorted, so a page is written once per merge rather
+ * than once per member. Readers never see the lag: for a queued group they read its document,
+ * for any other group the index.
  *
  * docs/storage.md ("The reverse index, off the write path") has the measurements behind these numbers.
  */
@@ -45,7 +46,7 @@ const HOLD = (due: string) => `WITH due AS (SELECT 1 WHERE ${due})
     WHERE b.seq < ${OLDEST_SEQ} + ${BACKLOG_LIMITS.groupsPerMerge}
       AND (b.members_through <= ${MEMBERS_BEFORE_OLDEST} + ${BACKLOG_LIMITS.membersPerMerge} OR b.seq = ${OLDEST_SEQ}))`;
 
-const MERGING = `WITH merging AS (SELECT seq, group_key, indexed_subgroups FROM ${BACKLOG} WHERE merging = 1)`;
+const MERGING = `WITH merging AS (SELECT seq, group_key, indexed_subgroups, indexed_organization_id FROM ${BACKLOG} WHERE merging = 1)`;
 
 // (segment_type, segment_id) of every member of the documents in `subgroups` (an SQL column).
 const membersOf = (subgroups: string) =>
@@ -62,21 +63,22 @@ const QUEUED_GROUP = "segment_groups AS g ON g.index_key = b.group_key";
 export const NEXT_INDEX_KEY = `(max(coalesce((SELECT max(index_key) FROM segment_groups), 0),
   coalesce((SELECT max(group_key) FROM ${BACKLOG}), 0)) + 1)`;
 
-// 2. Index rows the held groups' documents no longer hold (a deleted group holds none). The
-// difference is a named table so that SQLite looks each of its rows up by primary key.
-const REMOVE_STALE = `${MERGING}, stale (segment_type, segment_id, group_key) AS (
-    SELECT ${MEMBER_KEY}, b.group_key FROM merging AS b, ${membersOf("b.indexed_subgroups")}
+// 2. Index rows the held groups' documents no longer hold under their organization (a deleted
+// group holds none; a moved one none under its old organization). The difference is a named
+// table so that SQLite looks each of its rows up by primary key.
+const REMOVE_STALE = `${MERGING}, stale (segment_type, segment_id, organization_id, group_key) AS (
+    SELECT ${MEMBER_KEY}, b.indexed_organization_id, b.group_key FROM merging AS b, ${membersOf("b.indexed_subgroups")}
     EXCEPT
-    SELECT ${MEMBER_KEY}, b.group_key FROM merging AS b CROSS JOIN ${QUEUED_GROUP}, ${membersOf("g.subgroups")}
+    SELECT ${MEMBER_KEY}, g.organization_id, b.group_key FROM merging AS b CROSS JOIN ${QUEUED_GROUP}, ${membersOf("g.subgroups")}
     WHERE b.indexed_subgroups IS NOT NULL)
-  DELETE FROM segment_group_members WHERE (segment_type, segment_id, group_key) IN (SELECT * FROM stale)`;
+  DELETE FROM segment_group_members WHERE (segment_type, segment_id, organization_id, group_key) IN (SELECT * FROM stale)`;
 
 // 3. Every member of the held groups that still exist, in key order (each leaf page once);
 // the ones already indexed are skipped.
 const ADD_CURRENT = `${MERGING}
-  INSERT OR IGNORE INTO segment_group_members (segment_type, segment_id, group_key)
-  SELECT ${MEMBER_KEY}, b.group_key FROM merging AS b CROSS JOIN ${QUEUED_GROUP}, ${membersOf("g.subgroups")}
-  ORDER BY 1, 2, 3`;
+  INSERT OR IGNORE INTO segment_group_members (segment_type, segment_id, organization_id, group_key)
+  SELECT ${MEMBER_KEY}, g.organization_id, b.group_key FROM merging AS b CROSS JOIN ${QUEUED_GROUP}, ${membersOf("g.subgroups")}
+  ORDER BY 1, 2, 3, 4`;
 
 // 4. The merged groups leave the backlog.
 const DEQUEUE = `DELETE FROM ${BACKLOG} WHERE merging = 1`;
@@ -109,22 +111,57 @@ export async function mergeBacklog(db: Database): Promise<number> {
   }
 }
 
+// NOT EXISTS rather than NOT IN: D1 counts a probe that finds nothing as no row read, and
+// most keys are not queued.
+const NOT_QUEUED = (groupKey: string) => `NOT EXISTS (SELECT 1 FROM ${BACKLOG} AS q WHERE q.group_key = ${groupKey})`;
+
 /**
- * The `index_key`s of the groups whose document holds segment (`type`, `id`), of organization
- * `organization` only unless it is NULL (all SQL expressions; NULL: a global segment, which
- * any organization's groups may use): from the index for every group not queued, from the
- * documents of the queued ones. A member is the exact text `{"segment_id":N,"segment_type":"T"}`
- * in a document (src/db/segment-groups/document.ts writes it so, and so did every migration),
- * so `instr` finds it without parsing JSON (json_each would count every member as a row read).
+ * The `index_key`s of the groups whose document holds segment (`type`, `id`), of every
+ * organization or only of `organization` (all SQL expressions; an `organization` that is NULL
+ * at run time also means every organization: a global segment, which any organization's groups
+ * may use): from the index for every group not queued, from the documents of the queued ones.
+ * A member is the exact text `{"segment_id":N,"segment_type":"T"}` in a document
+ * (src/db/segment-groups/document.ts writes it so, and so did every migration), so `instr`
+ * finds it without parsing JSON (json_each would count every member as a row read).
  * src/db/segments/integrity.ts builds the catalog's in-use trigger from this same function.
  */
-export function groupKeysUsingSegmentSql(type: string, id: string, organization = "NULL"): string {
-  return `SELECT x.group_key FROM segment_group_members AS x WHERE x.segment_type = ${type} AND x.segment_id = ${id}
-      AND x.group_key NOT IN (SELECT group_key FROM ${BACKLOG})
-      AND (${organization} IS NULL OR EXISTS (SELECT 1 FROM segment_groups AS o WHERE o.index_key = x.group_key AND o.organization_id = ${organization}))
+export function groupKeysUsingSegmentSql(type: string, id: string, organization?: string): string {
+  const of = (column: string) => (organization === undefined ? "" : ` AND (${organization} IS NULL OR ${column} = ${organization})`);
+  return `SELECT x.group_key FROM segment_group_members AS x WHERE x.segment_type = ${type} AND x.segment_id = ${id}${of("x.organization_id")}
+      AND ${NOT_QUEUED("x.group_key")}
     UNION ALL
     SELECT b.group_key FROM ${BACKLOG} AS b CROSS JOIN ${QUEUED_GROUP}
-      WHERE (${organization} IS NULL OR g.organization_id = ${organization}) AND instr(g.subgroups, ${memberTextSql(type, id)}) > 0`;
+      WHERE instr(g.subgroups, ${memberTextSql(type, id)}) > 0${of("b.organization_id")}`;
+}
+
+/**
+ * The candidate users of segment (`type`, `id`) below index key `before` (SQL placeholders) in
+ * the organizations `inOrganizations` accepts (a condition on the column it is given), for a
+ * reverse lookup page: their index rows in that range (`queued` 0) and their queued groups
+ * (`queued` 1). For one organization each stream is read in `index_key` order, newest first, so
+ * compounded with other organizations' and cut with ORDER BY group_key DESC LIMIT n, SQLite
+ * merges the streams and stops after n rows: a page reads n candidates whatever the segment's
+ * popularity. A candidate is not yet an answer: `liveCandidateSql` tells which are.
+ * Columns: group_key, queued, organization_id.
+ */
+export function candidateUsersSql(type: string, id: string, inOrganizations: (column: string) => string, before: string): string {
+  return `SELECT group_key, 0 AS queued, organization_id FROM segment_group_members
+      WHERE segment_type = ${type} AND segment_id = ${id} AND ${inOrganizations("organization_id")} AND group_key < ${before}
+    UNION ALL
+    SELECT group_key, 1 AS queued, organization_id FROM ${BACKLOG} WHERE ${inOrganizations("organization_id")} AND group_key < ${before}`;
+}
+
+/**
+ * For candidate `c` (a row of `candidateUsersSql`) and the group `g` it names: the key to join
+ * the group on (NULL for an index row of a queued group, whose document decides instead, so
+ * that group is not even read), and whether `g` then uses segment (`type`, `id`): an index row
+ * of a group not queued always does; a queued group's document must hold it.
+ */
+export function liveCandidateSql(c: string, g: string, type: string, id: string): { joinKey: string; uses: string } {
+  return {
+    joinKey: `CASE WHEN ${c}.queued = 1 OR ${NOT_QUEUED(`${c}.group_key`)} THEN ${c}.group_key END`,
+    uses: `(${c}.queued = 0 OR instr(${g}.subgroups, ${memberTextSql(type, id)}) > 0)`,
+  };
 }
 
 /** The exact text of member (`type`, `id`) inside a stored document. */

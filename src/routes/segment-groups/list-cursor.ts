@@ -8,20 +8,39 @@ import { ApiError } from "../../errors";
 import { assertIssuedFor, cursorParam, issuedForDigest, organizationSet } from "../../pagination";
 
 /**
- * A place in GET /segment_groups: the last group's key (`created_at`, `id`), a digest of the
- * filters and organizations it was issued under, and the snapshot its page read: the change
- * feed's position and D1's bookmark. The next page reads at least that snapshot (a session
- * started at the bookmark), so a listing's pages and the first page's `changes_cursor`
- * describe one state: a replica that lags cannot show a later page older groups than the feed
- * will replay from there.
+ * A place in GET /segment_groups: the last group's key (`created_at`, `id`; with `segment`, the
+ * index key the reverse lookup's next page starts below: src/db/segment-groups/list-by-segment.ts),
+ * a digest of the filters and organizations it was issued under, and the snapshot its page
+ * read: the change feed's position and D1's bookmark. The next page reads at least that
+ * snapshot (a session started at the bookmark), so a listing's pages and the first page's
+ * `changes_cursor` describe one state: a replica that lags cannot show a later page older
+ * groups than the feed will replay from there.
  */
-export type ListCursor = [createdAt: string, id: string, issuedFor: string, position: number, bookmark: string];
+export type ListingCursor = [createdAt: string, id: string, issuedFor: string, position: number, bookmark: string];
+export type SegmentCursor = [before: number, issuedFor: string, position: number, bookmark: string];
+export type ListCursor = ListingCursor | SegmentCursor;
 
-export const listCursorParam = cursorParam(z.tuple([z.string(), z.string(), z.string(), z.int().check(z.minimum(0)), z.string().check(z.regex(CURSOR_BOOKMARK))]));
+const position = z.int().check(z.minimum(0));
+const bookmark = z.string().check(z.regex(CURSOR_BOOKMARK));
+export const listCursorParam = cursorParam(
+  z.union([z.tuple([z.string(), z.string(), z.string(), position, bookmark]), z.tuple([z.int(), z.string(), position, bookmark])]),
+);
+
+/** True for the reverse lookup's kind of cursor (it pages in its own order). */
+export function isSegmentCursor(cursor: ListCursor): cursor is SegmentCursor {
+  return typeof cursor[0] === "number";
+}
+
+// What any cursor says of the snapshot its page read.
+function snapshotOf(cursor: ListCursor): { issuedFor: string; position: number; bookmark: string } {
+  return isSegmentCursor(cursor)
+    ? { issuedFor: cursor[1], position: cursor[2], bookmark: cursor[3] }
+    : { issuedFor: cursor[2], position: cursor[3], bookmark: cursor[4] };
+}
 
 /** The digest of what a listing's cursor is bound to: every filter, and the organizations listed. */
-export function listingIssuedFor(filters: SegmentGroupFilters): Promise<string> {
-  const { type, status, nameQuery, segment } = filters;
+export function listingIssuedFor(filters: SegmentGroupFilters, segment: { segmentType: string; segmentId: number } | undefined): Promise<string> {
+  const { type, status, nameQuery } = filters;
   return issuedForDigest([organizationSet(filters.organizationIds), type ?? null, status ?? null, nameQuery ?? null, segment ?? null]);
 }
 
@@ -31,8 +50,9 @@ export function listingIssuedFor(filters: SegmentGroupFilters): Promise<string> 
  */
 export function readAtLeastFor(cursor: ListCursor | undefined, issuedFor: string): ReadAtLeast | undefined {
   if (cursor === undefined) return undefined;
-  assertIssuedFor(cursor[2], issuedFor, "cursor");
-  return cursor[4] === "" ? undefined : { bookmark: cursor[4], field: "cursor" };
+  const snapshot = snapshotOf(cursor);
+  assertIssuedFor(snapshot.issuedFor, issuedFor, "cursor");
+  return snapshot.bookmark === "" ? undefined : { bookmark: snapshot.bookmark, field: "cursor" };
 }
 
 /**
@@ -41,7 +61,7 @@ export function readAtLeastFor(cursor: ListCursor | undefined, issuedFor: string
  * that is recent enough.
  */
 export function assertNotOlderThan(cursor: ListCursor | undefined, position: number): void {
-  if (cursor !== undefined && position < cursor[3]) {
+  if (cursor !== undefined && position < snapshotOf(cursor).position) {
     throw new ApiError(
       { code: "database_unavailable", message: "The database replica that answered is behind the listing's previous page. Retry shortly." },
       { "Retry-After": "1" },
@@ -49,8 +69,11 @@ export function assertNotOlderThan(cursor: ListCursor | undefined, position: num
   }
 }
 
-/** The cursor of the page's last group, at the snapshot this request read. */
+/** The cursor of the page's last group (or the reverse lookup's next bound), at the snapshot this request read. */
 export function listCursorOf(c: Context<AppEnv>, issuedFor: string, position: number) {
   const bookmark = c.get("d1Session")?.getBookmark() ?? "";
-  return (row: { created_at: string; id: string }): ListCursor => [row.created_at, row.id, issuedFor, position, bookmark];
+  return {
+    after: (row: { created_at: string; id: string }): ListingCursor => [row.created_at, row.id, issuedFor, position, bookmark],
+    below: (before: number): SegmentCursor => [before, issuedFor, position, bookmark],
+  };
 }

@@ -1,11 +1,11 @@
 import * as z from "zod/mini";
 import { GROUP_TYPES, SEGMENT_TYPES } from "../../db/enums";
-import { limitParam } from "../../pagination";
+import { limitParam, NOT_THIS_LISTING } from "../../pagination";
 import { positiveIdParam } from "../../validation/integer-param";
 import { segmentName } from "../../validation/primitives";
 import { queryEnum } from "../../validation/query-enum";
 import { addTransformIssue } from "../../validation/transform-issue";
-import { listCursorParam } from "./list-cursor";
+import { isSegmentCursor, listCursorParam } from "./list-cursor";
 
 const SEGMENT_REFERENCE = new RegExp(`^(${SEGMENT_TYPES.join("|")}):([1-9][0-9]{0,15})$`);
 
@@ -23,7 +23,11 @@ const segmentReference = z
       return { segmentType: match[1] as (typeof SEGMENT_TYPES)[number], segmentId };
     }),
   )
-  .register(z.globalRegistry, { description: "Only groups that use this catalog segment in any subgroup, written `<segment_type>:<segment_id>` (e.g. `3P:201`)." });
+  .register(z.globalRegistry, {
+    description:
+      "Only groups that use this catalog segment in any subgroup, written `<segment_type>:<segment_id>` (e.g. `3P:201`), " +
+      "in creation order, newest first; a page may then hold fewer than `limit` groups while `has_more` is true.",
+  });
 
 /**
  * The query of GET /segment_groups. Strict, so a misspelt filter is a 400 rather than a
@@ -39,8 +43,14 @@ export const listSegmentGroupsQuerySchema = z.strictObject({
   view: z.optional(queryEnum(["full", "summary"])).register(z.globalRegistry, {
     description:
       "`full` (default): whole groups; a page also stops before the group that would take its members past 10,000 " +
-      "(`has_more` is then true). `summary`: every field but `segment_subgroup`, with `member_count`; pages hold `limit` groups.",
+      "(`has_more` is then true). `summary`: every field but `segment_subgroup`, with `member_count`; pages hold `limit` groups (with `segment`, up to `limit`).",
   }),
   limit: limitParam,
   cursor: z.optional(listCursorParam),
-});
+}).check(
+  z.superRefine(function checkCursorKind(query, ctx) {
+    if (query.cursor !== undefined && isSegmentCursor(query.cursor) !== (query.segment !== undefined)) {
+      ctx.addIssue({ code: "custom", path: ["cursor"], message: NOT_THIS_LISTING, params: { code: "invalid_value" } });
+    }
+  }),
+);

@@ -3,28 +3,49 @@ import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { listedOrganizations, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { database } from "../../db/context";
-import { listSegmentGroups as listStoredSegmentGroups, type SegmentGroupKey } from "../../db/segment-groups/list";
+import type { Database } from "../../db/database";
+import { listSegmentGroups as listStoredSegmentGroups, type ListView, type SegmentGroupFilters } from "../../db/segment-groups/list";
+import { listSegmentGroupsUsingSegment } from "../../db/segment-groups/list-by-segment";
 import { toSegmentGroup, toSegmentGroupSummary, type SegmentGroupRow } from "../../db/segment-groups/row";
 import { describeRoute } from "../../openapi/describe-route";
-import { pageFrom, pageMetaSchema } from "../../pagination";
+import { encodeCursor, pageMetaSchema } from "../../pagination";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { listSegmentGroupsQuerySchema } from "./list-query";
 import { feedCursor, feedScope } from "./changes-schemas";
-import { assertNotOlderThan, listCursorOf, listingIssuedFor, readAtLeastFor } from "./list-cursor";
+import { assertNotOlderThan, isSegmentCursor, listCursorOf, listingIssuedFor, readAtLeastFor } from "./list-cursor";
 import { segmentGroupSchema, segmentGroupSummarySchema } from "./schemas";
 
 /**
  * GET /segment_groups: the groups of the token's organizations, newest first, a page at a time,
  * each exactly as GET /segment_groups/{id} returns it. One D1 query per page, members included.
  */
+/**
+ * The page's rows and `meta`: of the listing in `created_at` order, or with `segment` of the
+ * reverse lookup, in index key (creation) order, whose cursor is the key the next page continues below.
+ */
+async function readPage(db: Database, filters: SegmentGroupFilters, query: z.output<typeof listSegmentGroupsQuerySchema>, view: ListView) {
+  const { cursor, limit } = query;
+  if (query.segment === undefined) {
+    const after = cursor !== undefined && !isSegmentCursor(cursor) ? ([cursor[0], cursor[1]] as [string, string]) : undefined;
+    const { rows, hasMore, feed } = await listStoredSegmentGroups(db, filters, { limit, after, view });
+    const last = (rows as SegmentGroupRow[]).at(-1);
+    const next: { after: SegmentGroupRow } | null = hasMore && last !== undefined ? { after: last } : null;
+    return { rows: rows as SegmentGroupRow[], next, feed };
+  }
+  const before = cursor !== undefined && isSegmentCursor(cursor) ? cursor[0] : undefined;
+  const { rows, nextBefore, feed } = await listSegmentGroupsUsingSegment(db, filters, query.segment, { limit, before, view });
+  const next: { below: number } | null = nextBefore === null ? null : { below: nextBefore };
+  return { rows: rows as SegmentGroupRow[], next, feed };
+}
+
 export const listSegmentGroups = new Hono<AppEnv>().get(
   "/segment_groups",
   describeRoute({
     operationId: "listSegmentGroups",
     summary: "List segment groups",
     description:
-      "Newest first (ties by id). Page with `limit` and the previous page's `meta.next_cursor`; groups created or deleted meanwhile never make a page skip or repeat one.",
+      "Newest first (ties by id; with `segment`, in creation order). Page with `limit` and the previous page's `meta.next_cursor`; groups created or deleted meanwhile never make a page skip or repeat one.",
     tags: ["Segment groups"],
     success: {
       status: 200,
@@ -50,20 +71,19 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       type: query.type,
       status: query.status,
       nameQuery: query.q,
-      segment: query.segment,
     };
     const view = query.view ?? "full";
-    const issuedFor = await listingIssuedFor(filters);
-    const db = database(c, readAtLeastFor(query.cursor, issuedFor));
-    const after: SegmentGroupKey | undefined = query.cursor && [query.cursor[0], query.cursor[1]];
-    const { rows, hasMore, feed } = await listStoredSegmentGroups(db, filters, { limit: query.limit, after, view });
+    const issuedFor = await listingIssuedFor(filters, query.segment);
+    const { rows, next, feed } = await readPage(database(c, readAtLeastFor(query.cursor, issuedFor)), filters, query, view);
     // The change feed's position at this page's snapshot: a client that loads the list follows the feed from there.
     const position = feed.head;
     assertNotOlderThan(query.cursor, position);
+    const cursorOf = listCursorOf(c, issuedFor, position);
+    const nextCursor = next === null ? null : encodeCursor("after" in next ? cursorOf.after(next.after) : cursorOf.below(next.below));
+    const meta = { next_cursor: nextCursor, has_more: next !== null };
     const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
-    const page = pageFrom(rows as SegmentGroupRow[], hasMore, listCursorOf(c, issuedFor, position), toItem);
     const changesCursor = feedCursor(position, feed.purgedThrough, await feedScope(query.organization_id, filters.organizationIds));
     // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
-    return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, { ...page.meta, changes_cursor: changesCursor });
+    return success(c, rows.map(toItem), 200, { "Cache-Control": "private, no-cache" }, { ...meta, changes_cursor: changesCursor });
   },
 );
