@@ -246,85 +246,6 @@ describe("migrations over existing data", () => {
     // The code's merge runs over 0009's tables: the 0009 test merges these rows too.
   });
 
-  it("0009_reverse_index_by_organization carries the index and the backlog under each group's organization, with foreign keys on", async () => {
-    const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0009_");
-    await applyD1Migrations(db, before);
-    expect(await db.prepare("PRAGMA foreign_keys").first()).toEqual({ foreign_keys: 1 });
-    const now = "2026-01-01T00:00:00.000Z";
-    const docOf = (ids: number[]) =>
-      subgroupsDocument([{ segment_operator: "OR", exclude: false, segment_members: ids.map((segment_id) => ({ segment_id, segment_type: "CONTEXTUAL" as const })) }]).json;
-    const group = (id: string, organization: number, ids: number[]) =>
-      db.prepare(
-        `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
-         VALUES (?1, ?2, 'G', 'CONTEXTUAL', 1, ?3, ?3, 'g', 'e', ?4, ?5)`,
-      ).bind(id, organization, now, docOf(ids), ids.length);
-    const [a, b, c, d] = ["8a", "8b", "8c", "8d"].map((s) => `00000000-0000-7000-8000-0000000000${s}`) as [string, string, string, string];
-    await db.batch([
-      db.prepare("INSERT INTO segments (segment_type, segment_id, name, name_folded, created_at, updated_at) VALUES ('CONTEXTUAL', 81, 'x', 'x', ?1, ?1), ('CONTEXTUAL', 82, 'y', 'y', ?1, ?1), ('CONTEXTUAL', 83, 'z', 'z', ?1, ?1), ('CONTEXTUAL', 84, 'w', 'w', ?1, ?1)").bind(now),
-      group(a, 801, [81, 82]),
-      group(b, 802, [81]),
-      group(c, 801, [82]),
-    ]);
-    // What a merge under 0006 leaves: the index rows of these groups, none of them queued.
-    await db.batch([
-      db.prepare(
-        `INSERT INTO segment_group_members (segment_type, segment_id, group_key)
-         SELECT m.value ->> '$.segment_type', m.value ->> '$.segment_id', g.index_key
-         FROM segment_groups AS g, json_each(g.subgroups) AS s, json_each(s.value, '$.segment_members') AS m WHERE g.organization_id IN (801, 802)`,
-      ),
-      db.prepare("DELETE FROM segment_group_index_backlog WHERE group_key IN (SELECT index_key FROM segment_groups WHERE organization_id IN (801, 802))"),
-    ]);
-    // Then a backlog: a PATCHed group, a deleted one, a new one.
-    await db.prepare("UPDATE segment_groups SET subgroups = ?2, member_count = 1 WHERE id = ?1").bind(a, docOf([83])).run();
-    await db.prepare("DELETE FROM segment_groups WHERE id = ?").bind(c).run();
-    await group(d, 802, [82, 83]).run();
-    const usersOf = async (segment: number) =>
-      (await db.prepare(`SELECT id FROM segment_groups WHERE index_key IN (${groupKeysUsingSegmentSql("'CONTEXTUAL'", "?1")}) ORDER BY id`).bind(segment).all<{ id: string }>()).results.map((r) => r.id);
-    const answered = async () => Promise.all([81, 82, 83, 84].map(usersOf));
-    const answersBefore = await answered();
-    expect(answersBefore).toEqual([[b], [d], [a, d], []]);
-
-    await applyD1Migrations(db, [...before, migration("0009_")]);
-
-    const keyOf = new Map(
-      (await db.prepare("SELECT id, index_key FROM segment_groups").all<{ id: string; index_key: number }>()).results.map((r) => [r.id, r.index_key]),
-    );
-    // a's rows as 0006 indexed them (stale until the merge), b's, under their organization; c's are gone with c.
-    // (Storage lasts for the whole file: only this test's segments and organizations are looked at.)
-    expect((await db.prepare("SELECT * FROM segment_group_members WHERE segment_id BETWEEN 81 AND 84 ORDER BY 1, 2, 3, 4").all()).results).toEqual([
-      { segment_type: "CONTEXTUAL", segment_id: 81, organization_id: 801, group_key: keyOf.get(a) },
-      { segment_type: "CONTEXTUAL", segment_id: 81, organization_id: 802, group_key: keyOf.get(b) },
-      { segment_type: "CONTEXTUAL", segment_id: 82, organization_id: 801, group_key: keyOf.get(a) },
-    ]);
-    const queued = db.prepare("SELECT group_key, organization_id, indexed_organization_id, indexed_subgroups IS NULL AS fresh FROM segment_group_index_backlog WHERE organization_id IN (801, 802) ORDER BY seq");
-    expect((await queued.all()).results).toEqual([
-      { group_key: keyOf.get(a), organization_id: 801, indexed_organization_id: 801, fresh: 0 },
-      { group_key: keyOf.get(d), organization_id: 802, indexed_organization_id: null, fresh: 1 },
-    ]);
-    expect(await answered()).toEqual(answersBefore);
-    const ddl = await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'segment_group_members'").first<{ sql: string }>();
-    expect(ddl!.sql).toMatch(/PRIMARY KEY\(`segment_type`, `segment_id`, `organization_id`, `group_key`\)\s*\) WITHOUT ROWID\s*$/);
-    expect((await db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%carried%'").all()).results).toEqual([]);
-
-    // The guard on `segments` still reads the index (82: a's stale row only, so it may go; 81: b's row) and the documents (83).
-    for (const id of [81, 83]) await expect(db.prepare("DELETE FROM segments WHERE segment_id = ?").bind(id).run()).rejects.toThrow(/FOREIGN KEY/);
-    await db.prepare("UPDATE segment_groups SET subgroups = ?2, member_count = 1 WHERE id = ?1").bind(d, docOf([83])).run();
-    await db.prepare("DELETE FROM segments WHERE segment_id = 82").run();
-    // Later writes queue under the organization: b moves to 801 and follows it after a merge.
-    await db.prepare("UPDATE segment_groups SET organization_id = 801 WHERE id = ?").bind(b).run();
-    expect(await db.prepare("SELECT organization_id, indexed_organization_id FROM segment_group_index_backlog WHERE group_key = ?").bind(keyOf.get(b)).first()).toEqual({
-      organization_id: 801,
-      indexed_organization_id: 802,
-    });
-    await mergeBacklog(new Database(db));
-    expect(await db.prepare("SELECT count(*) AS n FROM segment_group_index_backlog").first()).toEqual({ n: 0 });
-    expect((await db.prepare("SELECT segment_id, organization_id, group_key FROM segment_group_members WHERE segment_id BETWEEN 81 AND 84 ORDER BY 1, 2, 3").all()).results).toEqual([
-      { segment_id: 81, organization_id: 801, group_key: keyOf.get(b) },
-      { segment_id: 83, organization_id: 801, group_key: keyOf.get(a) },
-      { segment_id: 83, organization_id: 802, group_key: keyOf.get(d) },
-    ]);
-  });
-
   it("0007_catalog_owners keeps every segment and its owner, opens a key space per organization, and keeps guarding used segments, with foreign keys on", async () => {
     const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0007_");
     await applyD1Migrations(db, before);
@@ -410,7 +331,9 @@ describe("migrations over existing data", () => {
     await db.batch([
       db.prepare("DELETE FROM segment_groups WHERE id = ?").bind(b),
       db.prepare("UPDATE segment_groups SET subgroups = ?2 WHERE id = ?1").bind(a, bigger),
-      db.prepare("UPDATE segments SET organization_id = 9902 WHERE segment_id = 93"),
+      // A segment's owner never changes (0007): it moves by delete and insert.
+      db.prepare("DELETE FROM segments WHERE segment_id = 93"),
+      db.prepare("INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, created_at, updated_at) VALUES ('3P', 93, 'q', 'q', 9902, ?1, ?1)").bind(now),
       db.prepare("DELETE FROM segment_group_changes WHERE group_id = ?").bind(c),
       group(c, 9902),
       db.prepare("UPDATE segment_groups SET organization_id = 9903 WHERE id = ?").bind(c),
@@ -419,6 +342,85 @@ describe("migrations over existing data", () => {
       { organization_id: 9901, groups: 1, segments: 1, versions: 1, stored_bytes: new TextEncoder().encode(bigger).byteLength + 13 },
       { organization_id: 9902, groups: 0, segments: 2, versions: 0, stored_bytes: 0 },
       { organization_id: 9903, groups: 1, segments: 0, versions: 0, stored_bytes: docBytes },
+    ]);
+  });
+
+  it("0009_reverse_index_by_organization carries the index and the backlog under each group's organization, with foreign keys on", async () => {
+    const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0009_");
+    await applyD1Migrations(db, before);
+    expect(await db.prepare("PRAGMA foreign_keys").first()).toEqual({ foreign_keys: 1 });
+    const now = "2026-01-01T00:00:00.000Z";
+    const docOf = (ids: number[]) =>
+      subgroupsDocument([{ segment_operator: "OR", exclude: false, segment_members: ids.map((segment_id) => ({ segment_id, segment_type: "CONTEXTUAL" as const })) }]).json;
+    const group = (id: string, organization: number, ids: number[]) =>
+      db.prepare(
+        `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count)
+         VALUES (?1, ?2, 'G', 'CONTEXTUAL', 1, ?3, ?3, 'g', 'e', ?4, ?5)`,
+      ).bind(id, organization, now, docOf(ids), ids.length);
+    const [a, b, c, d] = ["8a", "8b", "8c", "8d"].map((s) => `00000000-0000-7000-8000-0000000000${s}`) as [string, string, string, string];
+    await db.batch([
+      db.prepare("INSERT INTO segments (segment_type, segment_id, name, name_folded, created_at, updated_at) VALUES ('CONTEXTUAL', 81, 'x', 'x', ?1, ?1), ('CONTEXTUAL', 82, 'y', 'y', ?1, ?1), ('CONTEXTUAL', 83, 'z', 'z', ?1, ?1), ('CONTEXTUAL', 84, 'w', 'w', ?1, ?1)").bind(now),
+      group(a, 801, [81, 82]),
+      group(b, 802, [81]),
+      group(c, 801, [82]),
+    ]);
+    // What a merge under 0006 leaves: the index rows of these groups, none of them queued.
+    await db.batch([
+      db.prepare(
+        `INSERT INTO segment_group_members (segment_type, segment_id, group_key)
+         SELECT m.value ->> '$.segment_type', m.value ->> '$.segment_id', g.index_key
+         FROM segment_groups AS g, json_each(g.subgroups) AS s, json_each(s.value, '$.segment_members') AS m WHERE g.organization_id IN (801, 802)`,
+      ),
+      db.prepare("DELETE FROM segment_group_index_backlog WHERE group_key IN (SELECT index_key FROM segment_groups WHERE organization_id IN (801, 802))"),
+    ]);
+    // Then a backlog: a PATCHed group, a deleted one, a new one.
+    await db.prepare("UPDATE segment_groups SET subgroups = ?2, member_count = 1 WHERE id = ?1").bind(a, docOf([83])).run();
+    await db.prepare("DELETE FROM segment_groups WHERE id = ?").bind(c).run();
+    await group(d, 802, [82, 83]).run();
+    const usersOf = async (segment: number) =>
+      (await db.prepare(`SELECT id FROM segment_groups WHERE index_key IN (${groupKeysUsingSegmentSql("'CONTEXTUAL'", "?1")}) ORDER BY id`).bind(segment).all<{ id: string }>()).results.map((r) => r.id);
+    const answered = async () => Promise.all([81, 82, 83, 84].map(usersOf));
+    const answersBefore = await answered();
+    expect(answersBefore).toEqual([[b], [d], [a, d], []]);
+
+    await applyD1Migrations(db, [...before, migration("0009_")]);
+
+    const keyOf = new Map(
+      (await db.prepare("SELECT id, index_key FROM segment_groups").all<{ id: string; index_key: number }>()).results.map((r) => [r.id, r.index_key]),
+    );
+    // a's rows as 0006 indexed them (stale until the merge), b's, under their organization; c's are gone with c.
+    // (Storage lasts for the whole file: only this test's segments and organizations are looked at.)
+    expect((await db.prepare("SELECT * FROM segment_group_members WHERE segment_id BETWEEN 81 AND 84 ORDER BY 1, 2, 3, 4").all()).results).toEqual([
+      { segment_type: "CONTEXTUAL", segment_id: 81, organization_id: 801, group_key: keyOf.get(a) },
+      { segment_type: "CONTEXTUAL", segment_id: 81, organization_id: 802, group_key: keyOf.get(b) },
+      { segment_type: "CONTEXTUAL", segment_id: 82, organization_id: 801, group_key: keyOf.get(a) },
+    ]);
+    const queued = db.prepare("SELECT group_key, organization_id, indexed_organization_id, indexed_subgroups IS NULL AS fresh FROM segment_group_index_backlog WHERE organization_id IN (801, 802) ORDER BY seq");
+    expect((await queued.all()).results).toEqual([
+      { group_key: keyOf.get(a), organization_id: 801, indexed_organization_id: 801, fresh: 0 },
+      { group_key: keyOf.get(d), organization_id: 802, indexed_organization_id: null, fresh: 1 },
+    ]);
+    expect(await answered()).toEqual(answersBefore);
+    const ddl = await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'segment_group_members'").first<{ sql: string }>();
+    expect(ddl!.sql).toMatch(/PRIMARY KEY\(`segment_type`, `segment_id`, `organization_id`, `group_key`\)\s*\) WITHOUT ROWID\s*$/);
+    expect((await db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%carried%'").all()).results).toEqual([]);
+
+    // The guard on `segments` still reads the index (82: a's stale row only, so it may go; 81: b's row) and the documents (83).
+    for (const id of [81, 83]) await expect(db.prepare("DELETE FROM segments WHERE segment_id = ?").bind(id).run()).rejects.toThrow(/FOREIGN KEY/);
+    await db.prepare("UPDATE segment_groups SET subgroups = ?2, member_count = 1 WHERE id = ?1").bind(d, docOf([83])).run();
+    await db.prepare("DELETE FROM segments WHERE segment_id = 82").run();
+    // Later writes queue under the organization: b moves to 801 and follows it after a merge.
+    await db.prepare("UPDATE segment_groups SET organization_id = 801 WHERE id = ?").bind(b).run();
+    expect(await db.prepare("SELECT organization_id, indexed_organization_id FROM segment_group_index_backlog WHERE group_key = ?").bind(keyOf.get(b)).first()).toEqual({
+      organization_id: 801,
+      indexed_organization_id: 802,
+    });
+    await mergeBacklog(new Database(db));
+    expect(await db.prepare("SELECT count(*) AS n FROM segment_group_index_backlog").first()).toEqual({ n: 0 });
+    expect((await db.prepare("SELECT segment_id, organization_id, group_key FROM segment_group_members WHERE segment_id BETWEEN 81 AND 84 ORDER BY 1, 2, 3").all()).results).toEqual([
+      { segment_id: 81, organization_id: 801, group_key: keyOf.get(b) },
+      { segment_id: 83, organization_id: 801, group_key: keyOf.get(a) },
+      { segment_id: 83, organization_id: 802, group_key: keyOf.get(d) },
     ]);
   });
 
