@@ -14,6 +14,9 @@ const QUERIES: Record<string, Record<string, string>> = {
   "GET /segment_groups/changes": { organization_id: "1234", limit: "2", after: "x" },
   "GET /segment_groups/{id}/versions": { limit: "2", cursor: "x" },
   "GET /segments": { organization_id: "1234", type: "3P", q: "a", limit: "2", cursor: "x" },
+  "GET /segments/{segment_type}/{segment_id}": { organization_id: "1234" },
+  "DELETE /segments/{segment_type}/{segment_id}": { organization_id: "1234" },
+  "GET /usage": { organization_id: "1234" },
   "POST /segment_groups": { dry_run: "true" },
   "PATCH /segment_groups/{id}": { dry_run: "true" },
 };
@@ -36,7 +39,7 @@ describe("a query parameter given more than once", () => {
     const id = (await createGroup()).body.data.id;
     for (const [route, query] of Object.entries(QUERIES)) {
       const [method, template] = route.split(" ") as [string, string];
-      const path = template.replace("{id}", id);
+      const path = template.replace("{id}", id).replace("{segment_type}", "3P").replace("{segment_id}", "301");
       for (const [name, value] of Object.entries(query)) {
         const res = await call(method, `${path}?${name}=${encodeURIComponent(value)}&${name}=${encodeURIComponent(value)}`, { token, json: method === "GET" ? undefined : method === "POST" ? validGroup() : { name: "x" } });
         expect(res.status, `${route} ${name}: ${describeResponse(res)}`).toBe(400);
