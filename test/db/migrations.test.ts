@@ -314,6 +314,7 @@ describe("migrations over existing data", () => {
       "trigger segments_in_use_delete",
       "trigger segments_key_fixed_update",
       "trigger segments_key_space_insert",
+      "trigger segments_sketch_delete",
     ]);
     // The reverse index is its own primary key: no rowid table behind it.
     const ddl = await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'segment_group_members'").first<{ sql: string }>();

@@ -7,9 +7,9 @@ import { deleteUniverseSketch, findUniverseSketch, putUniverseSketch } from "../
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { sketchNotFound } from "./errors";
-import { putUniverseSketchQuerySchema, universeSketchSchema } from "./schemas";
-import { requireSketchBody, sketchBytes, uploadedSketch, wantsBytes } from "./sketch-body";
+import { sketchNotFound } from "../../reach/errors";
+import { putUniverseSketchQuerySchema, universeSketchSchema } from "../../reach/schemas";
+import { requireSketchBody, sketchBytes, uploadedSketch, wantsBytes } from "../../reach/sketch-body";
 
 // The universe sketch (every user the platform can reach): the platform's, like global
 // segments, so writing it needs `write:catalog`; only a group whose logic takes a complement uses it.

@@ -8,10 +8,10 @@ import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { createSegmentGroupSchema } from "../segment-groups/schemas";
-import { segmentsNotFound } from "../segment-groups/segment-subgroups";
-import { computeReach } from "./compute-reach";
-import { groupReachSchema } from "./schemas";
+import { createSegmentGroupSchema } from "./schemas";
+import { segmentsNotFound } from "./segment-subgroups";
+import { computeReach } from "../../reach/compute-reach";
+import { groupReachSchema } from "../../reach/schemas";
 
 /**
  * POST /segment_groups/reach: the reach of a group not stored, e.g. while it is being built.

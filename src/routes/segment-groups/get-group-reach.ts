@@ -8,10 +8,10 @@ import { findGroupReachInputs, sketchFingerprint } from "../../db/sketches/reach
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { segmentGroupNotFound } from "../segment-groups/not-found";
-import { segmentGroupParamsSchema } from "../segment-groups/schemas";
-import { computeReach } from "./compute-reach";
-import { groupReachSchema, type GroupReachData } from "./schemas";
+import { segmentGroupNotFound } from "./not-found";
+import { segmentGroupParamsSchema } from "./schemas";
+import { computeReach } from "../../reach/compute-reach";
+import { groupReachSchema, type GroupReachData } from "../../reach/schemas";
 
 /**
  * GET /segment_groups/{id}/reach: how many users the stored group holds, estimated from its

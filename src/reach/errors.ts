@@ -1,5 +1,5 @@
-import { ApiError, type ErrorDetail } from "../../errors";
-import { fieldPath } from "../../validation/field-path";
+import { ApiError, type ErrorDetail } from "../errors";
+import { fieldPath } from "../validation/field-path";
 
 export function sketchNotFound(what: string): ApiError {
   return ApiError.of("sketch_not_found", `${what} has no sketch; upload one with PUT.`);

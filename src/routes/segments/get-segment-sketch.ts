@@ -7,12 +7,12 @@ import { findSegmentSketch } from "../../db/sketches/segment-sketch";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { ambiguousSegment } from "../segments/key-spaces";
-import { segmentNotFound } from "../segments/not-found";
-import { segmentKeyQuerySchema, segmentParamsSchema } from "../segments/schemas";
-import { sketchNotFound } from "./errors";
-import { segmentSketchSchema } from "./schemas";
-import { sketchBytes, wantsBytes } from "./sketch-body";
+import { ambiguousSegment } from "./key-spaces";
+import { segmentNotFound } from "./not-found";
+import { segmentKeyQuerySchema, segmentParamsSchema } from "./schemas";
+import { sketchNotFound } from "../../reach/errors";
+import { segmentSketchSchema } from "../../reach/schemas";
+import { sketchBytes, wantsBytes } from "../../reach/sketch-body";
 
 /**
  * GET /segments/{segment_type}/{segment_id}/sketch: the metadata of the segment's sketch, or,

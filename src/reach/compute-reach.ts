@@ -1,9 +1,9 @@
-import type { Database } from "../../db/database";
-import { SketchGoneError, storedSketchLoader } from "../../db/sketches/load";
-import type { ReachInputs } from "../../db/sketches/reach-inputs";
-import { ApiError, type ErrorDetail } from "../../errors";
-import type { GroupLogic } from "../../logic/group-logic";
-import { estimateGroupReach, planNeedsUniverse, type SketchSummary, UniverseRequiredError } from "../../sketch";
+import type { Database } from "../db/database";
+import { SketchGoneError, storedSketchLoader } from "../db/sketches/load";
+import type { ReachInputs } from "../db/sketches/reach-inputs";
+import { ApiError, type ErrorDetail } from "../errors";
+import type { GroupLogic } from "../logic/group-logic";
+import { estimateGroupReach, planNeedsUniverse, type SketchSummary, UniverseRequiredError } from "../sketch";
 import { sketchMissingDetail, UNIVERSE_REQUIRED } from "./errors";
 import type { GroupReachData } from "./schemas";
 

@@ -7,11 +7,11 @@ import { toSketchMetadata } from "../../db/sketches/row";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { ambiguousSegment, globalWriteForbidden } from "../segments/key-spaces";
-import { segmentNotFound } from "../segments/not-found";
-import { segmentParamsSchema } from "../segments/schemas";
-import { putSegmentSketchQuerySchema, segmentSketchSchema } from "./schemas";
-import { requireSketchBody, uploadedSketch } from "./sketch-body";
+import { ambiguousSegment, globalWriteForbidden } from "./key-spaces";
+import { segmentNotFound } from "./not-found";
+import { segmentParamsSchema } from "./schemas";
+import { putSegmentSketchQuerySchema, segmentSketchSchema } from "../../reach/schemas";
+import { requireSketchBody, uploadedSketch } from "../../reach/sketch-body";
 
 /**
  * PUT /segments/{segment_type}/{segment_id}/sketch: stores the segment's Theta sketch, its bytes

@@ -1,11 +1,11 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../../app-env";
-import type { NewSketch } from "../../db/sketches/row";
-import { ApiError } from "../../errors";
-import { readBodyWithin } from "../../middleware/json-body";
-import { tagMiddleware } from "../../openapi/describe-route";
-import { decodeCompactThetaSketch, InvalidSketchError, MAX_SKETCH_BYTES, summarizeSketch } from "../../sketch";
+import type { AppEnv } from "../app-env";
+import type { NewSketch } from "../db/sketches/row";
+import { ApiError } from "../errors";
+import { readBodyWithin } from "../middleware/json-body";
+import { tagMiddleware } from "../openapi/describe-route";
+import { decodeCompactThetaSketch, InvalidSketchError, MAX_SKETCH_BYTES, summarizeSketch } from "../sketch";
 
 const MEDIA_TYPE = "application/octet-stream";
 

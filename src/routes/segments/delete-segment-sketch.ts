@@ -5,10 +5,10 @@ import { database } from "../../db/context";
 import { deleteSegmentSketch } from "../../db/sketches/segment-sketch";
 import { describeRoute } from "../../openapi/describe-route";
 import { validate } from "../../validation/validate";
-import { ambiguousSegment, globalWriteForbidden } from "../segments/key-spaces";
-import { segmentNotFound } from "../segments/not-found";
-import { segmentKeyQuerySchema, segmentParamsSchema } from "../segments/schemas";
-import { sketchNotFound } from "./errors";
+import { ambiguousSegment, globalWriteForbidden } from "./key-spaces";
+import { segmentNotFound } from "./not-found";
+import { segmentKeyQuerySchema, segmentParamsSchema } from "./schemas";
+import { sketchNotFound } from "../../reach/errors";
 
 /** DELETE /segments/{segment_type}/{segment_id}/sketch: removes the segment's sketch (204); the segment stays. */
 export const deleteSegmentSketchRoute = new Hono<AppEnv>().delete(

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
-import { SEGMENT_TYPES } from "../../db/enums";
-import { integerParam, positiveIdParam } from "../../validation/integer-param";
+import { SEGMENT_TYPES } from "../db/enums";
+import { integerParam, positiveIdParam } from "../validation/integer-param";
 
 /** DataSketches' range of lg_k (theta_constants: 5 to 26). */
 export const MIN_LG_K = 5;
