@@ -13,7 +13,7 @@ beforeEach(async () => {
   await env.DB.prepare("DELETE FROM segment_sketches").run();
 });
 
-describe("GET and DELETE /segments/{segment_type}/{segment_id}/sketch", () => {
+describe("GET (and DELETE) /segments/{segment_type}/{segment_id}/sketch", () => {
   it("GET gives what PUT answered; DELETE removes the sketch and keeps the segment", async () => {
     const token = await tokenFor([ORG], TENANT_PERMISSIONS);
     const put = await putSketch("/segments/3P/301/sketch?lg_k=10", sketchBytes("auto"), { token });
