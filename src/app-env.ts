@@ -32,6 +32,8 @@ export interface AppEnv {
     d1Usage: D1Usage;
     /** The parsed request body, set by requireJsonBody (src/middleware/json-body.ts) for validate("json"). */
     jsonBody: unknown;
+    /** The raw request body, set by requireSketchBody (src/reach/sketch-body.ts). */
+    sketchBody: Uint8Array;
     /** The request's D1 session, once opened: its bookmark goes back in x-d1-bookmark. */
     d1Session: D1DatabaseSession;
   };

@@ -8,6 +8,7 @@ import { loadConfig } from "./middleware/load-config";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { health } from "./routes/health";
+import { reachRouter } from "./routes/reach/router";
 import { routerRememberingMatches } from "./routes/route-match-cache";
 import { segmentGroupsRouter } from "./routes/segment-groups/router";
 import { segmentsRouter } from "./routes/segments/router";
@@ -29,7 +30,7 @@ export function createApp() {
   app.use(cors);
   app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedError }));
 
-  const routes = app.route("/", health).route("/", segmentsRouter).route("/", segmentGroupsRouter).route("/", usageRouter);
+  const routes = app.route("/", health).route("/", segmentsRouter).route("/", segmentGroupsRouter).route("/", usageRouter).route("/", reachRouter);
 
   app.notFound((c) => errorResponse(c, ApiError.of("not_found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);

@@ -20,7 +20,7 @@ export type Permission = (typeof PERMISSIONS)[number];
  * and docs/deploy.md's permission tables add it to the permission's row).
  */
 export const PERMISSION_NOTES: Partial<Record<Permission, string>> = {
-  "write:catalog": "with `write:segments`, the global segments on those routes (no `organization_id`): the platform's catalog admins only",
+  "write:catalog": "with `write:segments`, the global segments (no `organization_id`) and their sketches on the `write:segments` routes: the platform's catalog admins only",
 };
 
 /** What a tenant's token holds: every permission but the platform's `write:catalog`. The local issuer grants these unless asked for others. */

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 import { GROUP_TYPES, SEGMENT_OPERATORS, SEGMENT_TYPES } from "./enums";
 
@@ -236,3 +236,74 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.subject, t.route, t.key] }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
 );
+
+// What every stored sketch keeps beside its bytes: DataSketches' figures for it, read once at
+// upload (src/sketch/summarize.ts), so its metadata never reads the bytes. The bytes come last
+// in the row: SQLite then reads the other columns without touching the BLOB's overflow pages.
+const sketchColumns = () => ({
+  estimate: real("estimate").notNull(),
+  lowerBound: real("lower_bound").notNull(),
+  upperBound: real("upper_bound").notNull(),
+  retainedEntries: integer("retained_entries").notNull(),
+  theta: real("theta").notNull(),
+  // The uploader's lg_k when it stated one: a compact sketch does not record it.
+  lgK: integer("lg_k"),
+  byteLength: integer("byte_length").notNull(),
+  // The sketch counter's value at this write: grows with every sketch written, never reused, so
+  // a cached reach knows whether the sketches it used are still the stored ones.
+  version: integer("version").notNull(),
+  // 1 when written, + 1 on every replace: tells "created" from "replaced", as segments' revision.
+  revision: integer("revision").notNull().default(1),
+  updatedAt: text("updated_at").notNull(),
+  sketch: blob("sketch", { mode: "buffer" }).notNull(),
+});
+
+/**
+ * The Theta sketch of a catalog segment, keyed like the segment (its key space included). A
+ * trigger deletes it with its segment (migrations/0010). docs/storage.md, "Sketches".
+ */
+export const segmentSketches = sqliteTable(
+  "segment_sketches",
+  {
+    segmentType: text("segment_type", { enum: SEGMENT_TYPES }).notNull(),
+    segmentId: integer("segment_id").notNull(),
+    ownerScope: integer("owner_scope").notNull(),
+    ...sketchColumns(),
+  },
+  (t) => [primaryKey({ columns: [t.segmentType, t.segmentId, t.ownerScope] })],
+);
+
+/** The universe's sketch (every user the platform can reach): one row at most. */
+export const universeSketch = sqliteTable(
+  "universe_sketch",
+  {
+    id: integer("id").primaryKey(),
+    ...sketchColumns(),
+  },
+  (t) => [check("universe_sketch_single_row", sql`${t.id} = 1`)],
+);
+
+/** One row: the last sketch version handed out (segment_sketches.version, universe_sketch.version). */
+export const sketchCounter = sqliteTable(
+  "sketch_counter",
+  {
+    id: integer("id").primaryKey(),
+    lastVersion: integer("last_version").notNull(),
+  },
+  (t) => [check("sketch_counter_single_row", sql`${t.id} = 1`)],
+);
+
+/**
+ * A group's last computed reach: valid while the group keeps its version (`etag`) and its
+ * sketches their `fingerprint` (src/db/sketches/reach-inputs.ts). Deleted with its group.
+ */
+export const groupReachCache = sqliteTable("group_reach_cache", {
+  groupId: text("group_id")
+    .primaryKey()
+    .references(() => segmentGroups.id, { onDelete: "cascade" }),
+  etag: text("etag").notNull(),
+  fingerprint: text("fingerprint").notNull(),
+  // The answer's `data`, JSON.
+  reach: text("reach").notNull(),
+  computedAt: text("computed_at").notNull(),
+});

@@ -40,6 +40,10 @@ export const ERROR_CODES = {
     meaning: "x-d1-bookmark is not 1 to 256 letters, digits and -, or D1 refuses it; send one this API returned, or none.",
   },
   only_exclusions: { status: 400, meaning: "Every subgroup is excluded: the group would match almost everyone. Include at least one subgroup." },
+  invalid_sketch: {
+    status: 400,
+    meaning: "The body is not a compact Theta sketch this API accepts (DataSketches serial version 3 or 4, seed 9001, at most 1,048,600 bytes); the message says what is wrong. Nothing was stored.",
+  },
   // 401 / 403: who is calling and what they may do.
   missing_token: {
     status: 401,
@@ -63,6 +67,7 @@ export const ERROR_CODES = {
   segment_not_found: { status: 404, meaning: "A segment does not exist or is not available to the organization." },
   segment_group_not_found: { status: 404, meaning: "The segment group does not exist in the caller's organizations." },
   version_not_found: { status: 404, meaning: "The segment group never had this version, or its history purged it (retention, or its tombstone's)." },
+  sketch_not_found: { status: 404, meaning: "The segment has no sketch, or no universe sketch is stored." },
   method_not_allowed: { status: 405, meaning: "The path exists but not for this method.", headers: { Allow: "The methods this path accepts." } },
   segment_owner_conflict: { status: 409, meaning: "A key that exists in the other key space: an organization's segment under a global key, or a global segment under a key organizations own." },
   segment_in_use: { status: 409, meaning: "Segment groups still use the segment; meta.group_count says how many (its owner's groups; every organization's for a global segment)." },
@@ -77,6 +82,8 @@ export const ERROR_CODES = {
     status: 422,
     meaning: "The Idempotency-Key was already used by this caller on this route for a different request (another body); nothing was written.",
   },
+  sketch_missing: { status: 422, meaning: "A member of the group has no sketch: one error per such member, its field the member's path." },
+  universe_required: { status: 422, meaning: "The group's logic takes a complement (an OR group with an excluded subgroup) and no universe sketch is stored." },
   rate_limited: {
     status: 429,
     meaning: "The caller (token sub), an organization the request acts on, or the client address's failed authentications is over its rate limit; limits are the deployment's configuration.",

@@ -29,12 +29,12 @@ function jsonBody(mediaTypes: readonly string[]) {
       throw ApiError.of("unsupported_media_type", `Send the request body as ${accepted}.`);
     }
     const declared = c.req.header("Content-Length");
-    if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+    if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw tooLargeJson();
 
     // A declared length is the body's length (HTTP framing), so one native read suffices; only
     // a chunked body is counted as it streams in.
     const bytes = declared !== undefined ? new Uint8Array(await c.req.raw.arrayBuffer()) : await readBodyWithin(c.req.raw, MAX_BODY_BYTES);
-    if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
+    if (bytes.byteLength > MAX_BODY_BYTES) throw tooLargeJson();
     let parsed: unknown;
     try {
       // Fatal decoding: invalid UTF-8 is a malformed body, not text with replacement characters.
@@ -53,9 +53,11 @@ function jsonBody(mediaTypes: readonly string[]) {
   return tagMiddleware(middleware, { kind: "json-body", mediaTypes });
 }
 
-// Counts bytes as they stream in, so a body without Content-Length (chunked) cannot make
-// the Worker buffer more than the limit.
-async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array> {
+/**
+ * Counts bytes as they stream in, so a body without Content-Length (chunked) cannot make the
+ * Worker buffer more than the limit; over it, throws `tooLarge()`.
+ */
+export async function readBodyWithin(request: Request, limit: number, tooLarge: () => ApiError = tooLargeJson): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -79,6 +81,6 @@ async function readBodyWithin(request: Request, limit: number): Promise<Uint8Arr
   return bytes;
 }
 
-function tooLarge(): ApiError {
+function tooLargeJson(): ApiError {
   return ApiError.of("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
 }

@@ -21,6 +21,8 @@ export interface SuccessResponse {
   meta?: ZodType;
   /** Response headers, name → description. */
   headers?: Record<string, string>;
+  /** Also answered as raw bytes (`application/octet-stream`) when the request's Accept asks for them. */
+  binary?: boolean;
 }
 
 /** What the code alone cannot tell the API reference about one operation. */
@@ -66,6 +68,7 @@ export type RouteMetadata =
   | { kind: "auth" }
   | { kind: "permission"; permission: string }
   | { kind: "json-body"; mediaTypes: readonly string[] }
+  | { kind: "binary-body"; mediaTypes: readonly string[] }
   | { kind: "validate"; target: "json" | "param" | "query"; schema: RequestSchema };
 
 const metadata = new WeakMap<Function, RouteMetadata>();

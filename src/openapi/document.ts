@@ -9,6 +9,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   "Segment groups": "Named, per-organization combinations of catalog segments.",
   "Segment catalog": "The segments that groups are made of: global, or private to one organization.",
   Usage: "What each organization stores, against its quotas.",
+  Reach: "Theta sketches of segments and of the universe, and the reach of groups estimated from them.",
   Operations: "Whether the Worker and its database answer.",
 };
 
@@ -135,7 +136,8 @@ function operationObject(operation: Operation, schemas: SchemaConverter): JsonSc
   // requireAuth also enforces the rate limits, whose keys come from the verified token.
   if (operation.requiresAuth) codes.push("missing_token", "invalid_token", "auth_unavailable", "rate_limited");
   if (operation.permissions.length > 0) codes.push("insufficient_permissions");
-  if (operation.bodyMediaTypes) codes.push("unsupported_media_type", "payload_too_large", "malformed_json", "empty_body");
+  if (operation.binaryBody) codes.push("unsupported_media_type");
+  else if (operation.bodyMediaTypes) codes.push("unsupported_media_type", "payload_too_large", "malformed_json", "empty_body");
   if (operation.schemas.json) codes.push("invalid_body");
   if (operation.schemas.json || operation.schemas.param || operation.schemas.query) codes.push(...VALIDATION_CODES);
   // Conditional headers (If-Match, If-None-Match) that do not parse are a 400 on that header.
@@ -203,12 +205,15 @@ function parameter(name: string, location: "path" | "query", required: boolean, 
 
 function requestBody(operation: Operation, schemas: SchemaConverter): JsonSchema | undefined {
   if (!operation.bodyMediaTypes && !operation.schemas.json) return undefined;
+  if (operation.binaryBody) return { required: true, content: Object.fromEntries(operation.bodyMediaTypes!.map((type) => [type, { schema: BINARY_SCHEMA }])) };
   const schema = operation.schemas.json ? schemas.convert(operation.schemas.json, "input") : {};
   const mediaTypes = operation.bodyMediaTypes ?? ["application/json"];
   const example = operation.description.requestExample;
   const content = Object.fromEntries(mediaTypes.map((type) => [type, example === undefined ? { schema } : { schema, example }]));
   return { required: true, content };
 }
+
+const BINARY_SCHEMA = { type: "string", format: "binary" };
 
 function sortedByKey<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));

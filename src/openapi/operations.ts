@@ -10,6 +10,8 @@ export interface Operation {
   permissions: string[];
   /** The media types `requireJsonBody` admits; undefined when the route reads no body. */
   bodyMediaTypes?: readonly string[];
+  /** The body is raw bytes (`requireSketchBody`), not JSON. */
+  binaryBody?: boolean;
   schemas: { param?: RequestSchema; query?: RequestSchema; json?: RequestSchema };
 }
 
@@ -55,6 +57,10 @@ export function inventoryRoutes(routes: readonly HonoRoute[]): RouteInventory {
       else if (meta.kind === "auth") operation.requiresAuth = true;
       else if (meta.kind === "permission") operation.permissions.push(meta.permission);
       else if (meta.kind === "json-body") operation.bodyMediaTypes = meta.mediaTypes;
+      else if (meta.kind === "binary-body") {
+        operation.bodyMediaTypes = meta.mediaTypes;
+        operation.binaryBody = true;
+      }
       else operation.schemas[meta.target] = meta.schema;
     }
     if (!operation.description) inventory.undescribed.push(key);

@@ -29,7 +29,8 @@ export function successResponse(response: SuccessResponse, schemas: SchemaConver
     required: ["data", "meta"],
     additionalProperties: false,
   };
-  return { description: response.description, headers, content: { "application/json": { schema } } };
+  const binary = response.binary ? { "application/octet-stream": { schema: { type: "string", format: "binary" } } } : {};
+  return { description: response.description, headers, content: { "application/json": { schema }, ...binary } };
 }
 
 /** What one operation adds to its error envelopes (see `errorMeta` and `errorsFollowing` in describeRoute). */

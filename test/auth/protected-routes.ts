@@ -1,6 +1,9 @@
 import type { ProtectedRoute } from "../helpers/auth-matrix";
 import { ORG, validGroup } from "../helpers/fixtures";
 import { createGroup } from "../helpers/segment-groups";
+import { sketchBytes } from "../sketch/theta-fixtures";
+
+const SKETCH = { rawBody: sketchBytes("tiny"), headers: { "Content-Type": "application/octet-stream" } };
 
 /**
  * Routes anyone may call. Everything else the app serves must be a row of PROTECTED_ROUTES
@@ -100,6 +103,37 @@ export const PROTECTED_ROUTES: Record<string, Omit<ProtectedRoute, "method">> = 
   "GET /usage": {
     path: `/usage?organization_id=${ORG}`,
     permission: null,
+    foreignOrganization: { status: 403, code: "organization_forbidden" },
+  },
+  "PUT /segments/{segment_type}/{segment_id}/sketch": {
+    path: "/segments/3P/301/sketch",
+    permission: "write:segments",
+    ...SKETCH,
+    foreignOrganization: { status: 404, code: "segment_not_found" },
+  },
+  "GET /segments/{segment_type}/{segment_id}/sketch": {
+    path: "/segments/3P/301/sketch",
+    permission: "read:segments",
+    foreignOrganization: { status: 404, code: "segment_not_found" },
+  },
+  "DELETE /segments/{segment_type}/{segment_id}/sketch": {
+    path: "/segments/3P/301/sketch",
+    permission: "write:segments",
+    foreignOrganization: { status: 404, code: "segment_not_found" },
+  },
+  // The universe is the platform's: no organization's token is "another organization's".
+  "PUT /reach/universe": { path: "/reach/universe", permission: "write:catalog", ...SKETCH },
+  "GET /reach/universe": { path: "/reach/universe", permission: "read:segments" },
+  "DELETE /reach/universe": { path: "/reach/universe", permission: "write:catalog" },
+  "GET /segment_groups/{id}/reach": {
+    path: () => newGroupPath("/reach"),
+    permission: "read:segment_groups",
+    foreignOrganization: { status: 404, code: "segment_group_not_found" },
+  },
+  "POST /segment_groups/reach": {
+    path: "/segment_groups/reach",
+    permission: "read:segment_groups",
+    json: validGroup(),
     foreignOrganization: { status: 403, code: "organization_forbidden" },
   },
 };

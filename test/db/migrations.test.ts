@@ -454,6 +454,7 @@ describe("migrations over existing data", () => {
       "trigger segments_in_use_delete",
       "trigger segments_key_fixed_update",
       "trigger segments_key_space_insert",
+      "trigger segments_sketch_delete",
       "trigger segments_usage_delete",
       "trigger segments_usage_insert",
       "trigger segments_usage_update",

@@ -3,7 +3,7 @@ import { Database } from "../../src/db/database";
 import { mergeBacklog } from "../../src/db/segment-groups/member-index";
 import { otherKeySpaceSql } from "../../src/db/segments/integrity";
 
-const TABLES = ["segments", "segment_groups", "segment_group_members", "segment_group_index_backlog", "idempotency_keys", "segment_group_changes", "organization_usage"] as const;
+const TABLES = ["segments", "segment_groups", "segment_group_members", "segment_group_index_backlog", "idempotency_keys", "segment_group_changes", "organization_usage", "segment_sketches", "universe_sketch", "group_reach_cache"] as const;
 
 /** Every row of every table, to assert that a rejected request changed nothing. */
 export async function snapshotTables(): Promise<Record<string, unknown[]>> {

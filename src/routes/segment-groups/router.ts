@@ -2,7 +2,9 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { createSegmentGroup } from "./create-segment-group";
 import { deleteSegmentGroup } from "./delete-segment-group";
+import { estimateReachRoute } from "./estimate-reach";
 import { evaluateSegmentGroup } from "./evaluate-segment-group";
+import { getGroupReachRoute } from "./get-group-reach";
 import { getSegmentGroup } from "./get-segment-group";
 import { getVersion } from "./get-version";
 import { listChanges } from "./list-changes";
@@ -20,4 +22,6 @@ export const segmentGroupsRouter = new Hono<AppEnv>()
   .route("/", deleteSegmentGroup)
   .route("/", evaluateSegmentGroup)
   .route("/", listVersions)
-  .route("/", getVersion);
+  .route("/", getVersion)
+  .route("/", getGroupReachRoute)
+  .route("/", estimateReachRoute);

@@ -7,7 +7,12 @@ import { ApiError, type ErrorDetail } from "../../errors";
  * route's `write:segments`. `field` points at what made the write global.
  */
 export function assertMayWriteGlobal(caller: Caller, field?: string): void {
-  if (!caller.permissions.has("write:catalog")) throw insufficientPermissions("write:catalog", "A global segment (no organization_id) needs", field);
+  if (!caller.permissions.has("write:catalog")) throw globalWriteForbidden(field);
+}
+
+/** The 403 of a write to a global segment without `write:catalog`. */
+export function globalWriteForbidden(field?: string): ApiError {
+  return insufficientPermissions("write:catalog", "A global segment (no organization_id) needs", field);
 }
 
 /**
