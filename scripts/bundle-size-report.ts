@@ -1,8 +1,12 @@
 // What `npm run bundle:check` decides, apart from building: the budget and the per-package
 // breakdown printed with it. Pure (numbers in, lines out), so the tests run it in workerd.
 
-/** The production Worker's budget: what wrangler reports as "gzip". */
-export const GZIP_BUDGET_BYTES = 60 * 1024;
+/**
+ * The production Worker's budget: what wrangler reports as "gzip". 72 KiB since the catalog
+ * owners, quotas and usage, the bounded pages and the reach routes with their Theta sketch
+ * codec (about 67 KiB together); it was 60 KiB before them.
+ */
+export const GZIP_BUDGET_BYTES = 72 * 1024;
 
 /** The part of esbuild's metafile (`wrangler deploy --metafile`) the breakdown reads. */
 export interface Metafile {
