@@ -6,7 +6,7 @@ import { groupQuotaAllowsSql } from "../quotas";
 import { recordChangeSql } from "./changes";
 import { missingMembersSql, type SubgroupsDocument } from "./document";
 import { mergeWhenFullStatements, NEXT_INDEX_KEY } from "./member-index";
-import { GROUP_COLUMNS, groupColumnsWithDocumentFrom, type SegmentGroupRow } from "./row";
+import { GROUP_COLUMNS, groupAtVersionSql, groupColumnsWithDocumentFrom, type SegmentGroupRow } from "./row";
 
 export interface NewSegmentGroup {
   id: string;
@@ -62,7 +62,7 @@ const SNAPSHOT = `SELECT json_object(${GROUP_COLUMNS.split(", ").map((column) =>
 const RECORD_CREATED = recordChangeSql("created");
 
 // The insert happened (for the reverse index's merge).
-const WRITTEN = "EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1 AND etag = ?2)";
+const WRITTEN = groupAtVersionSql("?1", "?2");
 
 /**
  * Writes a segment group in ONE D1 batch of ten statements, whatever its size: the answer

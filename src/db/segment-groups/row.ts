@@ -77,6 +77,21 @@ export function groupLogicOf(row: Pick<SegmentGroupRow, "subgroup_operator" | "s
   return { subgroup_operator: row.subgroup_operator, segment_subgroup: JSON.parse(row.subgroups) as StoredSubgroup[] };
 }
 
+/**
+ * The `updated_at` a write at time `now` gives a group last written at `stored` (both SQL
+ * expressions, ISO 8601 text): `now`, unless `stored` is not before it (same millisecond, or a
+ * clock behind another isolate's); then one millisecond past `stored`. So `updated_at` only
+ * moves forward. The PATCH, its dry run and the delete's tombstone all use this one rule.
+ */
+export function laterTimestampSql(stored: string, now: string): string {
+  return `CASE WHEN ${now} > ${stored} THEN ${now} ELSE strftime('%Y-%m-%dT%H:%M:%fZ', ${stored}, '+0.001 seconds') END`;
+}
+
+/** The write of group `id` at version `etag` (SQL expressions) happened: the group holds that version. */
+export function groupAtVersionSql(id: string, etag: string): string {
+  return `EXISTS (SELECT 1 FROM segment_groups WHERE id = ${id} AND etag = ${etag})`;
+}
+
 /** `column IN (the caller's organizations)`, the list travelling as ONE JSON parameter at `placeholder`. */
 export function inOrganizationsSql(column: string, placeholder: string): string {
   return `${column} IN (SELECT value FROM json_each(${placeholder}))`;
