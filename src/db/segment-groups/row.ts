@@ -2,8 +2,23 @@ import type { GroupType, SegmentOperator } from "../enums";
 import { groupExpression } from "../../logic/expression";
 import type { StoredSubgroup } from "./document";
 
-/** The columns every read of whole groups selects, in `SegmentGroupRow`'s shape. */
-export const GROUP_COLUMNS = "id, name, type, organization_id, status, subgroup_operator, subgroups, member_count, created_at, updated_at, etag, created_by, updated_by";
+/**
+ * The columns every read of whole groups selects, in `SegmentGroupRow`'s shape, listed once:
+ * GROUP_COLUMNS, SUMMARY_COLUMNS (list.ts) and the snapshots derive from it, and the type
+ * check below keeps it equal to SegmentGroupRow's keys.
+ */
+const GROUP_COLUMN_NAMES = [
+  "id", "name", "type", "organization_id", "status", "subgroup_operator", "subgroups", "member_count",
+  "created_at", "updated_at", "etag", "created_by", "updated_by",
+] as const satisfies readonly (keyof SegmentGroupRow)[];
+type MissingColumn = Exclude<keyof SegmentGroupRow, (typeof GROUP_COLUMN_NAMES)[number]>;
+const everyRowKeyIsAColumn: [MissingColumn] extends [never] ? true : MissingColumn = true;
+void everyRowKeyIsAColumn;
+
+export const GROUP_COLUMNS = GROUP_COLUMN_NAMES.join(", ");
+
+/** GROUP_COLUMNS but the document: what a summary (`view=summary`) reads. */
+export const SUMMARY_COLUMNS = GROUP_COLUMN_NAMES.filter((column) => column !== "subgroups").join(", ");
 
 /**
  * GROUP_COLUMNS for a write's RETURNING when the document it stored is the `documentParam`
@@ -20,7 +35,7 @@ export function groupColumnsWithDocumentFrom(documentParam: string): string {
  * change event keeps, made by SQL inside the write's own batch. `table` prefixes each column.
  */
 export function groupSnapshotSql(table: string): string {
-  return `json_object(${GROUP_COLUMNS.split(", ").map((column) => `'${column}', ${table}.${column}`).join(", ")})`;
+  return `json_object(${GROUP_COLUMN_NAMES.map((column) => `'${column}', ${table}.${column}`).join(", ")})`;
 }
 
 /** A group as GET returned it at that version, from a `groupSnapshotSql` copy. */
