@@ -135,8 +135,8 @@ const NOT_QUEUED = (groupKey: string) => `NOT EXISTS (SELECT 1 FROM ${BACKLOG} A
  * at run time also means every organization: a global segment, which any organization's groups
  * may use): from the index for every group not queued, from the documents of the queued ones.
  * A member is the exact text `{"segment_id":N,"segment_type":"T"}` in a document
- * (src/db/segment-groups/document.ts writes it so, and so did every migration), so `instr`
- * finds it without parsing JSON (json_each would count every member as a row read).
+ * (src/db/segment-groups/document.ts writes it so, and migrations/0011's triggers refuse any
+ * other form from every writer), so `instr` finds it without parsing JSON (json_each would count every member as a row read).
  * src/db/segments/integrity.ts builds the catalog's in-use trigger from this same function.
  */
 export function groupKeysUsingSegmentSql(type: string, id: string, organization?: string): string {
