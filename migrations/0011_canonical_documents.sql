@@ -1,4 +1,4 @@
--- Canonical documents (docs/storage.md, "Integrity stays in the database"). The in-use guard and
+-- Canonical documents (docs/storage.md, "Catalog owners"). The in-use guard and
 -- the reverse lookup find a queued group's member by its exact text in the document, so every
 -- document must be written exactly as src/db/segment-groups/document.ts writes it; these
 -- triggers refuse any other form for every writer. Documents a raw writer stored in another
