@@ -109,6 +109,22 @@ export function sqlParams() {
   };
 }
 
+/**
+ * Named parameters for a constant statement (D1 binds by position only): `sql.name` is the
+ * placeholder `?N` of `name`, `values({...})` the values in placeholder order, so a statement
+ * and its call site name each value instead of counting positions.
+ *
+ * ```ts
+ * const P = namedParams("id", "etag");
+ * const SQL = `SELECT 1 FROM t WHERE id = ${P.sql.id} AND etag = ${P.sql.etag}`;
+ * db.statement(SQL, ...P.values({ id, etag }));
+ * ```
+ */
+export function namedParams<const Name extends string>(...names: Name[]) {
+  const sql = Object.fromEntries(names.map((name, i) => [name, `?${i + 1}`])) as Record<Name, string>;
+  return { sql, values: (values: Record<Name, unknown>): unknown[] => names.map((name) => values[name]) };
+}
+
 /** A JSON array as ONE bound parameter, read back with json_each (D1 allows 100 parameters a statement). */
 export function jsonParam(values: readonly unknown[] | Iterable<unknown>): string {
   return JSON.stringify(Array.isArray(values) ? values : [...values]);

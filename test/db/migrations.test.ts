@@ -424,6 +424,32 @@ describe("migrations over existing data", () => {
     ]);
   });
 
+  it("0011_canonical_documents rewrites a document stored in another form, so the in-use guard finds its members", async () => {
+    await applyD1Migrations(db, env.TEST_MIGRATIONS.filter((m) => m.name < "0011_"));
+    const now = "2026-01-01T00:00:00.000Z";
+    const spaced = '[{"segment_operator": "OR", "segment_members": [{"segment_type": "CONTEXTUAL", "segment_id": "91"}]}]';
+    await db.batch([
+      db.prepare("INSERT INTO segments (segment_type, segment_id, name, name_folded, organization_id, created_at, updated_at) VALUES ('CONTEXTUAL', 91, 'x', 'x', NULL, ?1, ?1), ('CONTEXTUAL', 92, 'y', 'y', NULL, ?1, ?1)").bind(now),
+      db.prepare(
+        `INSERT INTO segment_groups (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator)
+         VALUES ('spaced', 901, 'n', 'n', 'CONTEXTUAL', 1, ?1, 1, ?2, ?2, 'e', 'AND')`,
+      ).bind(spaced, now),
+    ]);
+    // Queued, its member is invisible to the guard before 0011: the segment it uses could go.
+    const usedBy = (id: number) => db.prepare(`SELECT count(*) AS n FROM (${groupKeysUsingSegmentSql("'CONTEXTUAL'", "?1")})`).bind(id).first("n");
+    expect(await usedBy(91)).toBe(0);
+
+    await applyD1Migrations(db, env.TEST_MIGRATIONS.filter((m) => m.name < "0012_"));
+
+    expect(await db.prepare("SELECT subgroups FROM segment_groups WHERE id = 'spaced'").first("subgroups")).toBe(
+      '[{"segment_operator":"OR","exclude":false,"segment_members":[{"segment_id":91,"segment_type":"CONTEXTUAL"}]}]',
+    );
+    expect(await usedBy(91)).toBe(1);
+    await expect(db.prepare("DELETE FROM segments WHERE segment_id = 91").run()).rejects.toThrow(/FOREIGN KEY/);
+    await expect(db.prepare("UPDATE segment_groups SET subgroups = ?1 WHERE id = 'spaced'").bind(spaced.replace("91", "92")).run()).rejects.toThrow(/canonical/);
+    await mergeBacklog(new Database(db));
+  });
+
   it("leaves the indexes and triggers the queries rely on", async () => {
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
     const rows = (await db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_%' ORDER BY type, name").all()).results;
@@ -447,6 +473,8 @@ describe("migrations over existing data", () => {
       "trigger segment_groups_backlog_update",
       "trigger segment_groups_members_visible_insert",
       "trigger segment_groups_members_visible_update",
+      "trigger segment_groups_subgroups_canonical_insert",
+      "trigger segment_groups_subgroups_canonical_update",
       "trigger segment_groups_usage_delete",
       "trigger segment_groups_usage_insert",
       "trigger segment_groups_usage_move",

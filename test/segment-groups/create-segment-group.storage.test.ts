@@ -89,7 +89,7 @@ describe("POST /segment_groups — storage", () => {
     // A document naming a segment the catalog lacks, or another organization's, is never
     // stored, whoever writes it: the BEFORE UPDATE trigger skips the row.
     for (const member of ['{"segment_id":123456789,"segment_type":"3P"}', '{"segment_id":401,"segment_type":"3P"}']) {
-      const stored = await env.DB.prepare(`UPDATE segment_groups SET subgroups = '[{"segment_operator":"OR","segment_members":[${member}]}]' WHERE id = ?`)
+      const stored = await env.DB.prepare(`UPDATE segment_groups SET subgroups = '[{"segment_operator":"OR","exclude":false,"segment_members":[${member}]}]' WHERE id = ?`)
         .bind(id)
         .run();
       expect(stored.meta.changes).toBe(0);
@@ -98,7 +98,7 @@ describe("POST /segment_groups — storage", () => {
     expect(moved.meta.changes, "its own segment 3P:301 is not the other organization's").toBe(0);
     const inserted = await env.DB.prepare(
       `INSERT INTO segment_groups (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator)
-       VALUES ('raw', 1234, 'n', 'n', 'CONTEXTUAL', 1, '[{"segment_operator":"OR","segment_members":[{"segment_id":123456789,"segment_type":"3P"}]}]', 1, 'now', 'now', 'e', 'AND')`,
+       VALUES ('raw', 1234, 'n', 'n', 'CONTEXTUAL', 1, '[{"segment_operator":"OR","exclude":false,"segment_members":[{"segment_id":123456789,"segment_type":"3P"}]}]', 1, 'now', 'now', 'e', 'AND')`,
     ).run();
     expect(inserted.meta.changes).toBe(0);
     // One index row per segment and group.

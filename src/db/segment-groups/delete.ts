@@ -1,6 +1,6 @@
 import { jsonParam, type Database } from "../database";
 import { mergeWhenFullStatements } from "./member-index";
-import { inOrganizationsSql } from "./row";
+import { inOrganizationsSql, laterTimestampSql } from "./row";
 
 export type DeleteOutcome = { outcome: "deleted" } | { outcome: "version_mismatch" } | { outcome: "not_found" };
 
@@ -11,7 +11,7 @@ const DELETABLE = `id = ?1 AND ${inOrganizationsSql("organization_id", "?2")} AN
 // exists exactly when the delete happens. Its time never precedes the group's last write.
 const TOMBSTONE = `INSERT INTO segment_group_changes (organization_id, group_id, change, version, changed_at, changed_by, data)
   SELECT organization_id, id, 'deleted', ?4,
-    CASE WHEN ?5 > updated_at THEN ?5 ELSE strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds') END, ?6, NULL
+    ${laterTimestampSql("updated_at", "?5")}, ?6, NULL
   FROM segment_groups WHERE ${DELETABLE}`;
 
 // The delete trigger queues the group, so the reverse index drops its rows at the next merge.

@@ -34,6 +34,23 @@ export function subgroupsDocument(subgroups: readonly StoredSubgroup[]): Subgrou
 }
 
 /**
+ * The canonical text of document `subgroups` (an SQL expression holding JSON text): what
+ * `subgroupsDocument` would write for the same subgroups, rebuilt with SQLite's JSON functions.
+ * Keys in the order above, extra keys dropped, `exclude` true or false, `segment_id` an integer,
+ * no whitespace. A document is canonical exactly when it equals this text: the in-use guard and
+ * the reverse lookup find a member by its exact text (member-index.ts), so the database refuses
+ * any other form (DOCUMENT_TRIGGERS in src/db/segments/integrity.ts). json_group_array keeps
+ * json_each's order, the document's.
+ */
+export function canonicalSubgroupsSql(subgroups: string): string {
+  const members = `(SELECT json_group_array(json_object('segment_id', CAST(m.value ->> '$.segment_id' AS INTEGER), 'segment_type', CAST(m.value ->> '$.segment_type' AS TEXT)))
+    FROM json_each(s.value, '$.segment_members') AS m)`;
+  return `(SELECT json_group_array(json_object('segment_operator', CAST(s.value ->> '$.segment_operator' AS TEXT),
+    'exclude', json(CASE json_type(s.value, '$.exclude') WHEN 'true' THEN 'true' ELSE 'false' END), 'segment_members', ${members}))
+  FROM json_each(${subgroups}) AS s)`;
+}
+
+/**
  * The members (`member_index`: indexes into the member keys, in order) that name no catalog
  * segment visible to `organization` (an SQL expression): neither its own nor global.
  * `keys` is the SQL placeholder of the member keys parameter.

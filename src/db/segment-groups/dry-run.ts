@@ -2,7 +2,7 @@ import { jsonParam, type Database } from "../database";
 import { groupQuotaAllowsSql } from "../quotas";
 import { missingMembersSql } from "./document";
 import type { InsertOutcome, NewSegmentGroup } from "./insert";
-import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
+import { GROUP_COLUMNS, inOrganizationsSql, laterTimestampSql, type SegmentGroupRow } from "./row";
 import { refusalOf, type SegmentGroupChange, type UpdateOutcome } from "./update";
 
 // Dry runs (`?dry_run=true`) read what the write's own statements would check and decide with
@@ -40,7 +40,8 @@ export async function dryRunInsertSegmentGroup(db: Database, group: NewSegmentGr
   return { outcome: "created", group: row };
 }
 
-const CURRENT = `SELECT ${GROUP_COLUMNS},
+// The row as it stands, the `updated_at` the UPDATE would give it (the same rule, in SQL), and the new members the catalog lacks.
+const CURRENT = `SELECT ${GROUP_COLUMNS}, ${laterTimestampSql("g.updated_at", "?4")} AS next_updated_at,
     (SELECT json_group_array(x.member_index ORDER BY x.member_index) FROM (${missingMembersSql("?3", "g.organization_id")}) AS x) AS missing
   FROM segment_groups AS g WHERE g.id = ?1 AND ${inOrganizationsSql("g.organization_id", "?2")}`;
 
@@ -50,12 +51,12 @@ const CURRENT = `SELECT ${GROUP_COLUMNS},
  * it (its version unchanged: nothing was stored).
  */
 export async function dryRunUpdateSegmentGroup(db: Database, change: SegmentGroupChange): Promise<UpdateOutcome> {
-  const found = await db.first<SegmentGroupRow & { missing: string }>(
-    db.statement(CURRENT, change.id, jsonParam(change.organizationIds), change.subgroups?.memberKeys ?? null),
+  const found = await db.first<SegmentGroupRow & { next_updated_at: string; missing: string }>(
+    db.statement(CURRENT, change.id, jsonParam(change.organizationIds), change.subgroups?.memberKeys ?? null, change.now),
   );
   const refusal = refusalOf(change, found && { ...found, missing: JSON.parse(found.missing) as number[] });
   if (refusal) return refusal;
-  const { missing: _, ...current } = found!;
+  const { missing: _, next_updated_at, ...current } = found!;
   const group: SegmentGroupRow = {
     ...current,
     name: change.name ?? current.name,
@@ -64,13 +65,8 @@ export async function dryRunUpdateSegmentGroup(db: Database, change: SegmentGrou
     subgroup_operator: change.subgroupOperator ?? current.subgroup_operator,
     subgroups: change.subgroups?.json ?? current.subgroups,
     member_count: change.subgroups?.memberCount ?? current.member_count,
-    updated_at: laterTimestamp(current.updated_at, change.now),
+    updated_at: next_updated_at,
     updated_by: change.updatedBy,
   };
   return { outcome: "updated", group };
-}
-
-// The UPDATE's rule: `now`, unless the stored value is not before it; then one millisecond past it.
-function laterTimestamp(stored: string, now: string): string {
-  return now > stored ? now : new Date(Date.parse(stored) + 1).toISOString();
 }

@@ -1,12 +1,12 @@
 import type { GroupType, SegmentOperator } from "../enums";
-import type { Database } from "../database";
+import { namedParams, type Database } from "../database";
 import { keyTakenSql, priorAnswerOutcome, scopeParam, priorAnswerStatement, storeAnswerStatement, type IdempotencyClaim, type PriorAnswerOutcome } from "../idempotency/keys";
 import { foldName } from "../name-search";
 import { groupQuotaAllowsSql } from "../quotas";
 import { recordChangeSql } from "./changes";
 import { missingMembersSql, type SubgroupsDocument } from "./document";
 import { mergeWhenFullStatements, NEXT_INDEX_KEY } from "./member-index";
-import { GROUP_COLUMNS, groupColumnsWithDocumentFrom, type SegmentGroupRow } from "./row";
+import { groupAtVersionSql, groupSnapshotSql, groupColumnsWithDocumentFrom, type SegmentGroupRow } from "./row";
 
 export interface NewSegmentGroup {
   id: string;
@@ -34,16 +34,37 @@ export type InsertOutcome =
   /** The Idempotency-Key was used before: its answer's rows, or a different request under it (nothing written). */
   | PriorAnswerOutcome<SegmentGroupRow>;
 
-// The row, only if its idempotency key (?11, if any) is new and the organization is under its
-// quota of groups (?14), checked on its counter in this same transaction. A BEFORE INSERT trigger
+// The row, only if its idempotency key (if any) is new and the organization is under its
+// quota of groups, checked on its counter in this same transaction. A BEFORE INSERT trigger
 // (migrations/0006) skips it unless every member names a catalog segment visible to the
 // organization: the write's one catalog check, made by the database for every writer. The
 // insert trigger then queues the group for the reverse index (member-index.ts).
-const INSERT = `INSERT INTO segment_groups
-    (id, organization_id, name, name_folded, type, status, subgroups, member_count, created_at, updated_at, etag, subgroup_operator, created_by, updated_by, index_key)
-  SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?12, ?13, ?13, ${NEXT_INDEX_KEY}
-  WHERE NOT ${keyTakenSql("?11")} AND ${groupQuotaAllowsSql("?2", "?14")}
-  RETURNING ${groupColumnsWithDocumentFrom("?7")}`;
+const P = namedParams(
+  "id", "organizationId", "name", "nameFolded", "type", "status", "subgroups", "memberCount",
+  "now", "etag", "idempotencyScope", "subgroupOperator", "createdBy", "quota",
+);
+// Each column with the value it is given: the column list and the values list are both read from here.
+const STORED = {
+  id: P.sql.id,
+  organization_id: P.sql.organizationId,
+  name: P.sql.name,
+  name_folded: P.sql.nameFolded,
+  type: P.sql.type,
+  status: P.sql.status,
+  subgroups: P.sql.subgroups,
+  member_count: P.sql.memberCount,
+  created_at: P.sql.now,
+  updated_at: P.sql.now,
+  etag: P.sql.etag,
+  subgroup_operator: P.sql.subgroupOperator,
+  created_by: P.sql.createdBy,
+  updated_by: P.sql.createdBy,
+  index_key: NEXT_INDEX_KEY,
+};
+const INSERT = `INSERT INTO segment_groups (${Object.keys(STORED).join(", ")})
+  SELECT ${Object.values(STORED).join(", ")}
+  WHERE NOT ${keyTakenSql(P.sql.idempotencyScope)} AND ${groupQuotaAllowsSql(P.sql.organizationId, P.sql.quota)}
+  RETURNING ${groupColumnsWithDocumentFrom(P.sql.subgroups)}`;
 
 // Which members are missing, evaluated only when the insert did not happen, not for its key
 // and not over the quota (SQLite checks a constant condition once, before reading any member).
@@ -56,13 +77,12 @@ const OVER_QUOTA = `SELECT 1 AS over_quota WHERE NOT EXISTS (SELECT 1 FROM segme
 
 // What the idempotency key stores: the row exactly as RETURNING gave it, as JSON, so a replay
 // is answered by the same code (toSegmentGroup) from the same values.
-const SNAPSHOT = `SELECT json_object(${GROUP_COLUMNS.split(", ").map((column) => `'${column}', ${column}`).join(", ")}) AS snapshot
-  FROM segment_groups WHERE id = ?5`;
+const SNAPSHOT = `SELECT ${groupSnapshotSql("segment_groups")} AS snapshot FROM segment_groups WHERE id = ?5`;
 
 const RECORD_CREATED = recordChangeSql("created");
 
 // The insert happened (for the reverse index's merge).
-const WRITTEN = "EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1 AND etag = ?2)";
+const WRITTEN = groupAtVersionSql("?1", "?2");
 
 /**
  * Writes a segment group in ONE D1 batch of ten statements, whatever its size: the answer
@@ -79,20 +99,22 @@ export async function insertSegmentGroup(db: Database, group: NewSegmentGroup, c
     priorAnswerStatement(db, claim),
     db.statement(
       INSERT,
-      group.id,
-      group.organizationId,
-      group.name,
-      foldName(group.name),
-      group.type,
-      group.status ? 1 : 0,
-      group.subgroups.json,
-      group.subgroups.memberCount,
-      group.now,
-      group.etag,
-      scope,
-      group.subgroupOperator,
-      group.createdBy,
-      group.quota,
+      ...P.values({
+        id: group.id,
+        organizationId: group.organizationId,
+        name: group.name,
+        nameFolded: foldName(group.name),
+        type: group.type,
+        status: group.status ? 1 : 0,
+        subgroups: group.subgroups.json,
+        memberCount: group.subgroups.memberCount,
+        now: group.now,
+        etag: group.etag,
+        idempotencyScope: scope,
+        subgroupOperator: group.subgroupOperator,
+        createdBy: group.createdBy,
+        quota: group.quota,
+      }),
     ),
     db.statement(MISSING, group.id, group.subgroups.memberKeys, group.organizationId, scope, group.quota),
     db.statement(OVER_QUOTA, group.id, group.organizationId, scope, group.quota),

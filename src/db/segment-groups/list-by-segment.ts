@@ -1,10 +1,10 @@
 import type { SegmentType } from "../enums";
 import { jsonParam, sqlParams, type Database } from "../database";
 import { feedStateOf, feedStateStatement, type FeedState } from "./changes";
-import { MAX_MEMBERS_PER_PAGE, SUMMARY_COLUMNS, type ListView, type SegmentGroupFilters, type SummaryRow } from "./list";
+import { MAX_MEMBERS_PER_PAGE, type ListView, type SegmentGroupFilters, type SummaryRow } from "./list";
 import { groupAttributeFiltersSql } from "./list-filters";
 import { candidateUsersSql, liveCandidateSql } from "./member-index";
-import { GROUP_COLUMNS, inOrganizationsSql, type SegmentGroupRow } from "./row";
+import { GROUP_COLUMNS, inOrganizationsSql, SUMMARY_COLUMNS, type SegmentGroupRow } from "./row";
 
 export interface SegmentReference {
   segmentType: SegmentType;

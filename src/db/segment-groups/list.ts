@@ -3,7 +3,7 @@ import { budgetedPageSql, keptWithinBudget } from "../../pagination/page-budget"
 import { jsonParam, sqlParams, type Database } from "../database";
 import { feedStateOf, feedStateStatement, type FeedState } from "./changes";
 import { groupAttributeFiltersSql } from "./list-filters";
-import { inOrganizationsSql, type SegmentGroupRow } from "./row";
+import { inOrganizationsSql, SUMMARY_COLUMNS, type SegmentGroupRow } from "./row";
 
 export interface SegmentGroupFilters {
   /** The one the request names (already checked against the token) or all of the token's; none gives no rows. */
@@ -29,7 +29,6 @@ export type ListView = "full" | "summary";
 
 export type SummaryRow = Omit<SegmentGroupRow, "subgroups">;
 
-export const SUMMARY_COLUMNS = "id, name, type, organization_id, status, subgroup_operator, member_count, created_at, updated_at, etag, created_by, updated_by";
 
 /**
  * One page of the caller's groups, newest first, strictly after `after`, whether another page

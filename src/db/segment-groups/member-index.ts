@@ -31,10 +31,21 @@ const BACKLOG = "segment_group_index_backlog";
 const OLDEST_SEQ = `(SELECT min(seq) FROM ${BACKLOG})`;
 const MEMBERS_BEFORE_OLDEST = `(SELECT members_through - members FROM ${BACKLOG} ORDER BY seq LIMIT 1)`;
 
+// The running total of members through the newest queued row (NULL when the queue is empty).
+const MEMBERS_THROUGH_NEWEST = "(SELECT `members_through` FROM `segment_group_index_backlog` ORDER BY `seq` DESC LIMIT 1)";
+
+/**
+ * `members_through` of a row queued now with `members` members (SQL): the running total the
+ * backlog's size is read from. The backlog triggers (backlog-triggers.ts) write it.
+ */
+export function membersThroughSql(members: string): string {
+  return `${members} + coalesce(${MEMBERS_THROUGH_NEWEST}, 0)`;
+}
+
 // The backlog's size from its two ends (seq is the rowid; members_through a running total),
 // so deciding reads two or three rows however long the queue is.
 const FULL = `(SELECT max(seq) FROM ${BACKLOG}) - ${OLDEST_SEQ} + 1 >= ${BACKLOG_LIMITS.groups}
-  OR (SELECT members_through FROM ${BACKLOG} ORDER BY seq DESC LIMIT 1) - ${MEMBERS_BEFORE_OLDEST} >= ${BACKLOG_LIMITS.members}`;
+  OR ${MEMBERS_THROUGH_NEWEST} - ${MEMBERS_BEFORE_OLDEST} >= ${BACKLOG_LIMITS.members}`;
 
 // 1. A merge holds the rows it takes (`merging` = 1): the oldest ones, within the per-merge
 // limits, and only when `due` (SQL) holds. `due` is a one-row table joined first, so when it
@@ -58,10 +69,13 @@ const QUEUED_GROUP = "segment_groups AS g ON g.index_key = b.group_key";
 
 /**
  * The `index_key` a new group gets: past every key in use, including those of deleted groups
- * whose index rows a merge has yet to remove. Both maxima are read from unique indexes.
+ * whose index rows a merge has yet to remove. Both maxima are read from unique indexes. The
+ * API's INSERT gives it; the backlog's insert trigger gives it to a raw writer's row.
  */
-export const NEXT_INDEX_KEY = `(max(coalesce((SELECT max(index_key) FROM segment_groups), 0),
-  coalesce((SELECT max(group_key) FROM ${BACKLOG}), 0)) + 1)`;
+export const NEXT_INDEX_KEY_SQL = `max(
+  coalesce((SELECT max(\`index_key\`) FROM \`segment_groups\`), 0),
+  coalesce((SELECT max(\`group_key\`) FROM \`segment_group_index_backlog\`), 0)) + 1`;
+export const NEXT_INDEX_KEY = `(${NEXT_INDEX_KEY_SQL})`;
 
 // 2. Index rows the held groups' documents no longer hold under their organization (a deleted
 // group holds none; a moved one none under its old organization). The difference is a named
@@ -121,8 +135,8 @@ const NOT_QUEUED = (groupKey: string) => `NOT EXISTS (SELECT 1 FROM ${BACKLOG} A
  * at run time also means every organization: a global segment, which any organization's groups
  * may use): from the index for every group not queued, from the documents of the queued ones.
  * A member is the exact text `{"segment_id":N,"segment_type":"T"}` in a document
- * (src/db/segment-groups/document.ts writes it so, and so did every migration), so `instr`
- * finds it without parsing JSON (json_each would count every member as a row read).
+ * (src/db/segment-groups/document.ts writes it so, and migrations/0011's triggers refuse any
+ * other form from every writer), so `instr` finds it without parsing JSON (json_each would count every member as a row read).
  * src/db/segments/integrity.ts builds the catalog's in-use trigger from this same function.
  */
 export function groupKeysUsingSegmentSql(type: string, id: string, organization?: string): string {

@@ -2,8 +2,23 @@ import type { GroupType, SegmentOperator } from "../enums";
 import { groupExpression } from "../../logic/expression";
 import type { StoredSubgroup } from "./document";
 
-/** The columns every read of whole groups selects, in `SegmentGroupRow`'s shape. */
-export const GROUP_COLUMNS = "id, name, type, organization_id, status, subgroup_operator, subgroups, member_count, created_at, updated_at, etag, created_by, updated_by";
+/**
+ * The columns every read of whole groups selects, in `SegmentGroupRow`'s shape, listed once:
+ * GROUP_COLUMNS, SUMMARY_COLUMNS (list.ts) and the snapshots derive from it, and the type
+ * check below keeps it equal to SegmentGroupRow's keys.
+ */
+const GROUP_COLUMN_NAMES = [
+  "id", "name", "type", "organization_id", "status", "subgroup_operator", "subgroups", "member_count",
+  "created_at", "updated_at", "etag", "created_by", "updated_by",
+] as const satisfies readonly (keyof SegmentGroupRow)[];
+type MissingColumn = Exclude<keyof SegmentGroupRow, (typeof GROUP_COLUMN_NAMES)[number]>;
+const everyRowKeyIsAColumn: [MissingColumn] extends [never] ? true : MissingColumn = true;
+void everyRowKeyIsAColumn;
+
+export const GROUP_COLUMNS = GROUP_COLUMN_NAMES.join(", ");
+
+/** GROUP_COLUMNS but the document: what a summary (`view=summary`) reads. */
+export const SUMMARY_COLUMNS = GROUP_COLUMN_NAMES.filter((column) => column !== "subgroups").join(", ");
 
 /**
  * GROUP_COLUMNS for a write's RETURNING when the document it stored is the `documentParam`
@@ -20,7 +35,7 @@ export function groupColumnsWithDocumentFrom(documentParam: string): string {
  * change event keeps, made by SQL inside the write's own batch. `table` prefixes each column.
  */
 export function groupSnapshotSql(table: string): string {
-  return `json_object(${GROUP_COLUMNS.split(", ").map((column) => `'${column}', ${table}.${column}`).join(", ")})`;
+  return `json_object(${GROUP_COLUMN_NAMES.map((column) => `'${column}', ${table}.${column}`).join(", ")})`;
 }
 
 /** A group as GET returned it at that version, from a `groupSnapshotSql` copy. */
@@ -75,6 +90,21 @@ function authorshipOf(row: Omit<SegmentGroupRow, "subgroups">) {
 /** What decides whether the group matches (src/logic): how its subgroups combine, and the subgroups. */
 export function groupLogicOf(row: Pick<SegmentGroupRow, "subgroup_operator" | "subgroups">) {
   return { subgroup_operator: row.subgroup_operator, segment_subgroup: JSON.parse(row.subgroups) as StoredSubgroup[] };
+}
+
+/**
+ * The `updated_at` a write at time `now` gives a group last written at `stored` (both SQL
+ * expressions, ISO 8601 text): `now`, unless `stored` is not before it (same millisecond, or a
+ * clock behind another isolate's); then one millisecond past `stored`. So `updated_at` only
+ * moves forward. The PATCH, its dry run and the delete's tombstone all use this one rule.
+ */
+export function laterTimestampSql(stored: string, now: string): string {
+  return `CASE WHEN ${now} > ${stored} THEN ${now} ELSE strftime('%Y-%m-%dT%H:%M:%fZ', ${stored}, '+0.001 seconds') END`;
+}
+
+/** The write of group `id` at version `etag` (SQL expressions) happened: the group holds that version. */
+export function groupAtVersionSql(id: string, etag: string): string {
+  return `EXISTS (SELECT 1 FROM segment_groups WHERE id = ${id} AND etag = ${etag})`;
 }
 
 /** `column IN (the caller's organizations)`, the list travelling as ONE JSON parameter at `placeholder`. */

@@ -1,10 +1,10 @@
 import type { GroupType, SegmentOperator } from "../enums";
-import { jsonParam, type Database } from "../database";
+import { jsonParam, namedParams, type Database } from "../database";
 import { foldName } from "../name-search";
 import { recordChangeSql } from "./changes";
 import { missingMembersSql, type SubgroupsDocument } from "./document";
 import { mergeWhenFullStatements } from "./member-index";
-import { groupColumnsWithDocumentFrom, inOrganizationsSql, type SegmentGroupRow } from "./row";
+import { groupAtVersionSql, groupColumnsWithDocumentFrom, inOrganizationsSql, laterTimestampSql, type SegmentGroupRow } from "./row";
 
 export interface SegmentGroupChange {
   id: string;
@@ -41,20 +41,23 @@ export type UpdateOutcome =
 // Every condition a change must meet, in the WHERE of one UPDATE: the caller's group, at an
 // accepted version, not moved to another organization; and a BEFORE UPDATE trigger
 // (migrations/0006) skips the row unless every new member is visible to the group's
-// organization. Unsent fields (NULL) keep their value. `updated_at` always moves
-// forward: `now`, or one millisecond past the stored value (same millisecond, or a clock
-// behind another isolate's). The update trigger queues the group for the reverse index only if
-// the document changed.
+// organization. Unsent fields (NULL) keep their value; `updated_at` only moves forward
+// (laterTimestampSql). The update trigger queues the group for the reverse index only if the
+// document changed.
+const P = namedParams(
+  "id", "organizations", "name", "nameFolded", "type", "status", "subgroups", "memberCount",
+  "subgroupOperator", "now", "etag", "updatedBy", "acceptedVersions", "organizationId",
+);
 const UPDATE = `UPDATE segment_groups SET
-    name = coalesce(?3, name), name_folded = coalesce(?4, name_folded), type = coalesce(?5, type),
-    status = coalesce(?6, status), subgroups = coalesce(?7, subgroups), member_count = coalesce(?8, member_count),
-    subgroup_operator = coalesce(?13, subgroup_operator),
-    updated_at = CASE WHEN ?9 > updated_at THEN ?9 ELSE strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds') END,
-    etag = ?10, updated_by = ?14
-  WHERE id = ?1 AND ${inOrganizationsSql("organization_id", "?2")}
-    AND (?11 IS NULL OR etag IN (SELECT value FROM json_each(?11)))
-    AND (?12 IS NULL OR organization_id = ?12)
-  RETURNING ${groupColumnsWithDocumentFrom("?7")}`;
+    name = coalesce(${P.sql.name}, name), name_folded = coalesce(${P.sql.nameFolded}, name_folded), type = coalesce(${P.sql.type}, type),
+    status = coalesce(${P.sql.status}, status), subgroups = coalesce(${P.sql.subgroups}, subgroups),
+    member_count = coalesce(${P.sql.memberCount}, member_count), subgroup_operator = coalesce(${P.sql.subgroupOperator}, subgroup_operator),
+    updated_at = ${laterTimestampSql("updated_at", P.sql.now)},
+    etag = ${P.sql.etag}, updated_by = ${P.sql.updatedBy}
+  WHERE id = ${P.sql.id} AND ${inOrganizationsSql("organization_id", P.sql.organizations)}
+    AND (${P.sql.acceptedVersions} IS NULL OR etag IN (SELECT value FROM json_each(${P.sql.acceptedVersions})))
+    AND (${P.sql.organizationId} IS NULL OR organization_id = ${P.sql.organizationId})
+  RETURNING ${groupColumnsWithDocumentFrom(P.sql.subgroups)}`;
 
 // Read after the UPDATE in the same transaction: when the group did not take the new version,
 // why. The catalog check only runs in that case (CASE evaluates one branch).
@@ -67,7 +70,7 @@ const DIAGNOSE = `SELECT g.organization_id, g.etag,
 const RECORD_UPDATED = recordChangeSql("updated");
 
 // The update happened (for the reverse index's merge).
-const WRITTEN = "EXISTS (SELECT 1 FROM segment_groups WHERE id = ?1 AND etag = ?2)";
+const WRITTEN = groupAtVersionSql("?1", "?2");
 
 /**
  * Applies a PATCH in ONE D1 batch of seven statements, whatever is sent and however many
@@ -82,20 +85,22 @@ export async function updateSegmentGroup(db: Database, change: SegmentGroupChang
   const [updated, diagnosed] = await db.batch([
     db.statement(
       UPDATE,
-      change.id,
-      organizations,
-      change.name ?? null,
-      change.name === undefined ? null : foldName(change.name),
-      change.type ?? null,
-      change.status === undefined ? null : change.status ? 1 : 0,
-      change.subgroups?.json ?? null,
-      change.subgroups?.memberCount ?? null,
-      change.now,
-      change.etag,
-      change.acceptedVersions === null ? null : jsonParam(change.acceptedVersions),
-      change.organizationId ?? null,
-      change.subgroupOperator ?? null,
-      change.updatedBy,
+      ...P.values({
+        id: change.id,
+        organizations,
+        name: change.name ?? null,
+        nameFolded: change.name === undefined ? null : foldName(change.name),
+        type: change.type ?? null,
+        status: change.status === undefined ? null : change.status ? 1 : 0,
+        subgroups: change.subgroups?.json ?? null,
+        memberCount: change.subgroups?.memberCount ?? null,
+        subgroupOperator: change.subgroupOperator ?? null,
+        now: change.now,
+        etag: change.etag,
+        updatedBy: change.updatedBy,
+        acceptedVersions: change.acceptedVersions === null ? null : jsonParam(change.acceptedVersions),
+        organizationId: change.organizationId ?? null,
+      }),
     ),
     db.statement(DIAGNOSE, change.id, organizations, change.etag, memberKeys),
     db.statement(RECORD_UPDATED, change.id, change.etag),

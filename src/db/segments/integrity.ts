@@ -1,3 +1,4 @@
+import { canonicalSubgroupsSql } from "../segment-groups/document";
 import { groupKeysUsingSegmentSql } from "../segment-groups/member-index";
 
 /**
@@ -67,5 +68,27 @@ END`,
 WHEN EXISTS (${groupKeysUsingSegmentSql("OLD.`segment_type`", "OLD.`segment_id`", "OLD.`organization_id`")})
 BEGIN
 	SELECT RAISE(ABORT, '${IN_USE_MESSAGE}');
+END`,
+};
+
+const NOT_CANONICAL_MESSAGE = "segment_groups.subgroups must be canonical JSON, as src/db/segment-groups/document.ts writes it";
+
+/**
+ * The triggers that keep every stored document canonical (migrations/0011), by name: a
+ * document that is not exactly `canonicalSubgroupsSql` of itself (other key order, spacing,
+ * string ids, extra keys) aborts the write, for every writer. The API's documents always are,
+ * so its writes never see these fire. Created after the visibility triggers, they run before
+ * them (SQLite fires the newest first): a bad document aborts even when a member is missing.
+ */
+export const DOCUMENT_TRIGGERS: Readonly<Record<string, string>> = {
+  segment_groups_subgroups_canonical_insert: `CREATE TRIGGER \`segment_groups_subgroups_canonical_insert\` BEFORE INSERT ON \`segment_groups\`
+WHEN NEW.\`subgroups\` IS NOT ${canonicalSubgroupsSql("NEW.`subgroups`")}
+BEGIN
+	SELECT RAISE(ABORT, '${NOT_CANONICAL_MESSAGE}');
+END`,
+  segment_groups_subgroups_canonical_update: `CREATE TRIGGER \`segment_groups_subgroups_canonical_update\` BEFORE UPDATE OF \`subgroups\` ON \`segment_groups\`
+WHEN OLD.\`subgroups\` IS NOT NEW.\`subgroups\` AND NEW.\`subgroups\` IS NOT ${canonicalSubgroupsSql("NEW.`subgroups`")}
+BEGIN
+	SELECT RAISE(ABORT, '${NOT_CANONICAL_MESSAGE}');
 END`,
 };
