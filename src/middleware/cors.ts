@@ -11,12 +11,12 @@ const ALLOWED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
  * ones). test/app/cors.test.ts checks it against every header the code reads and the OpenAPI
  * document's header parameters, so a new one cannot be forgotten.
  */
-export const ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "If-None-Match", IDEMPOTENCY_KEY_HEADER, BOOKMARK_HEADER, REQUEST_ID_HEADER];
+export const ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "If-None-Match", IDEMPOTENCY_KEY_HEADER, BOOKMARK_HEADER, REQUEST_ID_HEADER, "Accept"];
 /**
  * Every response header the API sends beyond the CORS-safelisted ones (Cache-Control,
  * Content-Type, ...); checked against the OpenAPI document's and the error table's headers.
  */
-export const EXPOSED_HEADERS = ["ETag", "Location", REQUEST_ID_HEADER, "Retry-After", "WWW-Authenticate", "Idempotent-Replayed", BOOKMARK_HEADER, "Allow"];
+export const EXPOSED_HEADERS = ["ETag", "Location", REQUEST_ID_HEADER, "Retry-After", "WWW-Authenticate", "Idempotent-Replayed", BOOKMARK_HEADER, "Allow", "Vary"];
 /** How long a browser may reuse a preflight answer (seconds). */
 export const PREFLIGHT_MAX_AGE_SECONDS = 600;
 

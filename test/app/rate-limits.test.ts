@@ -144,7 +144,7 @@ describe("rate limits: the organizations a request acts on, and only those", () 
     it(`${key}: with a token of 50 organizations, spends ${NAMING.has(key) ? "only the one it names" : "none beyond the caller's"}`, async () => {
       const token = await tokenOf(freshSub(), manyOrganizations(50));
       const path = typeof route.path === "string" ? route.path : await route.path();
-      const spent = await organizationKeysSpentBy((env) => call(method, path, { token, json: route.json, headers: route.headers, env }));
+      const spent = await organizationKeysSpentBy((env) => call(method, path, { token, json: route.json, rawBody: route.rawBody, headers: route.headers, env }));
       expect(spent).toEqual(NAMING.has(key) ? [`organization:${ORG}`] : []);
     });
 
@@ -152,7 +152,7 @@ describe("rate limits: the organizations a request acts on, and only those", () 
       const limiters = { CALLER_RATE_LIMITER: fakeLimiter(1000).limiter, ORGANIZATION_RATE_LIMITER: fakeLimiter(0).limiter };
       const path = typeof route.path === "string" ? route.path : await route.path();
       const before = await snapshotTables();
-      expectRateLimited(await call(method, path, { token: await tokenOf(freshSub(), [ORG]), json: route.json, headers: route.headers, env: limiters }));
+      expectRateLimited(await call(method, path, { token: await tokenOf(freshSub(), [ORG]), json: route.json, rawBody: route.rawBody, headers: route.headers, env: limiters }));
       expect(await snapshotTables()).toEqual(before);
     });
   }

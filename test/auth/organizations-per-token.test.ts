@@ -27,7 +27,7 @@ let unusedSegmentId = 8_800;
  * check, acting for ORG. The whole inventory, so a new route is covered by its row there; plus
  * the reads over all of a token's organizations (no `organization_id` filter).
  */
-const REQUESTS: Record<string, Pick<ProtectedRoute, "path" | "json" | "headers">> = {
+const REQUESTS: Record<string, Pick<ProtectedRoute, "path" | "json" | "headers" | "rawBody">> = {
   ...PROTECTED_ROUTES,
   // The row's 3P:301 is used by the groups other tests create: delete one no group uses.
   "DELETE /segments/{segment_type}/{segment_id}": {
@@ -52,7 +52,7 @@ describe(`every route, for tokens of ${SIZES.join(", ")} organizations`, () => {
       const token = await tokenFor(organizations(count));
       const path = typeof route.path === "string" ? route.path : await route.path();
       // call() checks the answer against the OpenAPI document.
-      const res = await call(key.slice(0, key.indexOf(" ")), path, { token, json: route.json, headers: route.headers });
+      const res = await call(key.slice(0, key.indexOf(" ")), path, { token, json: route.json, rawBody: route.rawBody, headers: route.headers });
       expect(res.status, `${key} with ${count} organizations: ${describeResponse(res)}`).toBeGreaterThanOrEqual(200);
       expect(res.status, `${key} with ${count} organizations: ${describeResponse(res)}`).toBeLessThan(300);
     });

@@ -2,6 +2,8 @@ import type { ProtectedRoute } from "../helpers/auth-matrix";
 import { ORG, validGroup } from "../helpers/fixtures";
 import { createGroup } from "../helpers/segment-groups";
 import { sketchBytes } from "../sketch/theta-fixtures";
+import { seedCatalog } from "../helpers/fixtures";
+import { putSketch } from "../helpers/sketches";
 
 const SKETCH = { rawBody: sketchBytes("tiny"), headers: { "Content-Type": "application/octet-stream" } };
 
@@ -13,6 +15,21 @@ const SKETCH = { rawBody: sketchBytes("tiny"), headers: { "Content-Type": "appli
 export const PUBLIC_ROUTES = ["GET /health"];
 
 const newGroupPath = async (suffix = "") => `/segment_groups/${(await createGroup()).body.data.id}${suffix}`;
+
+/** `path` (a segment's sketch, or the universe) once a sketch is stored there, as the catalog admin uploads it. */
+async function withSketch(path: string): Promise<string> {
+  await seedCatalog();
+  const res = await putSketch(path, sketchBytes("tiny"));
+  if (res.status !== 200 && res.status !== 201) throw new Error(`could not store a sketch at ${path}: ${res.status} ${res.text}`);
+  return path;
+}
+
+/** `path` once every segment of validGroup() (and the universe) has a sketch: a reach answers 200. */
+async function withGroupSketches(path: string): Promise<string> {
+  for (const [type, id] of [["CONTEXTUAL", 101], ["3P", 201], ["3P", 301]] as const) await withSketch(`/segments/${type}/${id}/sketch`);
+  await withSketch("/reach/universe");
+  return path;
+}
 
 /**
  * Every protected route, keyed "METHOD /openapi/{path}", with the permission it needs and a
@@ -112,26 +129,26 @@ export const PROTECTED_ROUTES: Record<string, Omit<ProtectedRoute, "method">> = 
     foreignOrganization: { status: 404, code: "segment_not_found" },
   },
   "GET /segments/{segment_type}/{segment_id}/sketch": {
-    path: "/segments/3P/301/sketch",
+    path: () => withSketch("/segments/3P/301/sketch"),
     permission: "read:segments",
     foreignOrganization: { status: 404, code: "segment_not_found" },
   },
   "DELETE /segments/{segment_type}/{segment_id}/sketch": {
-    path: "/segments/3P/301/sketch",
+    path: () => withSketch("/segments/3P/301/sketch"),
     permission: "write:segments",
     foreignOrganization: { status: 404, code: "segment_not_found" },
   },
   // The universe is the platform's: no organization's token is "another organization's".
   "PUT /reach/universe": { path: "/reach/universe", permission: "write:catalog", ...SKETCH },
-  "GET /reach/universe": { path: "/reach/universe", permission: "read:segments" },
-  "DELETE /reach/universe": { path: "/reach/universe", permission: "write:catalog" },
+  "GET /reach/universe": { path: () => withSketch("/reach/universe"), permission: "read:segments" },
+  "DELETE /reach/universe": { path: () => withSketch("/reach/universe"), permission: "write:catalog" },
   "GET /segment_groups/{id}/reach": {
-    path: () => newGroupPath("/reach"),
+    path: async () => withGroupSketches(await newGroupPath("/reach")),
     permission: "read:segment_groups",
     foreignOrganization: { status: 404, code: "segment_group_not_found" },
   },
   "POST /segment_groups/reach": {
-    path: "/segment_groups/reach",
+    path: () => withGroupSketches("/segment_groups/reach"),
     permission: "read:segment_groups",
     json: validGroup(),
     foreignOrganization: { status: 403, code: "organization_forbidden" },

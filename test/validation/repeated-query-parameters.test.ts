@@ -4,6 +4,7 @@ import { call, describeResponse } from "../helpers/api";
 import { seedCatalog, validGroup } from "../helpers/fixtures";
 import { createGroup } from "../helpers/segment-groups";
 import { tokenFor } from "../helpers/tokens";
+import { sketchBytes } from "../sketch/theta-fixtures";
 
 beforeAll(seedCatalog);
 
@@ -17,6 +18,10 @@ const QUERIES: Record<string, Record<string, string>> = {
   "GET /segments/{segment_type}/{segment_id}": { organization_id: "1234" },
   "DELETE /segments/{segment_type}/{segment_id}": { organization_id: "1234" },
   "GET /usage": { organization_id: "1234" },
+  "PUT /segments/{segment_type}/{segment_id}/sketch": { organization_id: "1234", lg_k: "12" },
+  "GET /segments/{segment_type}/{segment_id}/sketch": { organization_id: "1234" },
+  "DELETE /segments/{segment_type}/{segment_id}/sketch": { organization_id: "1234" },
+  "PUT /reach/universe": { lg_k: "12" },
   "POST /segment_groups": { dry_run: "true" },
   "PATCH /segment_groups/{id}": { dry_run: "true" },
 };
@@ -41,7 +46,11 @@ describe("a query parameter given more than once", () => {
       const [method, template] = route.split(" ") as [string, string];
       const path = template.replace("{id}", id).replace("{segment_type}", "3P").replace("{segment_id}", "301");
       for (const [name, value] of Object.entries(query)) {
-        const res = await call(method, `${path}?${name}=${encodeURIComponent(value)}&${name}=${encodeURIComponent(value)}`, { token, json: method === "GET" ? undefined : method === "POST" ? validGroup() : { name: "x" } });
+        const url = `${path}?${name}=${encodeURIComponent(value)}&${name}=${encodeURIComponent(value)}`;
+        const sketch = method === "PUT" && /sketch|universe/.test(path);
+        const res = sketch
+          ? await call(method, url, { token, rawBody: sketchBytes("tiny"), headers: { "Content-Type": "application/octet-stream" } })
+          : await call(method, url, { token, json: method === "GET" ? undefined : method === "POST" ? validGroup() : { name: "x" } });
         expect(res.status, `${route} ${name}: ${describeResponse(res)}`).toBe(400);
         expect(res.body.errors, `${route} ${name}`).toEqual([{ code: "invalid_type", field: name, message: "is given more than once; send it once" }]);
       }
