@@ -137,7 +137,7 @@ describe("rate limits: the organizations a request acts on, and only those", () 
   const manyOrganizations = (count: number) => [...Array.from({ length: count - 1 }, (_, i) => 7_000_000 + i), ORG];
   // The routes whose request names ORG (a body's or a filter's organization_id); the others
   // address a group or segment by id.
-  const NAMING = new Set(["POST /segment_groups", "GET /segment_groups", "GET /segment_groups/changes", "GET /segments", "PUT /segments/{segment_type}/{segment_id}", "POST /segments/bulk", "GET /usage"]);
+  const NAMING = new Set(["POST /segment_groups", "GET /segment_groups", "GET /segment_groups/changes", "GET /segments", "PUT /segments/{segment_type}/{segment_id}", "POST /segments/bulk", "GET /usage", "POST /segment_groups/reach"]);
 
   for (const [key, route] of Object.entries(PROTECTED_ROUTES)) {
     const method = key.slice(0, key.indexOf(" "));

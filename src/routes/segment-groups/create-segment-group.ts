@@ -16,7 +16,7 @@ import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { quotaExceeded, quotaExceededMetaSchema } from "../../errors/quota-exceeded";
 import { dryRunQuerySchema, isDryRun, segmentGroupDraftSchema } from "./dry-run";
-import { createSegmentGroupSchema, segmentGroupSchema } from "./schemas";
+import { CREATE_GROUP_EXAMPLE, createSegmentGroupSchema, segmentGroupSchema } from "./schemas";
 import { segmentsNotFound } from "./segment-subgroups";
 
 /**
@@ -44,22 +44,7 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
     errors: ["blank", "invalid_unicode", "duplicate_segment", "only_exclusions", "organization_forbidden", "quota_exceeded", "segment_not_found", ...IDEMPOTENCY_DOCS.errors],
     errorMeta: { quota_exceeded: quotaExceededMetaSchema },
     headers: IDEMPOTENCY_DOCS.requestHeaders,
-    requestExample: {
-      name: "Sports fans who run",
-      type: "CONTEXTUAL",
-      organization_id: 1234,
-      status: true,
-      segment_subgroup: [
-        {
-          segment_operator: "AND",
-          segment_members: [
-            { segment_id: 101, segment_type: "CONTEXTUAL" },
-            { segment_id: 201, segment_type: "3P" },
-          ],
-        },
-        { segment_operator: "OR", segment_members: [{ segment_id: 301, segment_type: "3P" }] },
-      ],
-    },
+    requestExample: CREATE_GROUP_EXAMPLE,
   }),
   requireAuthNamingOrganizations,
   requirePermission("create:segment_groups"),

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
-import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
+import { actFor, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { database } from "../../db/context";
 import { subgroupsDocument } from "../../db/segment-groups/document";
 import { findDraftReachInputs } from "../../db/sketches/reach-inputs";
@@ -8,7 +8,7 @@ import { requireJsonBody } from "../../middleware/json-body";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { createSegmentGroupSchema } from "./schemas";
+import { CREATE_GROUP_EXAMPLE, createSegmentGroupSchema } from "./schemas";
 import { segmentsNotFound } from "./segment-subgroups";
 import { computeReach } from "../../reach/compute-reach";
 import { groupReachSchema } from "../../reach/schemas";
@@ -26,30 +26,15 @@ export const estimateReachRoute = new Hono<AppEnv>().post(
     tags: ["Reach"],
     success: { status: 200, description: "The estimate and its bounds, for the group and each subgroup; nothing was written.", data: groupReachSchema },
     errors: ["blank", "invalid_unicode", "duplicate_segment", "only_exclusions", "organization_forbidden", "segment_not_found", "sketch_missing", "universe_required"],
-    requestExample: {
-      name: "Sports fans who run",
-      type: "CONTEXTUAL",
-      organization_id: 1234,
-      status: true,
-      segment_subgroup: [
-        {
-          segment_operator: "AND",
-          segment_members: [
-            { segment_id: 101, segment_type: "CONTEXTUAL" },
-            { segment_id: 201, segment_type: "3P" },
-          ],
-        },
-        { segment_operator: "OR", segment_members: [{ segment_id: 301, segment_type: "3P" }] },
-      ],
-    },
+    requestExample: CREATE_GROUP_EXAMPLE,
   }),
-  requireAuth,
+  requireAuthNamingOrganizations,
   requirePermission("read:segment_groups"),
   requireJsonBody,
   validate("json", createSegmentGroupSchema),
   async function estimateReachHandler(c) {
     const input = c.req.valid("json");
-    assertOrganizationAccess(c.get("caller"), input.organization_id);
+    await actFor(c, [input.organization_id]);
     const document = subgroupsDocument(input.segment_subgroup);
     const db = database(c);
     const sizes = document.subgroups.map((subgroup) => subgroup.segment_members.length);

@@ -47,6 +47,24 @@ export const createSegmentGroupSchema = z.strictObject({
 });
 
 /** The fields a PATCH may change; `organization_id` may be sent too, but only as it already is. */
+/** The example body of the create and of the routes that take the same body (a reach estimate). */
+export const CREATE_GROUP_EXAMPLE = {
+  name: "Sports fans who run",
+  type: "CONTEXTUAL",
+  organization_id: 1234,
+  status: true,
+  segment_subgroup: [
+    {
+      segment_operator: "AND",
+      segment_members: [
+        { segment_id: 101, segment_type: "CONTEXTUAL" },
+        { segment_id: 201, segment_type: "3P" },
+      ],
+    },
+    { segment_operator: "OR", segment_members: [{ segment_id: 301, segment_type: "3P" }] },
+  ],
+};
+
 export const UPDATABLE_FIELDS = ["name", "type", "status", "segment_subgroup", "subgroup_operator"] as const;
 
 /**
