@@ -1,7 +1,7 @@
 import type { GroupLogic } from "../../logic/group-logic";
 import { decodeCompactThetaSketch, type SketchLoader, type ThetaSketch } from "../../sketch";
 import type { Database } from "../database";
-import type { ReachInputs } from "./reach-inputs";
+import { sketchOfMemberSql, type ReachInputs } from "./reach-inputs";
 import { bytesFromHex } from "./row";
 
 /** The most sketch bytes one chunk reads (its hex text is twice that), and the most members. */
@@ -10,7 +10,7 @@ export const CHUNK_MEMBERS = 100;
 
 /** Loads the chunk's sketches (?1: `[[type, id], ...]`) of organization ?2's members, in order. */
 export const LOAD_MEMBER_SKETCHES = `SELECT m.key AS i, hex(k.sketch) AS sketch_hex FROM json_each(?1) AS m
-  LEFT JOIN segment_sketches AS k ON k.segment_type = m.value ->> 0 AND k.segment_id = m.value ->> 1 AND k.owner_scope IN (0, ?2)
+  LEFT JOIN ${sketchOfMemberSql("m.value ->> 0", "m.value ->> 1", "?2")}
   ORDER BY m.key`;
 const LOAD_UNIVERSE = "SELECT hex(sketch) AS sketch_hex FROM universe_sketch WHERE id = 1";
 

@@ -1,5 +1,6 @@
 import { jsonParam, type Database } from "../database";
 import { missingMembersSql } from "../segment-groups/document";
+import { visibleSegmentSql } from "../segments/integrity";
 import { inOrganizationsSql, type SegmentGroupRow } from "../segment-groups/row";
 
 // What a reach needs to know before it reads any sketch: which members have one (the others are
@@ -26,10 +27,12 @@ export interface ReachInputs {
   universe: UniverseState | undefined;
 }
 
-// The member of organization `organization` (SQL) with key (`type`, `id`) resolves to its own
-// segment, else the global one (src/db/segments/integrity.ts, visibleSegmentSql); so does its sketch.
-const sketchOfMemberSql = (type: string, id: string, organization: string) =>
-  `segment_sketches AS k ON k.segment_type = ${type} AND k.segment_id = ${id} AND k.owner_scope IN (0, ${organization})`;
+/**
+ * `segment_sketches AS k ON ...`: the sketch of the member of organization `organization` (SQL)
+ * with key (`type`, `id`), which resolves as the member does (visibleSegmentSql): its own
+ * segment's, else the global one's.
+ */
+export const sketchOfMemberSql = (type: string, id: string, organization: string) => `segment_sketches AS k ON ${visibleSegmentSql("k", type, id, organization)}`;
 
 const UNIVERSE = "SELECT version, updated_at, byte_length FROM universe_sketch WHERE id = 1";
 
