@@ -5,7 +5,7 @@ import type { AppEnv } from "../../app-env";
 import type { SegmentGroupFilters } from "../../db/segment-groups/list";
 import { CURSOR_BOOKMARK, type ReadAtLeast } from "../../db/session";
 import { ApiError } from "../../errors";
-import { assertIssuedFor, cursorParam, issuedForDigest, organizationSet } from "../../pagination";
+import { assertIssuedFor, cursorParam, issuedForDigest } from "../../pagination";
 
 /**
  * A place in GET /segment_groups: the last group's key (`created_at`, `id`; with `segment`, the
@@ -38,10 +38,13 @@ function snapshotOf(cursor: ListCursor): { issuedFor: string; position: number; 
     : { issuedFor: cursor[2], position: cursor[3], bookmark: cursor[4] };
 }
 
-/** The digest of what a listing's cursor is bound to: every filter, and the organizations listed. */
-export function listingIssuedFor(filters: SegmentGroupFilters, segment: { segmentType: string; segmentId: number } | undefined): Promise<string> {
+/**
+ * The digest of what a listing's cursor is bound to: every filter, and the organizations listed
+ * (`organizations`: their digest, as the feed's scope already holds it).
+ */
+export function listingIssuedFor(filters: SegmentGroupFilters, segment: { segmentType: string; segmentId: number } | undefined, organizations: string): Promise<string> {
   const { type, status, nameQuery } = filters;
-  return issuedForDigest([organizationSet(filters.organizationIds), type ?? null, status ?? null, nameQuery ?? null, segment ?? null]);
+  return issuedForDigest([organizations, type ?? null, status ?? null, nameQuery ?? null, segment ?? null]);
 }
 
 /**

@@ -73,7 +73,9 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       nameQuery: query.q,
     };
     const view = query.view ?? "full";
-    const issuedFor = await listingIssuedFor(filters, query.segment);
+    // One digest of the organizations listed binds both the listing's cursor and its changes_cursor.
+    const scope = await feedScope(query.organization_id, filters.organizationIds);
+    const issuedFor = await listingIssuedFor(filters, query.segment, scope.organizations);
     const { rows, next, feed } = await readPage(database(c, readAtLeastFor(query.cursor, issuedFor)), filters, query, view);
     // The change feed's position at this page's snapshot: a client that loads the list follows the feed from there.
     const position = feed.head;
@@ -82,7 +84,7 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
     const nextCursor = next === null ? null : encodeCursor("after" in next ? cursorOf.after(next.after) : cursorOf.below(next.below));
     const meta = { next_cursor: nextCursor, has_more: next !== null };
     const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
-    const changesCursor = feedCursor(position, feed.purgedThrough, await feedScope(query.organization_id, filters.organizationIds));
+    const changesCursor = feedCursor(position, feed.purgedThrough, scope);
     // Per caller and ever-changing: browsers and shared caches must not reuse it unchecked.
     return success(c, rows.map(toItem), 200, { "Cache-Control": "private, no-cache" }, { ...meta, changes_cursor: changesCursor });
   },
