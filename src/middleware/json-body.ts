@@ -28,13 +28,7 @@ function jsonBody(mediaTypes: readonly string[]) {
     if (mediaType === undefined || !mediaTypes.includes(mediaType)) {
       throw ApiError.of("unsupported_media_type", `Send the request body as ${accepted}.`);
     }
-    const declared = c.req.header("Content-Length");
-    if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw tooLargeJson();
-
-    // A declared length is the body's length (HTTP framing), so one native read suffices; only
-    // a chunked body is counted as it streams in.
-    const bytes = declared !== undefined ? new Uint8Array(await c.req.raw.arrayBuffer()) : await readBodyWithin(c.req.raw, MAX_BODY_BYTES);
-    if (bytes.byteLength > MAX_BODY_BYTES) throw tooLargeJson();
+    const bytes = await readBodyUpTo(c.req.raw, MAX_BODY_BYTES, tooLargeJson);
     let parsed: unknown;
     try {
       // Fatal decoding: invalid UTF-8 is a malformed body, not text with replacement characters.
@@ -54,10 +48,23 @@ function jsonBody(mediaTypes: readonly string[]) {
 }
 
 /**
+ * The request's body, at most `limit` bytes (over it: throws `tooLarge`, with the declared length
+ * before reading the body when its Content-Length says so). A declared length is the body's length (HTTP framing), so one
+ * native read suffices; only a chunked body is counted as it streams in.
+ */
+export async function readBodyUpTo(request: Request, limit: number, tooLarge: (declared?: number) => ApiError): Promise<Uint8Array> {
+  const declared = request.headers.get("Content-Length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge(Number(declared));
+  const bytes = declared !== null ? new Uint8Array(await request.arrayBuffer()) : await readBodyWithin(request, limit, tooLarge);
+  if (bytes.byteLength > limit) throw tooLarge();
+  return bytes;
+}
+
+/**
  * Counts bytes as they stream in, so a body without Content-Length (chunked) cannot make the
  * Worker buffer more than the limit; over it, throws `tooLarge()`.
  */
-export async function readBodyWithin(request: Request, limit: number, tooLarge: () => ApiError = tooLargeJson): Promise<Uint8Array> {
+async function readBodyWithin(request: Request, limit: number, tooLarge: () => ApiError = tooLargeJson): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import type { NewSketch } from "../db/sketches/row";
 import { ApiError } from "../errors";
-import { readBodyWithin } from "../middleware/json-body";
+import { readBodyUpTo } from "../middleware/json-body";
 import { tagMiddleware } from "../openapi/describe-route";
 import { decodeCompactThetaSketch, InvalidSketchError, MAX_SKETCH_BYTES, summarizeSketch } from "../sketch";
 
@@ -19,10 +19,7 @@ export const requireSketchBody = tagMiddleware(
   createMiddleware<AppEnv>(async function readSketchBody(c, next) {
     const mediaType = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();
     if (mediaType !== MEDIA_TYPE) throw ApiError.of("unsupported_media_type", `Send the sketch's bytes as 'Content-Type: ${MEDIA_TYPE}'.`);
-    const declared = c.req.header("Content-Length");
-    if (declared !== undefined && Number(declared) > MAX_SKETCH_BYTES) throw tooLong(`is ${declared} bytes long`);
-    const bytes = declared !== undefined ? new Uint8Array(await c.req.raw.arrayBuffer()) : await readBodyWithin(c.req.raw, MAX_SKETCH_BYTES, () => tooLong("is longer"));
-    c.set("sketchBody", bytes);
+    c.set("sketchBody", await readBodyUpTo(c.req.raw, MAX_SKETCH_BYTES, tooLong));
     await next();
   }),
   { kind: "binary-body", mediaTypes: [MEDIA_TYPE] },
@@ -52,7 +49,8 @@ export function wantsBytes(accept: string | undefined): boolean {
   return (accept ?? "").split(",").some((range) => range.split(";")[0]!.trim().toLowerCase() === MEDIA_TYPE);
 }
 
-function tooLong(what: string): ApiError {
+function tooLong(declared?: number): ApiError {
+  const what = declared === undefined ? "is longer" : `is ${declared} bytes long`;
   return ApiError.of("invalid_sketch", `The body ${what}; a sketch is at most ${MAX_SKETCH_BYTES} bytes (131,072 retained entries, lg_k 16).`);
 }
 
