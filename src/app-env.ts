@@ -27,14 +27,17 @@ export interface AppEnv {
     caller: Caller;
     /** The first error code of an error response, set by errorResponse for the request log. */
     errorCode: ErrorCode;
-    /** The request's database (src/db/context.ts) and what it has asked of D1 so far. */
-    database: Database;
+    /** The request's database on each shard it touched (src/db/context.ts) and what it has asked of D1 so far. */
+    databases: Map<string, Database>;
     d1Usage: D1Usage;
     /** The parsed request body, set by requireJsonBody (src/middleware/json-body.ts) for validate("json"). */
     jsonBody: unknown;
     /** The raw request body, set by requireSketchBody (src/reach/sketch-body.ts). */
     sketchBody: Uint8Array;
-    /** The request's D1 session, once opened: its bookmark goes back in x-d1-bookmark. */
-    d1Session: D1DatabaseSession;
+    /** The request's D1 session on each shard it touched: their bookmarks go back in x-d1-bookmark. */
+    d1Sessions: Map<string, D1DatabaseSession>;
+    /** The shard directory's session on DB, when the request read or wrote a placement (src/db/context.ts). */
+    directory: Database;
+    directorySession: D1DatabaseSession;
   };
 }

@@ -307,3 +307,45 @@ export const groupReachCache = sqliteTable("group_reach_cache", {
   reach: text("reach").notNull(),
   computedAt: text("computed_at").notNull(),
 });
+
+/**
+ * The directory of shards (src/db/shards/directory.ts): which shard each organization lives on.
+ * Read and written in `DB` only; the other shards carry the table empty (one migrations folder).
+ */
+export const organizationShards = sqliteTable(
+  "organization_shards",
+  {
+    organizationId: integer("organization_id").primaryKey(),
+    // A shard's binding name: DB, DB_2, DB_APAC...
+    shard: text("shard").notNull(),
+    // 'moving' while src/db/shards/move.ts drains and copies it: its writes answer 503.
+    state: text("state", { enum: ["active", "moving"] }).notNull().default("active"),
+    // While moving: the shard it goes to.
+    movingTo: text("moving_to"),
+    // After a move: the shard its old rows are still to be deleted from.
+    previousShard: text("previous_shard"),
+    placedAt: text("placed_at").notNull(),
+    // When `state`, `shard` or `previous_shard` last changed: a move waits out the isolates' cached placements from then.
+    changedAt: text("changed_at").notNull(),
+  },
+  (t) => [
+    // Placement counts organizations per shard.
+    index("organization_shards_shard_idx").on(t.shard),
+    check("organization_shards_state_check", sql`${t.state} IN ('active', 'moving')`),
+  ],
+);
+
+/**
+ * Global segments a catalog admin's delete has retired on this shard while it checks every
+ * shard for groups using them (src/db/segments/global-delete.ts, docs/storage.md "Shards"):
+ * a retired segment is no member of any new or changed group. Empty but for a delete under way.
+ */
+export const segmentRetirements = sqliteTable(
+  "segment_retirements",
+  {
+    segmentType: text("segment_type", { enum: SEGMENT_TYPES }).notNull(),
+    segmentId: integer("segment_id").notNull(),
+    retiredAt: text("retired_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.segmentType, t.segmentId] })],
+);

@@ -16,8 +16,8 @@ export function base64url(bytes: Uint8Array): string {
 }
 
 function decodeCursor(cursor: string): unknown {
-  // Room for a key, the digest of the filters and a D1 bookmark (up to 256 characters).
-  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) return undefined;
+  // Room for a key, the digest of the filters and the bookmarks of up to 16 shards (src/db/shards/bookmarks.ts).
+  if (!/^[A-Za-z0-9_-]{1,8192}$/.test(cursor)) return undefined;
   try {
     const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
     const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));

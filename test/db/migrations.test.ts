@@ -455,6 +455,7 @@ describe("migrations over existing data", () => {
     const rows = (await db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_%' ORDER BY type, name").all()).results;
     expect(rows.map((r) => `${r.type} ${r.name}`)).toEqual([
       "index idempotency_keys_expires_idx",
+      "index organization_shards_shard_idx",
       "index segment_group_changes_group_idx",
       "index segment_group_changes_organization_idx",
       "index segment_group_changes_tombstone_idx",

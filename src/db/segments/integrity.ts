@@ -10,11 +10,20 @@ import { groupKeysUsingSegmentSql } from "../segment-groups/member-index";
 
 /**
  * The catalog segment of key (`type`, `id`) that organization `organization` may use: its own
- * segment with that key, else the global one (a key is never both). All three are SQL
- * expressions; `c` is the alias of `segments`. One range of segments_key_idx.
+ * segment with that key, else the global one (a key is never both) unless it is retired. All
+ * three are SQL expressions; `c` is the alias of `segments`. One range of segments_key_idx.
  */
 export function visibleSegmentSql(c: string, type: string, id: string, organization: string): string {
-  return `${c}.segment_type = ${type} AND ${c}.segment_id = ${id} AND ${c}.owner_scope IN (0, ${organization})`;
+  return `${c}.segment_type = ${type} AND ${c}.segment_id = ${id} AND ${c}.owner_scope IN (0, ${organization}) AND NOT (${c}.owner_scope = 0 AND ${retiredSql(c)})`;
+}
+
+/**
+ * Whether the global segment of row `c` is retired on this shard: a catalog admin's delete is
+ * under way (src/db/segments/global-delete.ts). A retired segment is no member of any new
+ * or changed group, so the delete's check on every shard cannot be overtaken by a write.
+ */
+export function retiredSql(c: string): string {
+  return `EXISTS (SELECT 1 FROM \`segment_retirements\` AS retired WHERE retired.segment_type = ${c}.segment_type AND retired.segment_id = ${c}.segment_id)`;
 }
 
 /**

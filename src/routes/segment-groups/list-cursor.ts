@@ -2,10 +2,12 @@ import type { Context } from "hono";
 // Namespace import: lets the bundler drop the parts of zod we never use.
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
+import { responseBookmarks } from "../../db/context";
 import type { SegmentGroupFilters } from "../../db/segment-groups/list";
 import { CURSOR_BOOKMARK, type ReadAtLeast } from "../../db/session";
 import { ApiError } from "../../errors";
 import { assertIssuedFor, cursorParam, issuedForDigest } from "../../pagination";
+import { shardedListCursorSchema, type ShardedListCursor } from "./sharded-list";
 
 /**
  * A place in GET /segment_groups: the last group's key (`created_at`, `id`; with `segment`, the
@@ -23,17 +25,21 @@ export type ListCursor = ListingCursor | SegmentCursor;
 const position = z.int().check(z.minimum(0));
 const bookmark = z.string().check(z.regex(CURSOR_BOOKMARK));
 export const listCursorParam = cursorParam(
-  z.union([z.tuple([z.string(), z.string(), z.string(), position, bookmark]), z.tuple([z.int(), z.string(), position, bookmark])]),
+  z.union([z.tuple([z.string(), z.string(), z.string(), position, bookmark]), z.tuple([z.int(), z.string(), position, bookmark]), shardedListCursorSchema]),
 );
 
-/** True for the reverse lookup's kind of cursor (it pages in its own order). */
-export function isSegmentCursor(cursor: ListCursor): cursor is SegmentCursor {
+function isOneDatabaseSegmentCursor(cursor: ListCursor): cursor is SegmentCursor {
   return typeof cursor[0] === "number";
+}
+
+/** True for the reverse lookup's kind of cursor (it pages in its own order). */
+export function isSegmentCursor(cursor: ListCursor | ShardedListCursor): boolean {
+  return cursor[0] === "shards" ? !Array.isArray(cursor[1]) : typeof cursor[0] === "number";
 }
 
 // What any cursor says of the snapshot its page read.
 function snapshotOf(cursor: ListCursor): { issuedFor: string; position: number; bookmark: string } {
-  return isSegmentCursor(cursor)
+  return isOneDatabaseSegmentCursor(cursor)
     ? { issuedFor: cursor[1], position: cursor[2], bookmark: cursor[3] }
     : { issuedFor: cursor[2], position: cursor[3], bookmark: cursor[4] };
 }
@@ -74,7 +80,7 @@ export function assertNotOlderThan(cursor: ListCursor | undefined, position: num
 
 /** The cursor of the page's last group (or the reverse lookup's next bound), at the snapshot this request read. */
 export function listCursorOf(c: Context<AppEnv>, issuedFor: string, position: number) {
-  const bookmark = c.get("d1Session")?.getBookmark() ?? "";
+  const bookmark = responseBookmarks(c);
   return {
     after: (row: { created_at: string; id: string }): ListingCursor => [row.created_at, row.id, issuedFor, position, bookmark],
     below: (before: number): SegmentCursor => [before, issuedFor, position, bookmark],
