@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../app-env";
-import { database } from "../db/context";
+import { everyShard } from "../db/shards/route";
 import { describeRoute } from "../openapi/describe-route";
 import { success } from "../responses";
 
@@ -16,8 +16,8 @@ export const health = new Hono<AppEnv>().get(
     errors: ["database_unavailable"],
   }),
   async function checkHealth(c) {
-    const db = database(c);
-    await db.first(db.statement("SELECT 1"));
+    // Every shard must answer: any organization may live on any of them.
+    await Promise.all(everyShard(c).map(({ db }) => db.first(db.statement("SELECT 1"))));
     return success(c, { status: "ok" as const, database: "ok" as const });
   },
 );

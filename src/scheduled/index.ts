@@ -1,5 +1,6 @@
 import type { Bindings } from "../app-env";
 import { Database } from "../db/database";
+import { shardBinding, shardNames } from "../db/shards/bindings";
 import { SCHEDULED_JOBS, type ScheduledJob } from "./jobs";
 
 /**
@@ -8,18 +9,30 @@ import { SCHEDULED_JOBS, type ScheduledJob } from "./jobs";
  * the others; the run then fails, so the Cron Trigger's history shows it.
  */
 export async function scheduled(controller: ScheduledController, env: Bindings): Promise<void> {
-  await runScheduledJobs(SCHEDULED_JOBS, new Database(env.DB), new Date(controller.scheduledTime), controller.cron, env);
+  // Every shard runs every job (each holds its organizations' keys, history and index); with
+  // several, each line names its shard.
+  const shards = shardNames(env);
+  const failed: unknown[] = [];
+  for (const shard of shards) {
+    try {
+      await runScheduledJobs(SCHEDULED_JOBS, new Database(shardBinding(env, shard)), new Date(controller.scheduledTime), controller.cron, env, shards.length > 1 ? shard : undefined);
+    } catch (err) {
+      failed.push(err);
+    }
+  }
+  if (failed.length > 0) throw new AggregateError(failed, `the scheduled jobs failed on ${failed.length} of ${shards.length} shards`);
 }
 
-export async function runScheduledJobs(jobs: readonly ScheduledJob[], db: Database, now: Date, cron: string, env: Partial<Bindings> = {}): Promise<void> {
+export async function runScheduledJobs(jobs: readonly ScheduledJob[], db: Database, now: Date, cron: string, env: Partial<Bindings> = {}, shard?: string): Promise<void> {
   const failed: unknown[] = [];
+  const where = shard === undefined ? {} : { shard };
   for (const job of jobs) {
     try {
       const count = await job.run(db, now, env);
-      console.log(JSON.stringify({ level: "info", event: "scheduled_job", job: job.name, cron, now: now.toISOString(), [job.counts]: count }));
+      console.log(JSON.stringify({ level: "info", event: "scheduled_job", job: job.name, cron, ...where, now: now.toISOString(), [job.counts]: count }));
     } catch (err) {
       failed.push(err);
-      console.error(JSON.stringify({ level: "error", event: "scheduled_job_failed", job: job.name, cron, message: err instanceof Error ? err.message : String(err) }));
+      console.error(JSON.stringify({ level: "error", event: "scheduled_job_failed", job: job.name, cron, ...where, message: err instanceof Error ? err.message : String(err) }));
     }
   }
   if (failed.length > 0) throw new AggregateError(failed, `${failed.length} of ${jobs.length} scheduled jobs failed`);

@@ -1,6 +1,6 @@
-import { env } from "cloudflare:workers";
 import { newEtag, newSegmentGroupId } from "../../src/db/ids";
 import { foldName } from "../../src/db/name-search";
+import { shardOf } from "./shards";
 import { groupExpression } from "../../src/logic/expression";
 
 export interface SeedMember {
@@ -71,12 +71,18 @@ export async function seedGroups(groups: SeedGroup[]): Promise<ApiGroup[]> {
     g.segment_subgroup.reduce((n, s) => n + s.segment_members.length, 0),
     g.subgroup_operator,
   ]);
-  await env.DB.prepare(
+  // Each organization's groups on its own shard (DB for one not placed yet, which then stays there).
+  const byShard = new Map<D1Database, unknown[][]>();
+  for (const [i, g] of full.entries()) {
+    const shard = await shardOf(g.organization_id);
+    byShard.set(shard, [...(byShard.get(shard) ?? []), groupRows[i]!]);
+  }
+  for (const [shard, rows] of byShard) await shard.prepare(
     `INSERT INTO segment_groups (id, organization_id, name, type, status, created_at, updated_at, name_folded, etag, subgroups, member_count, subgroup_operator)
      SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10
      FROM json_each(?)`,
   )
-    .bind(JSON.stringify(groupRows))
+    .bind(JSON.stringify(rows))
     .run();
   return full;
 }

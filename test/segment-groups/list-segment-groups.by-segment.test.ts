@@ -169,25 +169,25 @@ describe("pageOfCandidates", () => {
   const cut = (candidates: Candidate<string>[], limit: number, budget = 100) => pageOfCandidates(candidates, limit, () => 1, budget);
 
   it("shows at most `limit` answers newest first and continues below the last one shown", () => {
-    expect(cut([user(7), user(9), user(8)], 2)).toEqual({ rows: ["g9", "g8"], nextBefore: 8 });
-    expect(cut([user(9), user(8)], 2)).toEqual({ rows: ["g9", "g8"], nextBefore: null });
+    expect(cut([user(7), user(9), user(8)], 2)).toEqual({ rows: ["g9", "g8"], keys: [9, 8], nextBefore: 8 });
+    expect(cut([user(9), user(8)], 2)).toEqual({ rows: ["g9", "g8"], keys: [9, 8], nextBefore: null });
   });
 
   it("continues below the last candidate examined when some were no answer", () => {
-    expect(cut([user(9), dropped(8, true), user(7)], 2)).toEqual({ rows: ["g9", "g7"], nextBefore: 7 });
-    expect(cut([dropped(9, true), dropped(8, true)], 1)).toEqual({ rows: [], nextBefore: 8 });
+    expect(cut([user(9), dropped(8, true), user(7)], 2)).toEqual({ rows: ["g9", "g7"], keys: [9, 7], nextBefore: 7 });
+    expect(cut([dropped(9, true), dropped(8, true)], 1)).toEqual({ rows: [], keys: [], nextBefore: 8 });
   });
 
   it("examines a queued group again when the cut fell between its stale index row and its queued row", () => {
     // Key 8: the index row (dropped: its group is queued) was examined, the queued row was not.
-    expect(cut([user(9), dropped(8)], 1)).toEqual({ rows: ["g9"], nextBefore: 9 });
-    expect(cut([dropped(9, true), dropped(8)], 1)).toEqual({ rows: [], nextBefore: 9 });
+    expect(cut([user(9), dropped(8)], 1)).toEqual({ rows: ["g9"], keys: [9], nextBefore: 9 });
+    expect(cut([dropped(9, true), dropped(8)], 1)).toEqual({ rows: [], keys: [], nextBefore: 9 });
     // Both rows of key 8 were examined: go on below it.
-    expect(cut([dropped(8), user(8, true)], 1)).toEqual({ rows: ["g8"], nextBefore: 8 });
-    expect(cut([dropped(8), user(8, true), dropped(7, true)], 2)).toEqual({ rows: ["g8"], nextBefore: 7 });
+    expect(cut([dropped(8), user(8, true)], 1)).toEqual({ rows: ["g8"], keys: [8], nextBefore: 8 });
+    expect(cut([dropped(8), user(8, true), dropped(7, true)], 2)).toEqual({ rows: ["g8"], keys: [8], nextBefore: 7 });
   });
 
   it("stops before the answer that would pass the budget", () => {
-    expect(pageOfCandidates([user(9), user(8), user(7)], 5, () => 6, 10)).toEqual({ rows: ["g9"], nextBefore: 9 });
+    expect(pageOfCandidates([user(9), user(8), user(7)], 5, () => 6, 10)).toEqual({ rows: ["g9"], keys: [9], nextBefore: 9 });
   });
 });

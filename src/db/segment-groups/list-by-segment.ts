@@ -46,11 +46,11 @@ export async function listSegmentGroupsUsingSegment(
   filters: SegmentGroupFilters,
   segment: SegmentReference,
   page: { limit: number; before?: number; view: ListView },
-): Promise<{ rows: (SegmentGroupRow | SummaryRow)[]; nextBefore: number | null; feed: FeedState }> {
+): Promise<{ rows: (SegmentGroupRow | SummaryRow)[]; keys: number[]; nextBefore: number | null; feed: FeedState }> {
   const organizations = filters.organizationIds;
   if (organizations.length === 0) {
     const [feed] = await db.batch([feedStateStatement(db)]);
-    return { rows: [], nextBefore: null, feed: feedStateOf(feed) };
+    return { rows: [], keys: [], nextBefore: null, feed: feedStateOf(feed) };
   }
   const { values: params, bind } = sqlParams();
   const [type, id, before] = [bind(segment.segmentType), bind(segment.segmentId), bind(page.before ?? NO_BOUND)];
@@ -94,21 +94,24 @@ export function pageOfCandidates<Row>(
   limit: number,
   weight: (row: Row) => number,
   budget: number,
-): { rows: Row[]; nextBefore: number | null } {
+): { rows: Row[]; keys: number[]; nextBefore: number | null } {
   const examined = [...candidates].sort((a, b) => b.key - a.key);
   const rows: Row[] = [];
+  // Each answer's key: a page merged from several shards resumes each below the last it showed.
+  const keys: number[] = [];
   let total = 0;
   let lastShown = 0;
   for (const candidate of examined) {
     if (candidate.group === null) continue;
     const next = total + weight(candidate.group);
-    if (rows.length === limit || (rows.length > 0 && next > budget)) return { rows, nextBefore: lastShown };
+    if (rows.length === limit || (rows.length > 0 && next > budget)) return { rows, keys, nextBefore: lastShown };
     rows.push(candidate.group);
+    keys.push(candidate.key);
     total = next;
     lastShown = candidate.key;
   }
-  if (examined.length <= limit) return { rows, nextBefore: null };
+  if (examined.length <= limit) return { rows, keys, nextBefore: null };
   const last = examined.at(-1)!;
   const twinUnexamined = !last.queued && last.group === null && !examined.some((c) => c.queued && c.key === last.key);
-  return { rows, nextBefore: twinUnexamined ? last.key + 1 : last.key };
+  return { rows, keys, nextBefore: twinUnexamined ? last.key + 1 : last.key };
 }

@@ -14,6 +14,8 @@ export interface SegmentListQuery {
   after?: readonly [SegmentType, number, number];
   /** Rows to fetch: the page size plus one, so the caller can tell whether another page exists. */
   limit: number;
+  /** Without `organizationId`: whether the global segments are listed too (false: another shard lists them, src/db/shards/). */
+  globals?: boolean;
 }
 
 /**
@@ -37,12 +39,15 @@ export function findSegmentPage(db: Database, query: SegmentListQuery): Promise<
   const pageOwnedBy = (owner: string) =>
     `SELECT ${SEGMENT_COLUMNS}, owner_scope FROM segments WHERE ${[owner, ...filters].join(" AND ")} ORDER BY segment_type, segment_id, owner_scope LIMIT ${limit}`;
 
+  const ofCaller = () => `organization_id IN (SELECT value FROM json_each(${param(jsonParam(query.callerOrganizationIds))}))`;
   const sql =
     query.organizationId !== undefined
       ? pageOwnedBy(`organization_id = ${param(query.organizationId)}`)
-      : // SQLite allows LIMIT in a compound's arms only inside subqueries.
+      : query.globals === false
+        ? pageOwnedBy(ofCaller())
+        : // SQLite allows LIMIT in a compound's arms only inside subqueries.
         `SELECT * FROM (${pageOwnedBy("organization_id IS NULL")})
-         UNION ALL SELECT * FROM (${pageOwnedBy(`organization_id IN (SELECT value FROM json_each(${param(jsonParam(query.callerOrganizationIds))}))`)})
+         UNION ALL SELECT * FROM (${pageOwnedBy(ofCaller())})
          ORDER BY segment_type, segment_id, owner_scope LIMIT ${limit}`;
   return db.all<SegmentRow & { owner_scope: number }>(db.statement(sql, ...params));
 }

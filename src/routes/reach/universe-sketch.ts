@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
+import { everyShard } from "../../db/shards/route";
 import { bytesFromHex, toSketchMetadata } from "../../db/sketches/row";
 import { deleteUniverseSketch, findUniverseSketch, putUniverseSketch } from "../../db/sketches/universe";
 import { describeRoute } from "../../openapi/describe-route";
@@ -32,7 +33,11 @@ export const putUniverseSketchRoute = new Hono<AppEnv>().put(
   validate("query", putUniverseSketchQuerySchema),
   async function putUniverseSketchHandler(c) {
     const { lg_k } = c.req.valid("query");
-    const result = await putUniverseSketch(database(c), uploadedSketch(c.get("sketchBody"), lg_k, new Date().toISOString()));
+    const sketch = uploadedSketch(c.get("sketchBody"), lg_k, new Date().toISOString());
+    // Every shard holds the universe, as it holds the global catalog: reach is computed on an organization's own shard.
+    const [primary, ...others] = everyShard(c);
+    const result = await putUniverseSketch(primary!.db, sketch);
+    for (const { db } of others) await putUniverseSketch(db, sketch);
     const data = toSketchMetadata(result.sketch);
     return result.created ? success(c, data, 201) : success(c, data, 200);
   },
@@ -78,7 +83,9 @@ export const deleteUniverseSketchRoute = new Hono<AppEnv>().delete(
   requireAuth,
   requirePermission("write:catalog"),
   async function deleteUniverseSketchHandler(c) {
-    if (!(await deleteUniverseSketch(database(c)))) throw sketchNotFound("The universe");
+    const [primary, ...others] = everyShard(c);
+    if (!(await deleteUniverseSketch(primary!.db))) throw sketchNotFound("The universe");
+    for (const { db } of others) await deleteUniverseSketch(db);
     return c.body(null, 204);
   },
 );

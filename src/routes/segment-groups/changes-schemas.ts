@@ -4,6 +4,7 @@ import { ApiError } from "../../errors";
 import { cursorParam, encodeCursor, issuedForDigest, limitParamOf, organizationSet } from "../../pagination";
 import { positiveIdParam } from "../../validation/integer-param";
 import { segmentGroupSchema } from "./schemas";
+import { shardedFeedCursorSchema, type ShardedFeedCursor } from "./sharded-feed";
 
 /**
  * A place in the change feed: the position of the last event seen; the newest purge when the
@@ -37,7 +38,7 @@ export function feedCursor(position: number, purgedThrough: number, scope: FeedS
  * events of an organization the token gained, and the cursor cannot tell a gained organization
  * from a lost one; reloading the list gives the mirror exactly the groups the token sees now.
  */
-export function assertFeedScope(cursor: FeedCursor, scope: FeedScope): void {
+export function assertFeedScope(cursor: FeedCursor | ShardedFeedCursor, scope: FeedScope): void {
   const [, , organizations, filtered] = cursor;
   if (organizations === scope.organizations) return;
   if (filtered !== scope.filtered || filtered === 1) {
@@ -59,7 +60,7 @@ export const DEFAULT_CHANGES_PER_PAGE = 100;
 /** The query of GET /segment_groups/changes: strict, like the list's. */
 export const listChangesQuerySchema = z.strictObject({
   organization_id: z.optional(positiveIdParam).register(z.globalRegistry, { description: "Only this organization's changes; it must be one of the token's." }),
-  after: z.optional(cursorParam(z.tuple([position, position, z.string(), z.union([z.literal(0), z.literal(1)])]))).register(z.globalRegistry, {
+  after: z.optional(cursorParam(z.union([z.tuple([position, position, z.string(), z.union([z.literal(0), z.literal(1)])]), shardedFeedCursorSchema]))).register(z.globalRegistry, {
     description:
       "A `cursor` or `meta.next_cursor` from this feed, or the list's `meta.changes_cursor`: the events after it. Without it, the feed starts at its oldest retained event.",
   }),

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { actFor, requireAuthNamingOrganizations, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { organizationDatabaseToRead, organizationDatabaseToWrite } from "../../db/shards/route";
 import { newEtag, newSegmentGroupId } from "../../db/ids";
 import { subgroupsDocument, type StoredSubgroup } from "../../db/segment-groups/document";
 import { dryRunInsertSegmentGroup } from "../../db/segment-groups/dry-run";
@@ -76,13 +76,14 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       quota: c.get("storageLimits").groupsPerOrganization,
     };
     if (dryRun) {
-      const draft = await dryRunInsertSegmentGroup(database(c), newGroup);
+      // A dry run places nothing: an organization that has never written reads from DB, as empty as any shard.
+      const draft = await dryRunInsertSegmentGroup(await organizationDatabaseToRead(c, input.organization_id), newGroup);
       if (draft.outcome === "quota_exceeded") throw quotaExceeded("groups", input.organization_id, draft.limit, "organization_id");
       if (draft.outcome === "segments_not_found") throw segmentsNotFound(input.segment_subgroup, draft.missingMembers);
       const { id: _, ...wouldBeStored } = toSegmentGroup(draft.group);
       return success(c, wouldBeStored, 200);
     }
-    const outcome = await insertSegmentGroup(database(c), newGroup, claim);
+    const outcome = await insertSegmentGroup(await organizationDatabaseToWrite(c, input.organization_id), newGroup, claim);
     switch (outcome.outcome) {
       case "segments_not_found":
         throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { writeOnShards } from "../../db/shards/route";
 import { newEtag } from "../../db/ids";
 import { deleteSegmentGroup as deleteStoredSegmentGroup } from "../../db/segment-groups/delete";
 import { acceptedVersions, preconditionFailed } from "../../http/conditional";
@@ -31,15 +31,18 @@ export const deleteSegmentGroup = new Hono<AppEnv>().delete(
   async function deleteSegmentGroupHandler(c) {
     const { id } = c.req.valid("param");
     const accepted = acceptedVersions(c.req.header("If-Match"));
-    const result = await deleteStoredSegmentGroup(database(c), {
+    const version = newEtag();
+    const now = new Date().toISOString();
+    // The group lives on one shard: the shards of the token's other organizations answer "not found".
+    const result = await writeOnShards(c, c.get("caller").organizationIds, (db, organizationIds) => deleteStoredSegmentGroup(db, {
       id,
-      organizationIds: c.get("caller").organizationIds,
+      organizationIds,
       acceptedVersions: accepted,
       // The tombstone is a version of its own in the group's history.
-      version: newEtag(),
-      now: new Date().toISOString(),
+      version,
+      now,
       deletedBy: c.get("caller").subject ?? null,
-    });
+    }), (answer) => answer.outcome !== "not_found");
     if (result.outcome === "not_found") throw segmentGroupNotFound(id);
     if (result.outcome === "version_mismatch") throw preconditionFailed();
     return c.body(null, 204);

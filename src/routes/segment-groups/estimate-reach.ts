@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { actFor, requireAuthNamingOrganizations, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { organizationDatabaseToRead } from "../../db/shards/route";
 import { subgroupsDocument } from "../../db/segment-groups/document";
 import { findDraftReachInputs } from "../../db/sketches/reach-inputs";
 import { requireJsonBody } from "../../middleware/json-body";
@@ -36,7 +36,7 @@ export const estimateReachRoute = new Hono<AppEnv>().post(
     const input = c.req.valid("json");
     await actFor(c, [input.organization_id]);
     const document = subgroupsDocument(input.segment_subgroup);
-    const db = database(c);
+    const db = await organizationDatabaseToRead(c, input.organization_id);
     const sizes = document.subgroups.map((subgroup) => subgroup.segment_members.length);
     const found = await findDraftReachInputs(db, document.memberKeys, sizes, input.organization_id);
     if (found.outcome === "segments_not_found") throw segmentsNotFound(input.segment_subgroup, found.missingMembers);

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { findOnShards } from "../../db/shards/route";
 import { findSegmentGroup } from "../../db/segment-groups/select";
 import { groupLogicOf } from "../../db/segment-groups/row";
 import { evaluateGroup, indexUserSegments } from "../../logic/evaluate";
@@ -45,7 +45,7 @@ export const evaluateSegmentGroup = new Hono<AppEnv>().post(
   async function evaluateSegmentGroupHandler(c) {
     const { id } = c.req.valid("param");
     const { segments } = c.req.valid("json");
-    const row = await findSegmentGroup(database(c), id, c.get("caller").organizationIds);
+    const row = await findOnShards(c, c.get("caller").organizationIds, (db, organizationIds) => findSegmentGroup(db, id, organizationIds));
     if (!row) throw segmentGroupNotFound(id);
     return success(c, evaluateGroup(groupLogicOf(row), indexUserSegments(segments)), 200);
   },

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { findOnShards } from "../../db/shards/route";
 import { groupLogicOf } from "../../db/segment-groups/row";
 import { cacheGroupReach } from "../../db/sketches/reach-cache";
 import { findGroupReachInputs, sketchFingerprint } from "../../db/sketches/reach-inputs";
@@ -33,9 +33,13 @@ export const getGroupReachRoute = new Hono<AppEnv>().get(
   validate("param", segmentGroupParamsSchema),
   async function getGroupReachHandler(c) {
     const { id } = c.req.valid("param");
-    const db = database(c);
-    const found = await findGroupReachInputs(db, id, c.get("caller").organizationIds);
-    if (!found) throw segmentGroupNotFound(id);
+    // The group, and the sketches of its members, on the shard its organization lives on.
+    const onShard = await findOnShards(c, c.get("caller").organizationIds, async (db, organizationIds) => {
+      const inputs = await findGroupReachInputs(db, id, organizationIds);
+      return inputs && { db, found: inputs };
+    });
+    if (!onShard) throw segmentGroupNotFound(id);
+    const { db, found } = onShard;
     const { group } = found;
     const fingerprint = sketchFingerprint(found);
     if (group.cached_reach !== null && group.cached_etag === group.etag && group.cached_fingerprint === fingerprint) {

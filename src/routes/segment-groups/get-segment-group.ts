@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { findOnShards } from "../../db/shards/route";
 import { toSegmentGroup } from "../../db/segment-groups/row";
 import { findSegmentGroup } from "../../db/segment-groups/select";
 import { etagHeader, notModified } from "../../http/conditional";
@@ -42,7 +42,7 @@ export const getSegmentGroup = new Hono<AppEnv>().get(
   validate("param", segmentGroupParamsSchema),
   async function getSegmentGroupHandler(c) {
     const { id } = c.req.valid("param");
-    const row = await findSegmentGroup(database(c), id, c.get("caller").organizationIds);
+    const row = await findOnShards(c, c.get("caller").organizationIds, (db, organizationIds) => findSegmentGroup(db, id, organizationIds));
     if (!row) throw segmentGroupNotFound(id);
 
     const headers = { ETag: etagHeader(row.etag), "Cache-Control": "private, no-cache" };

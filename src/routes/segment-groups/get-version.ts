@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { findOnShards } from "../../db/shards/route";
 import { findVersion } from "../../db/segment-groups/versions";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi/describe-route";
@@ -38,8 +38,11 @@ export const getVersion = new Hono<AppEnv>().get(
   validate("param", versionParamsSchema),
   async function getVersionHandler(c) {
     const { id, version } = c.req.valid("param");
-    const result = await findVersion(database(c), { groupId: id, organizationIds: c.get("caller").organizationIds, version });
-    if (result.outcome === "not_found") throw segmentGroupNotFound(id);
+    const result = await findOnShards(c, c.get("caller").organizationIds, async (db, organizationIds) => {
+      const answer = await findVersion(db, { groupId: id, organizationIds, version });
+      return answer.outcome === "not_found" ? undefined : answer;
+    });
+    if (result === undefined) throw segmentGroupNotFound(id);
     if (result.outcome === "version_not_found") throw ApiError.of("version_not_found", `Segment group ${id} has no version ${version}.`, "version");
     return success(c, toVersion(result.row), 200, { "Cache-Control": "private, no-cache" });
   },

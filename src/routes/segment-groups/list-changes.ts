@@ -1,16 +1,20 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 // Namespace import: lets the bundler drop the parts of zod we never use.
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { listedOrganizations, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { database } from "../../db/context";
-import { readChanges } from "../../db/segment-groups/changes";
+import { readChanges, type ChangeRow } from "../../db/segment-groups/changes";
 import { fromGroupSnapshot } from "../../db/segment-groups/row";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
-import { assertFeedScope, changesMetaSchema, feedCursor, feedScope, listChangesQuerySchema, segmentGroupChangeSchema } from "./changes-schemas";
+import { NOT_THIS_LISTING } from "../../pagination";
+import { isSharded } from "../../db/shards/bindings";
+import { shardsOf } from "../../db/shards/route";
+import { isShardedFeedCursor, placementDigest, positionsOf, readShardedChanges, shardedFeedCursor, type ShardedFeedCursor } from "./sharded-feed";
+import { type FeedCursor, type FeedScope, assertFeedScope, changesMetaSchema, feedCursor, feedScope, listChangesQuerySchema, segmentGroupChangeSchema } from "./changes-schemas";
 
 /**
  * GET /segment_groups/changes: every create, PATCH and DELETE of the caller's groups in commit
@@ -47,6 +51,9 @@ export const listChanges = new Hono<AppEnv>().get(
     const scope = await feedScope(query.organization_id, organizationIds);
     if (query.after !== undefined) assertFeedScope(query.after, scope);
 
+    if (isSharded(c.env)) return listShardedChanges(c, organizationIds, scope, query.after, query.limit);
+    if (query.after !== undefined && isShardedFeedCursor(query.after)) throw ApiError.of("invalid_value", NOT_THIS_LISTING, "after");
+
     const [afterPosition, issuedPurgedThrough] = query.after ?? [0, 0];
     const issuedMark = query.after === undefined ? null : issuedPurgedThrough;
     const { rows, hasMore, state } = await readChanges(database(c), { organizationIds, after: afterPosition, limit: query.limit, issuedMark });
@@ -65,15 +72,28 @@ export const listChanges = new Hono<AppEnv>().get(
     const last = rows.at(-1);
     // Caught up: everything up to the feed's head was read in this snapshot, so resume from there.
     const nextPosition = hasMore && last ? last.position : Math.max(afterPosition, state.head);
-    const events = rows.map((row) => ({
-      cursor: feedCursor(row.position, purgedThrough, scope),
-      change: row.change,
-      id: row.group_id,
-      version: row.version,
-      changed_at: row.changed_at,
-      changed_by: row.changed_by,
-      data: row.data === null ? null : fromGroupSnapshot(row.data),
-    }));
+    const events = rows.map((row) => toChange(row, feedCursor(row.position, purgedThrough, scope)));
     return success(c, events, 200, { "Cache-Control": "private, no-cache" }, { next_cursor: feedCursor(nextPosition, purgedThrough, scope), has_more: hasMore });
   },
 );
+
+// The feed over the shards the organizations live on (src/routes/segment-groups/sharded-feed.ts).
+async function listShardedChanges(c: Context<AppEnv>, organizationIds: number[], scope: FeedScope, after: FeedCursor | ShardedFeedCursor | undefined, limit: number) {
+  const parts = await shardsOf(c, organizationIds);
+  const placements = await placementDigest(parts);
+  const { events, next, hasMore } = await readShardedChanges(c, parts, after === undefined ? undefined : positionsOf(after, parts, placements), limit);
+  const data = events.map(({ row, positions }) => toChange(row, shardedFeedCursor(positions, scope, placements)));
+  return success(c, data, 200, { "Cache-Control": "private, no-cache" }, { next_cursor: shardedFeedCursor(next, scope, placements), has_more: hasMore });
+}
+
+function toChange(row: ChangeRow, cursor: string) {
+  return {
+    cursor,
+    change: row.change,
+    id: row.group_id,
+    version: row.version,
+    changed_at: row.changed_at,
+    changed_by: row.changed_by,
+    data: row.data === null ? null : fromGroupSnapshot(row.data),
+  };
+}

@@ -5,15 +5,20 @@ import { listedOrganizations, requireAuthNamingOrganizations, requirePermission 
 import { database } from "../../db/context";
 import type { Database } from "../../db/database";
 import { listSegmentGroups as listStoredSegmentGroups, type ListView, type SegmentGroupFilters } from "../../db/segment-groups/list";
-import { listSegmentGroupsUsingSegment } from "../../db/segment-groups/list-by-segment";
+import { listSegmentGroupsUsingSegment, type SegmentReference } from "../../db/segment-groups/list-by-segment";
 import { toSegmentGroup, toSegmentGroupSummary, type SegmentGroupRow } from "../../db/segment-groups/row";
 import { describeRoute } from "../../openapi/describe-route";
-import { encodeCursor, pageMetaSchema } from "../../pagination";
+import { encodeCursor, NOT_THIS_LISTING, pageMetaSchema } from "../../pagination";
+import { ApiError } from "../../errors";
+import { isSharded } from "../../db/shards/bindings";
+import { shardsOf } from "../../db/shards/route";
+import { placementDigest, shardedFeedCursor } from "./sharded-feed";
+import { isShardedListCursor, readShardedPage } from "./sharded-list";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { listSegmentGroupsQuerySchema } from "./list-query";
 import { feedCursor, feedScope } from "./changes-schemas";
-import { assertNotOlderThan, isSegmentCursor, listCursorOf, listingIssuedFor, readAtLeastFor } from "./list-cursor";
+import { type ListCursor, assertNotOlderThan, isSegmentCursor, listCursorOf, listingIssuedFor, readAtLeastFor } from "./list-cursor";
 import { segmentGroupSchema, segmentGroupSummarySchema } from "./schemas";
 
 /**
@@ -24,7 +29,7 @@ import { segmentGroupSchema, segmentGroupSummarySchema } from "./schemas";
  * The page's rows and `meta`: of the listing in `created_at` order, or with `segment` of the
  * reverse lookup, in index key (creation) order, whose cursor is the key the next page continues below.
  */
-async function readPage(db: Database, filters: SegmentGroupFilters, query: z.output<typeof listSegmentGroupsQuerySchema>, view: ListView) {
+async function readPage(db: Database, filters: SegmentGroupFilters, query: { cursor?: ListCursor; limit: number; segment?: SegmentReference }, view: ListView) {
   const { cursor, limit } = query;
   if (query.segment === undefined) {
     const after = cursor !== undefined && !isSegmentCursor(cursor) ? ([cursor[0], cursor[1]] as [string, string]) : undefined;
@@ -33,7 +38,7 @@ async function readPage(db: Database, filters: SegmentGroupFilters, query: z.out
     const next: { after: SegmentGroupRow } | null = hasMore && last !== undefined ? { after: last } : null;
     return { rows: rows as SegmentGroupRow[], next, feed };
   }
-  const before = cursor !== undefined && isSegmentCursor(cursor) ? cursor[0] : undefined;
+  const before = cursor !== undefined && typeof cursor[0] === "number" ? cursor[0] : undefined;
   const { rows, nextBefore, feed } = await listSegmentGroupsUsingSegment(db, filters, query.segment, { limit, before, view });
   const next: { below: number } | null = nextBefore === null ? null : { below: nextBefore };
   return { rows: rows as SegmentGroupRow[], next, feed };
@@ -75,11 +80,24 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
     const view = query.view ?? "full";
     // One digest of the organizations listed binds both the listing's cursor and its changes_cursor.
     const scope = await feedScope(query.organization_id, filters.organizationIds);
+    if (isSharded(c.env)) {
+      // Where the organizations live binds the cursor too: a shard's place means nothing on another.
+      const parts = await shardsOf(c, filters.organizationIds);
+      const placements = await placementDigest(parts);
+      const issuedFor = await listingIssuedFor(filters, query.segment, `${scope.organizations}.${placements}`);
+      if (query.cursor !== undefined && !isShardedListCursor(query.cursor)) throw ApiError.of("invalid_value", NOT_THIS_LISTING, "cursor");
+      const page = await readShardedPage(c, parts, filters, { limit: query.limit, view, segment: query.segment, cursor: query.cursor, issuedFor });
+      const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
+      const meta = { next_cursor: page.nextCursor, has_more: page.nextCursor !== null, changes_cursor: shardedFeedCursor(page.heads, scope, placements) };
+      return success(c, (page.rows as SegmentGroupRow[]).map(toItem), 200, { "Cache-Control": "private, no-cache" }, meta);
+    }
+    const cursor = query.cursor;
+    if (cursor !== undefined && isShardedListCursor(cursor)) throw ApiError.of("invalid_value", NOT_THIS_LISTING, "cursor");
     const issuedFor = await listingIssuedFor(filters, query.segment, scope.organizations);
-    const { rows, next, feed } = await readPage(database(c, readAtLeastFor(query.cursor, issuedFor)), filters, query, view);
+    const { rows, next, feed } = await readPage(database(c, readAtLeastFor(cursor, issuedFor)), filters, { ...query, cursor }, view);
     // The change feed's position at this page's snapshot: a client that loads the list follows the feed from there.
     const position = feed.head;
-    assertNotOlderThan(query.cursor, position);
+    assertNotOlderThan(cursor, position);
     const cursorOf = listCursorOf(c, issuedFor, position);
     const nextCursor = next === null ? null : encodeCursor("after" in next ? cursorOf.after(next.after) : cursorOf.below(next.below));
     const meta = { next_cursor: nextCursor, has_more: next !== null };

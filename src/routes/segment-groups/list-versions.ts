@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { findOnShards } from "../../db/shards/route";
 import type { ChangeRow } from "../../db/segment-groups/changes";
 import { fromGroupSnapshot } from "../../db/segment-groups/row";
 import { listVersions as listStoredVersions } from "../../db/segment-groups/versions";
@@ -62,13 +62,11 @@ export const listVersions = new Hono<AppEnv>().get(
     const query = c.req.valid("query");
     const issuedFor = await issuedForDigest([id]);
     if (query.cursor !== undefined) assertIssuedFor(query.cursor[1], issuedFor, "cursor");
-    const result = await listStoredVersions(database(c), {
-      groupId: id,
-      organizationIds: c.get("caller").organizationIds,
-      before: query.cursor?.[0],
-      limit: query.limit,
+    const result = await findOnShards(c, c.get("caller").organizationIds, async (db, organizationIds) => {
+      const answer = await listStoredVersions(db, { groupId: id, organizationIds, before: query.cursor?.[0], limit: query.limit });
+      return answer.outcome === "not_found" ? undefined : answer;
     });
-    if (result.outcome === "not_found") throw segmentGroupNotFound(id);
+    if (result === undefined) throw segmentGroupNotFound(id);
     const page = pageFrom(result.rows, result.hasMore, (row) => [row.position, issuedFor], toVersion);
     return success(c, page.items, 200, { "Cache-Control": "private, no-cache" }, page.meta);
   },

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { writeOnShards } from "../../db/shards/route";
 import { newEtag } from "../../db/ids";
 import { subgroupsDocument } from "../../db/segment-groups/document";
 import { dryRunUpdateSegmentGroup } from "../../db/segment-groups/dry-run";
@@ -52,9 +52,13 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
     const accepted = acceptedVersions(c.req.header("If-Match"));
 
     const subgroups = input.segment_subgroup && subgroupsDocument(input.segment_subgroup);
-    const result = await (dryRun ? dryRunUpdateSegmentGroup : updateStoredSegmentGroup)(database(c), {
+    const update = dryRun ? dryRunUpdateSegmentGroup : updateStoredSegmentGroup;
+    const now = new Date().toISOString();
+    const etag = newEtag();
+    // The group lives on one shard: the shards of the token's other organizations answer "not found".
+    const result = await writeOnShards(c, c.get("caller").organizationIds, (db, organizationIds) => update(db, {
       id,
-      organizationIds: c.get("caller").organizationIds,
+      organizationIds,
       acceptedVersions: accepted,
       organizationId: input.organization_id,
       name: input.name,
@@ -62,10 +66,10 @@ export const updateSegmentGroup = new Hono<AppEnv>().patch(
       status: input.status,
       subgroupOperator: input.subgroup_operator,
       subgroups,
-      now: new Date().toISOString(),
-      etag: newEtag(),
+      now,
+      etag,
       updatedBy: c.get("caller").subject ?? null,
-    });
+    }), (answer) => answer.outcome !== "not_found");
 
     // The write decided; the outcomes come in the documented order of checks.
     switch (result.outcome) {

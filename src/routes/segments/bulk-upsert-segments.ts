@@ -4,6 +4,10 @@ import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { actFor, insufficientPermissions, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { database } from "../../db/context";
+import type { Database } from "../../db/database";
+import type { CatalogSegment } from "../../db/segments/row";
+import { isSharded } from "../../db/shards/bindings";
+import { everyShard, organizationDatabaseToWrite } from "../../db/shards/route";
 import { upsertSegments, type BulkUpsertOutcome, type StoredSegmentRow } from "../../db/segments/bulk-upsert";
 import { toSegment } from "../../db/segments/row";
 import { ApiError, type ErrorDetail } from "../../errors";
@@ -71,13 +75,9 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     assertItemsWritable(c.get("caller"), items);
     await actFor(c, [...new Set(items.flatMap((item) => (item.organization_id == null ? [] : [item.organization_id])))]);
 
-    const result = await upsertSegments(
-      database(c),
-      items.map((item) => ({ segmentType: item.segment_type, segmentId: item.segment_id, name: item.name, organizationId: item.organization_id ?? null })),
-      now.toISOString(),
-      c.get("storageLimits").segmentsPerOrganization,
-      claim,
-    );
+    const segments = items.map((item) => ({ segmentType: item.segment_type, segmentId: item.segment_id, name: item.name, organizationId: item.organization_id ?? null }));
+    const write = (db: Database) => upsertSegments(db, segments, now.toISOString(), c.get("storageLimits").segmentsPerOrganization, claim);
+    const result = isSharded(c.env) ? await upsertOnShards(c, segments, write) : await write(database(c));
     switch (result.outcome) {
       case "refused":
         throw refusedItems(items, result);
@@ -121,4 +121,30 @@ function refusedItems(items: BulkItem[], refused: Extract<BulkUpsertOutcome, { o
   return new ApiError(
     refused.keySpaceConflicts.map(({ index, privateOwners }) => keySpaceConflictDetail(items[index]!.organization_id ?? null, privateOwners, `items[${index}].organization_id`)),
   );
+}
+
+/**
+ * Over shards each batch stays all or nothing on its own database: a request's items are the
+ * global catalog's (written on DB, then, if DB stored them, on every other shard, which keeps
+ * copies) or organizations' that live on one shard. Items that would need two databases to
+ * agree are refused (docs/storage.md, "Shards").
+ */
+async function upsertOnShards(c: Context<AppEnv>, segments: CatalogSegment[], write: (db: Database) => Promise<BulkUpsertOutcome>): Promise<BulkUpsertOutcome> {
+  const owners = [...new Set(segments.flatMap((s) => (s.organizationId === null ? [] : [s.organizationId])))];
+  if (owners.length === 0) {
+    const [primary, ...others] = everyShard(c);
+    const outcome = await write(primary!.db);
+    if (outcome.outcome === "stored") for (const { db } of others) await write(db);
+    return outcome;
+  }
+  // Every owner is placed (the write may be the first of some), then all must share one shard.
+  const databases = new Set(await Promise.all(owners.map((owner) => organizationDatabaseToWrite(c, owner))));
+  if (databases.size > 1 || segments.some((s) => s.organizationId === null)) {
+    throw ApiError.of(
+      "invalid_value",
+      "holds items of organizations that live in different databases, or global and private items together; send them in separate requests",
+      "items",
+    );
+  }
+  return write([...databases][0]!);
 }

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { writeWhereSegmentLives } from "../../db/shards/segments";
 import { deleteSegmentSketch } from "../../db/sketches/segment-sketch";
 import { describeRoute } from "../../openapi/describe-route";
 import { validate } from "../../validation/validate";
@@ -29,10 +29,15 @@ export const deleteSegmentSketchRoute = new Hono<AppEnv>().delete(
     const { organization_id } = c.req.valid("query");
     const caller = c.get("caller");
     if (organization_id !== undefined) assertOrganizationAccess(caller, organization_id);
-    const result = await deleteSegmentSketch(
-      database(c),
-      { segmentType: segment_type, segmentId: segment_id },
-      { callerOrganizationIds: caller.organizationIds, organizationId: organization_id ?? null, mayWriteGlobal: caller.permissions.has("write:catalog") },
+    const key = { segmentType: segment_type, segmentId: segment_id };
+    const mayWriteGlobal = caller.permissions.has("write:catalog");
+    const result = await writeWhereSegmentLives(
+      c,
+      key,
+      { callerOrganizationIds: caller.organizationIds, organizationId: organization_id ?? null },
+      (db, target) => deleteSegmentSketch(db, key, { ...target, mayWriteGlobal }),
+      (found) => ({ outcome: found === "none" ? ("not_found" as const) : ("ambiguous" as const) }),
+      (outcome) => outcome.outcome === "deleted",
     );
     if (result.outcome === "not_found") throw segmentNotFound(segment_type, segment_id);
     if (result.outcome === "ambiguous") throw ambiguousSegment(segment_type, segment_id);

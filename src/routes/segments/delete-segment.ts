@@ -1,8 +1,14 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
+import { deleteGlobalSegment } from "../../db/segments/global-writes";
+import type { DeleteSegmentOutcome, DeleteSegmentTarget } from "../../db/segments/delete";
+import type { SegmentKey } from "../../db/segments/row";
+import { isSharded } from "../../db/shards/bindings";
+import { everyShard, organizationDatabaseToWrite } from "../../db/shards/route";
+import { placeOfSegment } from "../../db/shards/segments";
 import { deleteUnusedSegment } from "../../db/segments/delete";
 import { ApiError } from "../../errors";
 import { describeRoute } from "../../openapi/describe-route";
@@ -42,11 +48,9 @@ export const deleteSegment = new Hono<AppEnv>().delete(
     const { organization_id } = c.req.valid("query");
     const caller = c.get("caller");
     if (organization_id !== undefined) assertOrganizationAccess(caller, organization_id);
-    const result = await deleteUnusedSegment(
-      database(c),
-      { segmentType: segment_type, segmentId: segment_id },
-      { callerOrganizationIds: caller.organizationIds, organizationId: organization_id ?? null, mayWriteGlobal: caller.permissions.has("write:catalog") },
-    );
+    const key = { segmentType: segment_type, segmentId: segment_id };
+    const target = { callerOrganizationIds: caller.organizationIds, organizationId: organization_id ?? null, mayWriteGlobal: caller.permissions.has("write:catalog") };
+    const result = isSharded(c.env) ? await deleteOnShards(c, key, target) : await deleteUnusedSegment(database(c), key, target);
     if (result.outcome === "not_found") throw segmentNotFound(segment_type, segment_id);
     if (result.outcome === "ambiguous") throw ambiguousSegment(segment_type, segment_id);
     if (result.outcome === "global_forbidden") assertMayWriteGlobal(caller);
@@ -61,3 +65,16 @@ export const deleteSegment = new Hono<AppEnv>().delete(
     return c.body(null, 204);
   },
 );
+
+// Over shards: a private segment is deleted on its owner's shard, a global one by the protocol
+// of src/db/segments/global-writes.ts on every shard.
+async function deleteOnShards(c: Context<AppEnv>, key: SegmentKey, target: DeleteSegmentTarget): Promise<DeleteSegmentOutcome> {
+  const place = await placeOfSegment(c, key, target.callerOrganizationIds, target.organizationId);
+  if (place.found === "none") return { outcome: "not_found" };
+  if (place.found === "ambiguous") return { outcome: "ambiguous" };
+  if (place.found === "private") {
+    return deleteUnusedSegment(await organizationDatabaseToWrite(c, place.target.organizationId), key, { ...target, ...place.target });
+  }
+  if (!target.mayWriteGlobal) return { outcome: "global_forbidden" };
+  return deleteGlobalSegment(everyShard(c), key, new Date().toISOString());
+}

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { readWhereSegmentLives } from "../../db/shards/segments";
 import { bytesFromHex, toSketchMetadata } from "../../db/sketches/row";
 import { findSegmentSketch } from "../../db/sketches/segment-sketch";
 import { describeRoute } from "../../openapi/describe-route";
@@ -44,7 +44,13 @@ export const getSegmentSketchRoute = new Hono<AppEnv>().get(
     if (organization_id !== undefined) assertOrganizationAccess(caller, organization_id);
     const raw = wantsBytes(c.req.header("Accept"));
     const key = { segmentType: segment_type, segmentId: segment_id };
-    const found = await findSegmentSketch(database(c), key, { callerOrganizationIds: caller.organizationIds, organizationId: organization_id ?? null }, raw);
+    const found = await readWhereSegmentLives(
+      c,
+      key,
+      { callerOrganizationIds: caller.organizationIds, organizationId: organization_id ?? null },
+      (db, target) => findSegmentSketch(db, key, target, raw),
+      (found) => ({ outcome: found === "none" ? ("not_found" as const) : ("ambiguous" as const) }),
+    );
     if (found.outcome === "not_found") throw segmentNotFound(segment_type, segment_id);
     if (found.outcome === "ambiguous") throw ambiguousSegment(segment_type, segment_id);
     if (found.outcome === "no_sketch") throw sketchNotFound(`${segment_type} segment ${segment_id}`);

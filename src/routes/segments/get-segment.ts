@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { readWhereSegmentLives } from "../../db/shards/segments";
 import { toSegment } from "../../db/segments/row";
 import { findSegment } from "../../db/segments/select";
 import { describeRoute } from "../../openapi/describe-route";
@@ -34,7 +34,13 @@ export const getSegment = new Hono<AppEnv>().get(
     const { organization_id } = c.req.valid("query");
     if (organization_id !== undefined) assertOrganizationAccess(c.get("caller"), organization_id);
     const key = { segmentType: segment_type, segmentId: segment_id };
-    const found = await findSegment(database(c), key, c.get("caller").organizationIds, organization_id ?? null);
+    const found = await readWhereSegmentLives(
+      c,
+      key,
+      { callerOrganizationIds: c.get("caller").organizationIds, organizationId: organization_id ?? null },
+      (db, target) => findSegment(db, key, target.callerOrganizationIds, target.organizationId),
+      (found) => ({ outcome: found === "none" ? ("not_found" as const) : ("ambiguous" as const) }),
+    );
     if (found.outcome === "not_found") throw segmentNotFound(segment_type, segment_id);
     if (found.outcome === "ambiguous") throw ambiguousSegment(segment_type, segment_id);
     return success(c, toSegment(found.segment));

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { assertOrganizationAccess, requireAuth, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { writeWhereSegmentLives } from "../../db/shards/segments";
 import { putSegmentSketch } from "../../db/sketches/segment-sketch";
 import { toSketchMetadata } from "../../db/sketches/row";
 import { describeRoute } from "../../openapi/describe-route";
@@ -42,11 +42,15 @@ export const putSegmentSketchRoute = new Hono<AppEnv>().put(
     const caller = c.get("caller");
     if (organization_id !== undefined) assertOrganizationAccess(caller, organization_id);
     const sketch = uploadedSketch(c.get("sketchBody"), lg_k, new Date().toISOString());
-    const result = await putSegmentSketch(
-      database(c),
-      { segmentType: segment_type, segmentId: segment_id },
-      { callerOrganizationIds: caller.organizationIds, organizationId: organization_id ?? null, mayWriteGlobal: caller.permissions.has("write:catalog") },
-      sketch,
+    const key = { segmentType: segment_type, segmentId: segment_id };
+    const mayWriteGlobal = caller.permissions.has("write:catalog");
+    const result = await writeWhereSegmentLives(
+      c,
+      key,
+      { callerOrganizationIds: caller.organizationIds, organizationId: organization_id ?? null },
+      (db, target) => putSegmentSketch(db, key, { ...target, mayWriteGlobal }, sketch),
+      (found) => ({ outcome: found === "none" ? ("not_found" as const) : ("ambiguous" as const) }),
+      (outcome) => outcome.outcome === "stored",
     );
     if (result.outcome === "not_found") throw segmentNotFound(segment_type, segment_id);
     if (result.outcome === "ambiguous") throw ambiguousSegment(segment_type, segment_id);

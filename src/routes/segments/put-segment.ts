@@ -3,6 +3,9 @@ import type { AppEnv } from "../../app-env";
 import { actFor, requireAuthNamingOrganizations, requirePermission } from "../../auth";
 import { assertMayWriteGlobal, keySpaceConflict } from "./key-spaces";
 import { database } from "../../db/context";
+import { isSharded } from "../../db/shards/bindings";
+import { everyShard, organizationDatabaseToWrite } from "../../db/shards/route";
+import { upsertGlobalSegment } from "../../db/segments/global-writes";
 import { toSegment } from "../../db/segments/row";
 import { upsertSegment } from "../../db/segments/upsert";
 import { requireJsonBody } from "../../middleware/json-body";
@@ -41,12 +44,14 @@ export const putSegment = new Hono<AppEnv>().put(
     if (organizationId === null) assertMayWriteGlobal(c.get("caller"), "organization_id");
     await actFor(c, organizationId === null ? [] : [organizationId]);
 
-    const result = await upsertSegment(
-      database(c),
-      { segmentType: segment_type, segmentId: segment_id, name: body.name, organizationId },
-      new Date().toISOString(),
-      c.get("storageLimits").segmentsPerOrganization,
-    );
+    const segment = { segmentType: segment_type, segmentId: segment_id, name: body.name };
+    const now = new Date().toISOString();
+    const quota = c.get("storageLimits").segmentsPerOrganization;
+    // A private segment lives on its owner's shard; a global one on every shard (src/db/segments/global-writes.ts).
+    let result;
+    if (organizationId !== null) result = await upsertSegment(await organizationDatabaseToWrite(c, organizationId), { ...segment, organizationId }, now, quota);
+    else if (isSharded(c.env)) result = await upsertGlobalSegment(everyShard(c), { ...segment, organizationId }, now, quota);
+    else result = await upsertSegment(database(c), { ...segment, organizationId }, now, quota);
     if (result.outcome === "quota_exceeded") throw quotaExceeded("private segments", organizationId!, result.limit, "organization_id");
     if (result.outcome === "key_space_conflict") throw keySpaceConflict(organizationId, result.privateOwners, "organization_id");
     return success(c, toSegment(result.segment), result.created ? 201 : 200);

@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { listedOrganizations, requireAuthNamingOrganizations } from "../../auth";
-import { database } from "../../db/context";
+import { shardDatabase } from "../../db/context";
+import { shardsOf } from "../../db/shards/route";
 import { readUsage } from "../../db/usage";
 import { describeRoute } from "../../openapi/describe-route";
 import { success } from "../../responses";
@@ -55,7 +56,10 @@ export const getUsage = new Hono<AppEnv>().get(
     const organizationIds = await listedOrganizations(c, c.req.valid("query").organization_id);
     const limits = c.get("storageLimits");
     const quota = { groups: limits.groupsPerOrganization, segments: limits.segmentsPerOrganization };
-    const rows = await readUsage(database(c), organizationIds);
+    // Each organization's counters live on its shard: one statement per shard, at once.
+    const parts = await shardsOf(c, organizationIds);
+    const pages = await Promise.all(parts.map((part) => readUsage(shardDatabase(c, part.shard), part.organizationIds)));
+    const rows = pages.flat().sort((a, b) => a.organization_id - b.organization_id);
     return success(c, rows.map((row) => ({ ...row, quota })), 200, { "Cache-Control": "private, no-cache" });
   },
 );

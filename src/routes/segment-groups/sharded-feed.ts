@@ -1,0 +1,139 @@
+import type { Context } from "hono";
+import * as z from "zod/mini";
+import type { AppEnv } from "../../app-env";
+import { shardDatabase } from "../../db/context";
+import { MAX_DATA_PER_PAGE, readChanges, type ChangeRow, type FeedState } from "../../db/segment-groups/changes";
+import { PRIMARY_SHARD } from "../../db/shards/bindings";
+import type { ShardPart } from "../../db/shards/route";
+import { ApiError } from "../../errors";
+import { encodeCursor, issuedForDigest, organizationSet } from "../../pagination";
+import type { FeedCursor, FeedScope } from "./changes-schemas";
+
+/**
+ * The change feed over several shards (src/db/shards/). Each shard numbers its own events, so a
+ * cursor holds a position per shard (and the purge mark each was read at), plus a digest of
+ * where the organizations were placed: a cursor from before one of them moved answers 410
+ * `cursor_expired`, never a skipped event. A page merges the shards' next events oldest first
+ * by `changed_at`, never reordering one shard's events, so each organization's events stay in
+ * commit order and each is seen once.
+ */
+export type ShardPositions = Record<string, [position: number, purgedThrough: number]>;
+export type ShardedFeedCursor = [positions: ShardPositions, sharded: 0, organizations: string, filtered: 0 | 1, placements: string];
+
+const position = z.int().check(z.minimum(0));
+export const shardedFeedCursorSchema = z.tuple([
+  z.record(z.string().check(z.regex(/^DB(_[A-Za-z0-9]{1,32})?$/)), z.tuple([position, position])),
+  z.literal(0),
+  z.string(),
+  z.union([z.literal(0), z.literal(1)]),
+  z.string(),
+]);
+
+/** Whether a feed cursor holds one position per shard (else it was issued with DB alone). */
+export function isShardedFeedCursor(cursor: FeedCursor | ShardedFeedCursor): cursor is ShardedFeedCursor {
+  return typeof cursor[0] === "object";
+}
+
+/** Where the organizations of a request live, as a digest: a cursor is bound to it. */
+export function placementDigest(parts: readonly ShardPart[]): Promise<string> {
+  return issuedForDigest(parts.map((part) => [part.shard, organizationSet(part.organizationIds)]));
+}
+
+export function shardedFeedCursor(positions: ShardPositions, scope: FeedScope, placements: string): string {
+  return encodeCursor([positions, 0, scope.organizations, scope.filtered, placements] satisfies ShardedFeedCursor);
+}
+
+function moved(): ApiError {
+  return ApiError.of(
+    "cursor_expired",
+    "An organization of this cursor moved to another database since it was issued. Reload the groups with GET /segment_groups, " +
+      "then resume the feed with after = the meta.changes_cursor of the list's first page.",
+    "after",
+  );
+}
+
+/**
+ * The positions a cursor gives each shard of `parts`; 410 when the organizations were placed
+ * otherwise when it was issued. A cursor issued with DB alone names DB's position: it still
+ * holds while every organization lives on DB.
+ */
+export function positionsOf(cursor: FeedCursor | ShardedFeedCursor, parts: readonly ShardPart[], placements: string): ShardPositions {
+  if (isShardedFeedCursor(cursor)) {
+    if (cursor[4] !== placements) throw moved();
+    return cursor[0];
+  }
+  if (parts.some((part) => part.shard !== PRIMARY_SHARD)) throw moved();
+  return { [PRIMARY_SHARD]: [cursor[0], cursor[1]] };
+}
+
+export interface ShardedEvent {
+  row: ChangeRow;
+  /** The cursor's positions once this event is read. */
+  positions: ShardPositions;
+}
+
+/**
+ * Up to `limit` events after `after` over the shards of `parts` (one batch per shard, at once),
+ * merged, and the positions to resume from; 410 when a purge on one shard passed its position.
+ */
+export async function readShardedChanges(
+  c: Context<AppEnv>,
+  parts: readonly ShardPart[],
+  after: ShardPositions | undefined,
+  limit: number,
+): Promise<{ events: ShardedEvent[]; next: ShardPositions; hasMore: boolean }> {
+  const pages = await Promise.all(
+    parts.map(async (part) => {
+      const [from, issuedMark] = after?.[part.shard] ?? [0, null];
+      const page = await readChanges(shardDatabase(c, part.shard), { organizationIds: part.organizationIds, after: from, limit, issuedMark });
+      assertNotPurged(page.state, from);
+      return { shard: part.shard, from, issuedMark: issuedMark ?? 0, ...page };
+    }),
+  );
+  const positions: ShardPositions = Object.fromEntries(
+    pages.map((p) => [p.shard, [p.from, Math.max(p.state.purgedThrough, p.issuedMark)] as [number, number]]),
+  );
+  const next = pages.map(() => 0);
+  const events: ShardedEvent[] = [];
+  let bytes = 0;
+  for (;;) {
+    // The shard whose next event is oldest (ties: binding order); each shard's own order is kept.
+    let pick = -1;
+    for (const [i, page] of pages.entries()) {
+      const row = page.rows[next[i]!];
+      if (row && (pick < 0 || row.changed_at < pages[pick]!.rows[next[pick]!]!.changed_at)) pick = i;
+    }
+    if (pick < 0 || events.length === limit) break;
+    const row = pages[pick]!.rows[next[pick]!]!;
+    const size = row.data?.length ?? 0;
+    if (events.length > 0 && bytes + size > MAX_DATA_PER_PAGE) break;
+    bytes += size;
+    next[pick]! += 1;
+    positions[pages[pick]!.shard] = [row.position, positions[pages[pick]!.shard]![1]];
+    events.push({ row, positions: { ...positions } });
+  }
+  const hasMore = pages.some((page, i) => page.hasMore || next[i]! < page.rows.length);
+  // A shard read to its end in this snapshot resumes from its head.
+  for (const page of pages) {
+    if (!page.hasMore && next[pages.indexOf(page)] === page.rows.length) {
+      positions[page.shard] = [Math.max(positions[page.shard]![0], page.state.head), positions[page.shard]![1]];
+    }
+  }
+  return { events, next: positions, hasMore };
+}
+
+function assertNotPurged(state: FeedState, from: number): void {
+  if (state.purgedSince !== null && from < state.purgedSince) {
+    throw ApiError.of(
+      "cursor_expired",
+      "Events after this cursor have been purged (deletions are kept for 30 days, older versions as docs/api.md says). Reload the groups with GET /segment_groups, " +
+        "then resume the feed with after = the meta.changes_cursor of the list's first page.",
+      "after",
+    );
+  }
+}
+
+/** The feed's positions at a list page's snapshot: each shard's head. */
+export function headsOf(states: readonly { shard: string; feed: FeedState }[]): ShardPositions {
+  return Object.fromEntries(states.map(({ shard, feed }) => [shard, [feed.head, feed.purgedThrough]]));
+}
