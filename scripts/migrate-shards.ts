@@ -28,7 +28,7 @@ const target: WranglerTarget = { where: values.remote ? "remote" : "local", envi
 const config = values.config ?? "wrangler.toml";
 let bindings: string[];
 try {
-  bindings = readShardBindings(config, values.env);
+  bindings = await readShardBindings(config, values.env);
 } catch (err) {
   fail(`db:migrate: ${(err as Error).message}`);
 }

@@ -31,7 +31,7 @@ describe("shard bindings", () => {
     assert.deepEqual(shardBindings([{ binding: "REPLICA_DB" }]), []);
   });
 
-  it("are read from [[d1_databases]] for the top level and from [[env.<name>.d1_databases]] for an environment", () => {
+  it("are read from [[d1_databases]] for the top level and from [[env.<name>.d1_databases]] for an environment", async () => {
     const path = configFile(
       "read.toml",
       [
@@ -46,11 +46,11 @@ describe("shard bindings", () => {
         entry("DB").replace("[[d1_databases]]", "[[env.staging.d1_databases]]"),
       ].join("\n"),
     );
-    assert.deepEqual(readShardBindings(path), ["DB", "DB_2", "DB_3"]);
-    assert.deepEqual(readShardBindings(path, "production"), ["DB", "DB_APAC"]);
-    assert.deepEqual(readShardBindings(path, "staging"), ["DB"]);
+    assert.deepEqual(await readShardBindings(path), ["DB", "DB_2", "DB_3"]);
+    assert.deepEqual(await readShardBindings(path, "production"), ["DB", "DB_APAC"]);
+    assert.deepEqual(await readShardBindings(path, "staging"), ["DB"]);
     // wrangler itself would quietly use the top level for an unknown environment.
-    assert.throws(() => readShardBindings(path, "prod"), /no \[env\.prod\] section \(defined: production, staging\)/);
+    await assert.rejects(readShardBindings(path, "prod"), /no \[env\.prod\] section \(defined: production, staging\)/);
   });
 
   it("are each migrated with wrangler's own command, local or remote, in the chosen environment and config", () => {

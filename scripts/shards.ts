@@ -1,8 +1,6 @@
 // Which D1 bindings are shards, and the wrangler commands that run on each: shared by
 // `npm run db:migrate`, `npm run dev -- --shards N` and `npm run deploy`. A shard is `DB` or any
 // binding whose name starts with `DB_`; other bindings (a test's scratch database) are not.
-import { experimental_readRawConfig, unstable_readConfig } from "wrangler";
-
 /** The part of a `[[d1_databases]]` entry the shard rules read. */
 export interface D1Entry {
   binding: string;
@@ -28,7 +26,9 @@ export function shardBindings(entries: readonly D1Entry[]): string[] {
  * `environment`, `[[env.<name>.d1_databases]]` with it), read by wrangler itself. Throws for an
  * environment the file does not define: wrangler would silently fall back to the top level.
  */
-export function readShardBindings(config: string, environment?: string): string[] {
+export async function readShardBindings(config: string, environment?: string): Promise<string[]> {
+  // Loaded on use: importing wrangler takes seconds, and `npm run dev` without shards needs none of it.
+  const { experimental_readRawConfig, unstable_readConfig } = await import("wrangler");
   if (environment !== undefined) {
     const defined = Object.keys(experimental_readRawConfig({ config }).rawConfig.env ?? {});
     if (!defined.includes(environment)) {
