@@ -1,6 +1,7 @@
 // Which D1 bindings are shards, and the wrangler commands that run on each: shared by
 // `npm run db:migrate`, `npm run dev -- --shards N` and `npm run deploy`. A shard is `DB` or any
 // binding whose name starts with `DB_`; other bindings (a test's scratch database) are not.
+// docs/deploy.md, "Adding a shard", is the procedure these serve.
 /** The part of a `[[d1_databases]]` entry the shard rules read. */
 export interface D1Entry {
   binding: string;
