@@ -1,6 +1,7 @@
 // What `npm run deploy` checks before it touches anything remote: the environment exists in
 // wrangler.toml and none of its values is still a placeholder from the repository. Pure (data
 // in, messages out), so the tests run it inside workerd without a filesystem or wrangler.
+import { isShardBinding } from "./shards.ts";
 
 /** The all-zero id the repository ships in place of a real D1 database id. */
 export const PLACEHOLDER_DATABASE_ID = "00000000-0000-0000-0000-000000000000";
@@ -14,7 +15,7 @@ const URL_VARS = ["AUTH0_ISSUER_BASE_URL", "AUTH0_JWKS_URI"] as const;
 /** The part of wrangler's resolved configuration for one environment that a deploy depends on. */
 export interface DeployConfig {
   vars: Record<string, unknown>;
-  d1_databases: { binding: string; database_name?: string; database_id?: string }[];
+  d1_databases: { binding: string; database_name?: string; database_id?: string; migrations_dir?: string }[];
 }
 
 export interface DeployTarget {
@@ -53,12 +54,34 @@ export function deployProblems({ environment, environments, config }: DeployTarg
     }
   }
 
-  const db = config.d1_databases.find((d) => d.binding === "DB");
-  const dbWhere = `[[env.${environment}.d1_databases]]`;
-  if (!db) problems.push(`${dbWhere} has no database bound as DB.`);
-  else if (db.database_id === PLACEHOLDER_DATABASE_ID) {
-    problems.push(`${dbWhere} database_id is still the placeholder; \`npx wrangler d1 create ${db.database_name ?? "<name>"}\` prints the real one.`);
-  } else if (!UUID.test(db.database_id ?? "")) problems.push(`${dbWhere} database_id "${db.database_id ?? ""}" is not a D1 database id (a UUID).`);
+  problems.push(...databaseProblems(`[[env.${environment}.d1_databases]]`, config.d1_databases));
+  return problems;
+}
+
+/**
+ * Every D1 entry (each shard: DB and every DB_*, and any other binding) needs its real database
+ * id, each its own; a shard with other migrations than DB would not hold the schema the Worker
+ * expects.
+ */
+function databaseProblems(where: string, databases: DeployConfig["d1_databases"]): string[] {
+  const problems: string[] = [];
+  const db = databases.find((d) => d.binding === "DB");
+  if (!db) problems.push(`${where} has no database bound as DB.`);
+  const seen = new Map<string, string>();
+  for (const { binding, database_name, database_id = "", migrations_dir } of databases) {
+    if (database_id === PLACEHOLDER_DATABASE_ID) {
+      problems.push(`${where} ${binding}: database_id is still the placeholder; \`npx wrangler d1 create ${database_name ?? "<name>"}\` prints the real one.`);
+    } else if (!UUID.test(database_id)) {
+      problems.push(`${where} ${binding}: database_id "${database_id}" is not a D1 database id (a UUID).`);
+    } else {
+      const other = seen.get(database_id.toLowerCase());
+      if (other) problems.push(`${where} ${binding}: database_id is also ${other}'s; each binding needs its own database.`);
+      else seen.set(database_id.toLowerCase(), binding);
+    }
+    if (db && binding !== "DB" && isShardBinding(binding) && migrations_dir !== db.migrations_dir) {
+      problems.push(`${where} ${binding}: a shard needs DB's migrations_dir ("${db.migrations_dir ?? ""}"), not "${migrations_dir ?? ""}".`);
+    }
+  }
   return problems;
 }
 

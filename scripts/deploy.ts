@@ -1,8 +1,8 @@
 // `npm run deploy -- <environment> [--check]` (staging, production: the [env.*] sections of
 // wrangler.toml). Refuses placeholder values before touching anything, then applies the D1
-// migrations to the environment's remote database and deploys the Worker; `--check` stops
-// after the refusal check. docs/deploy.md has the whole procedure. Needs `npx wrangler login`
-// (or CLOUDFLARE_API_TOKEN) beforehand.
+// migrations to each of the environment's remote shard databases (DB, then DB_* by name; the
+// first failure stops it) and deploys the Worker; `--check` stops after the refusal check.
+// docs/deploy.md has the whole procedure. Needs `npx wrangler login` (or CLOUDFLARE_API_TOKEN).
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 // (inheritance included). These exports are marked unstable/experimental by wrangler.
 import { experimental_readRawConfig, unstable_readConfig } from "wrangler";
 import { deployProblems, type DeployConfig } from "./deploy-check.ts";
+import { migrateArgs, shardBindings } from "./shards.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
@@ -38,8 +39,11 @@ if (parsed.values.check) {
   process.exit(0);
 }
 
-log(`Applying D1 migrations to the remote database of "${environment}"`);
-await wrangler(["d1", "migrations", "apply", "DB", "--remote", "--env", environment!]);
+// Every shard of the environment, DB first, so a new shard holds the schema before the Worker can place an organization on it.
+for (const shard of shardBindings(config!.d1_databases)) {
+  log(`Applying D1 migrations to the remote database ${shard} of "${environment}"`);
+  await wrangler(migrateArgs(shard, { where: "remote", environment }));
+}
 log(`Deploying the Worker to "${environment}"`);
 await wrangler(["deploy", "--env", environment!]);
 console.log(`\n[deploy] Deployed "${environment}". Verify it as docs/deploy.md ("5. Verify with a real token") shows: GET /health, then a POST with a real token.`);

@@ -1,5 +1,6 @@
 // `npm run test:scripts` (node:test, outside workerd): `npm run dev` refuses to start when either
-// of its ports is taken, names both, suggests both variables, and starts nothing.
+// of its ports is taken, names both, suggests both variables, and starts nothing; likewise when
+// --shards is out of range.
 // Uses PORT and LOCAL_ISSUER_PORT when set, else ports the OS hands out.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -59,3 +60,15 @@ for (const taken of ["PORT", "LOCAL_ISSUER_PORT"] as const) {
     });
   });
 }
+
+describe("npm run dev -- --shards with a value outside 1-16", () => {
+  it("exits 1 before starting anything, saying what it accepts", () => {
+    for (const value of ["0", "17", "x"]) {
+      const run = spawnSync(process.execPath, [DEV, "--shards", value], { encoding: "utf8", timeout: 30_000 });
+      const output = `${run.stdout}\n${run.stderr}`;
+      assert.equal(run.status, 1, output);
+      assert.match(run.stderr, new RegExp(`--shards must be a whole number from 1 to 16, not "${value}"`), output);
+      assert.doesNotMatch(output, /local shards|Applying D1 migrations|stand-in for Auth0/, output);
+    }
+  });
+});

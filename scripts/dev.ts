@@ -4,10 +4,17 @@
 // this process) stops wrangler, its workerd and the issuer together.
 //
 // Environment: PORT (API, default 8787), LOCAL_ISSUER_PORT (issuer, default 8799).
+// `npm run dev -- --shards N` (1-16) runs N local shards (DB, DB_2 ... DB_N) from a generated
+// config (scripts/dev-shards.ts), each migrated and loaded with the demo catalog.
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { portsTakenMessage } from "./dev-ports.ts";
+import { devShardsConfig, devShardsConfigPath, parseShardCount } from "./dev-shards.ts";
 import { DEFAULT_ISSUER_PORT, startLocalIssuer, type LocalIssuer } from "./local-issuer.ts";
+import { executeFileArgs, migrateArgs, readShardBindings, type WranglerTarget } from "./shards.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
@@ -15,6 +22,7 @@ const DEMO_CATALOG = "scripts/demo-catalog.sql";
 const READY_TIMEOUT_MS = 120_000;
 
 const DEFAULT_API_PORT = 8787;
+const shardCount = shardCountFromArgs();
 const apiPort = portFromEnv("PORT", DEFAULT_API_PORT);
 const issuerPort = portFromEnv("LOCAL_ISSUER_PORT", DEFAULT_ISSUER_PORT);
 
@@ -44,8 +52,15 @@ if (taken) {
   process.exit(1);
 }
 
-await wrangler("Applying D1 migrations to the local database", ["d1", "migrations", "apply", "DB", "--local"]);
-await wrangler(`Loading the demo catalog (${DEMO_CATALOG})`, ["d1", "execute", "DB", "--local", "--file", DEMO_CATALOG], { quiet: true });
+// One shard: wrangler.toml as it is. More: the generated config, every shard migrated and seeded.
+const config = shardCount === 1 ? undefined : await writeShardsConfig(shardCount);
+const target: WranglerTarget = { where: "local", config };
+const shards = config ? await readShardBindings(join(ROOT, config)) : ["DB"];
+for (const [i, shard] of shards.entries()) {
+  const which = config ? ` ${shard} (${i + 1} of ${shards.length})` : "";
+  await wrangler(`Applying D1 migrations to the local database${which}`, migrateArgs(shard, target));
+  await wrangler(`Loading the demo catalog (${DEMO_CATALOG})${config ? ` into ${shard}` : ""}`, executeFileArgs(shard, DEMO_CATALOG, target), { quiet: true });
+}
 
 try {
   issuer = await startLocalIssuer({ port: issuerPort });
@@ -61,7 +76,7 @@ try {
 log(`Local issuer (stand-in for Auth0) on ${issuer!.url}`);
 
 // --test-scheduled: GET /__scheduled runs the Cron Trigger's scheduled jobs by hand (local only).
-const devArgs = ["dev", "--ip", "127.0.0.1", "--port", String(apiPort), "--test-scheduled", "--var", `AUTH0_ISSUER_BASE_URL:${issuer!.url}`];
+const devArgs = ["dev", ...(config ? ["--config", config] : []), "--ip", "127.0.0.1", "--port", String(apiPort), "--test-scheduled", "--var", `AUTH0_ISSUER_BASE_URL:${issuer!.url}`];
 const dev = start(devArgs, "inherit");
 void announceWhenReady(dev);
 const outcome = await exited(dev);
@@ -127,6 +142,12 @@ async function announceWhenReady(proc: ChildProcess): Promise<void> {
           `  Get a token in another terminal:  TOKEN=$(${tokenCommand})`,
           `  Then call it:                      curl -i http://127.0.0.1:${apiPort}/segments -H "Authorization: Bearer $TOKEN"`,
           `                                     ${walkThrough}`,
+          ...(config
+            ? [
+                `  ${shards.length} shards: ${shards.join(", ")}; config ${config}. A shard's rows, e.g.:`,
+                `    npx wrangler d1 execute DB_2 --local -c ${config} --command "select count(*) from segments"`,
+              ]
+            : []),
           `  Stop with Ctrl+C.`,
         ].join("\n"),
       );
@@ -149,6 +170,34 @@ async function exit(code: number): Promise<never> {
 
 function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[signal]!;
+}
+
+function shardCountFromArgs(): number {
+  let value: string | undefined;
+  try {
+    ({ shards: value } = parseArgs({ options: { shards: { type: "string" } }, strict: true }).values);
+  } catch (err) {
+    console.error(`dev: ${(err as Error).message}\nUsage: npm run dev [-- --shards <1-16>]`);
+    process.exit(1);
+  }
+  const parsed = parseShardCount(value);
+  if ("error" in parsed) {
+    console.error(parsed.error);
+    process.exit(1);
+  }
+  return parsed.count;
+}
+
+/** Writes the config for `count` local shards (wrangler.toml's top level plus DB_2 ... DB_N); returns its path. */
+async function writeShardsConfig(count: number): Promise<string> {
+  const { experimental_readRawConfig } = await import("wrangler");
+  const configPath = devShardsConfigPath(count);
+  const { rawConfig } = experimental_readRawConfig({ config: join(ROOT, "wrangler.toml") });
+  await mkdir(dirname(join(ROOT, configPath)), { recursive: true });
+  const generated = devShardsConfig(rawConfig as Parameters<typeof devShardsConfig>[0], count, { root: ROOT, configPath });
+  await writeFile(join(ROOT, configPath), `${JSON.stringify(generated, null, 2)}\n`);
+  log(`${count} local shards: ${configPath} (wrangler.toml plus DB_2 ... DB_${count}; state in ${join(dirname(configPath), ".wrangler", "state")})`);
+  return configPath;
 }
 
 function portFromEnv(name: string, fallback: number): number {

@@ -49,6 +49,31 @@ describe("npm run deploy: what it refuses", () => {
     expect(check(ready({ d1: [] }))).toEqual([expect.stringContaining("no database bound as DB")]);
   });
 
+  it("refuses a placeholder or malformed id in every d1_databases entry, each shard's and any other's, naming its binding", () => {
+    const shard = (binding: string, database_id: string, migrations_dir = "migrations") => ({ binding, database_name: `segment-groups-staging-${binding}`, database_id, migrations_dir });
+    const db = shard("DB", "3f1e2d4c-1111-4222-8333-944455556666");
+    const apac = shard("DB_APAC", "3f1e2d4c-1111-4222-8333-944455550002");
+    expect(check(ready({ d1: [db, apac] }))).toEqual([]);
+    expect(check(ready({ d1: [db, shard("DB_APAC", PLACEHOLDER_DATABASE_ID), shard("DB_2", "nope"), shard("ARCHIVE_DB", PLACEHOLDER_DATABASE_ID)] }))).toEqual([
+      "[[env.staging.d1_databases]] DB_APAC: database_id is still the placeholder; `npx wrangler d1 create segment-groups-staging-DB_APAC` prints the real one.",
+      '[[env.staging.d1_databases]] DB_2: database_id "nope" is not a D1 database id (a UUID).',
+      "[[env.staging.d1_databases]] ARCHIVE_DB: database_id is still the placeholder; `npx wrangler d1 create segment-groups-staging-ARCHIVE_DB` prints the real one.",
+    ]);
+  });
+
+  it("refuses two bindings on one database, and a shard whose migrations are not DB's", () => {
+    const shard = (binding: string, database_id: string, migrations_dir = "migrations") => ({ binding, database_id, migrations_dir });
+    const db = shard("DB", "3f1e2d4c-1111-4222-8333-944455556666");
+    expect(check(ready({ d1: [db, shard("DB_2", db.database_id.toUpperCase())] }))).toEqual([
+      "[[env.staging.d1_databases]] DB_2: database_id is also DB's; each binding needs its own database.",
+    ]);
+    expect(check(ready({ d1: [db, shard("DB_2", "3f1e2d4c-1111-4222-8333-944455550002", "migrations-apac")] }))).toEqual([
+      '[[env.staging.d1_databases]] DB_2: a shard needs DB\'s migrations_dir ("migrations"), not "migrations-apac".',
+    ]);
+    // Not a shard: a binding of its own may carry other migrations.
+    expect(check(ready({ d1: [db, shard("ARCHIVE_DB", "3f1e2d4c-1111-4222-8333-944455550003", "archive")] }))).toEqual([]);
+  });
+
   it("refuses missing Auth0 vars and issuers Cloudflare cannot reach over https", () => {
     expect(check(ready({ vars: { AUTH0_AUDIENCE: undefined } }))).toEqual([expect.stringContaining("AUTH0_AUDIENCE is not set")]);
     expect(check(ready({ vars: { AUTH0_AUDIENCE: " " } }))).toEqual([expect.stringContaining("AUTH0_AUDIENCE is not set")]);
