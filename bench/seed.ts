@@ -29,7 +29,7 @@ export async function seedGroups(url: string, token: string | undefined, groups:
 }
 
 /** `work` over every item, SEED_CONCURRENCY at a time; results in item order. */
-async function inPool<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+export async function inPool<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = [];
   let next = 0;
   async function worker() {
@@ -42,7 +42,7 @@ async function inPool<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<
   return results;
 }
 
-async function send(method: string, url: string, body: unknown, expected: number, token?: string): Promise<unknown> {
+export async function send(method: string, url: string, body: unknown, expected: number, token?: string): Promise<unknown> {
   const res = await fetch(url, {
     method,
     headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
