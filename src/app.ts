@@ -7,6 +7,7 @@ import { d1Bookmark } from "./middleware/d1-bookmark";
 import { loadConfig } from "./middleware/load-config";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
+import { adminRouter } from "./routes/admin/router";
 import { health } from "./routes/health";
 import { reachRouter } from "./routes/reach/router";
 import { routerRememberingMatches } from "./routes/route-match-cache";
@@ -30,7 +31,7 @@ export function createApp() {
   app.use(cors);
   app.use(methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedError }));
 
-  const routes = app.route("/", health).route("/", segmentsRouter).route("/", segmentGroupsRouter).route("/", usageRouter).route("/", reachRouter);
+  const routes = app.route("/", health).route("/", segmentsRouter).route("/", segmentGroupsRouter).route("/", usageRouter).route("/", reachRouter).route("/", adminRouter);
 
   app.notFound((c) => errorResponse(c, ApiError.of("not_found", `No route matches ${c.req.method} ${c.req.path}.`)));
   app.onError(handleError);

@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   "read:segments",
   "write:segments",
   "write:catalog",
+  "manage:shards",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -23,5 +24,5 @@ export const PERMISSION_NOTES: Partial<Record<Permission, string>> = {
   "write:catalog": "with `write:segments`, the global segments (no `organization_id`) and their sketches on the `write:segments` routes: the platform's catalog admins only",
 };
 
-/** What a tenant's token holds: every permission but the platform's `write:catalog`. The local issuer grants these unless asked for others. */
-export const TENANT_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter((p) => p !== "write:catalog");
+/** What a tenant's token holds: every permission but the platform's `write:catalog` and `manage:shards`. The local issuer grants these unless asked for others. */
+export const TENANT_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter((p) => p !== "write:catalog" && p !== "manage:shards");

@@ -336,6 +336,19 @@ export const organizationShards = sqliteTable(
 );
 
 /**
+ * Every move of an organization between shards, numbered (src/db/shards/move.ts): a feed or
+ * reverse lookup cursor holds the last number it saw, and one of its organizations moved since
+ * makes it expire (the new shard numbers rows anew). In DB only.
+ */
+export const organizationMoves = sqliteTable("organization_moves", {
+  id: integer("id").primaryKey(),
+  organizationId: integer("organization_id").notNull(),
+  fromShard: text("from_shard").notNull(),
+  toShard: text("to_shard").notNull(),
+  movedAt: text("moved_at").notNull(),
+});
+
+/**
  * Global segments a catalog admin's delete has retired on this shard while it checks every
  * shard for groups using them (src/db/segments/global-delete.ts, docs/storage.md "Shards"):
  * a retired segment is no member of any new or changed group. Empty but for a delete under way.

@@ -71,6 +71,7 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, meaning: "The path exists but not for this method.", headers: { Allow: "The methods this path accepts." } },
   segment_owner_conflict: { status: 409, meaning: "A key that exists in the other key space: an organization's segment under a global key, or a global segment under a key organizations own." },
   segment_in_use: { status: 409, meaning: "Segment groups still use the segment; meta.group_count says how many (its owner's groups; every organization's for a global segment)." },
+  move_in_progress: { status: 409, meaning: "The organization is in the middle of another move (to another shard, or still cleaning its last one): finish that first." },
   cursor_expired: {
     status: 410,
     meaning: "The change feed purged events after this cursor, or the token's organizations changed since it was issued: reload with GET /segment_groups and resume from its meta.changes_cursor.",

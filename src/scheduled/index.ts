@@ -20,7 +20,10 @@ export async function scheduled(controller: ScheduledController, env: Bindings):
       failed.push(err);
     }
   }
-  if (failed.length > 0) throw new AggregateError(failed, `the scheduled jobs failed on ${failed.length} of ${shards.length} shards`);
+  if (failed.length > 0) {
+    const first = failed[0] instanceof Error ? failed[0].message : String(failed[0]);
+    throw new AggregateError(failed, shards.length === 1 ? first : `on ${failed.length} of ${shards.length} shards: ${first}`);
+  }
 }
 
 export async function runScheduledJobs(jobs: readonly ScheduledJob[], db: Database, now: Date, cron: string, env: Partial<Bindings> = {}, shard?: string): Promise<void> {

@@ -5,6 +5,7 @@ import { ORG, seedCatalog } from "../helpers/fixtures";
 import { groupWithMembers, seedBulkCatalog, subgroupsWith } from "../helpers/large-groups";
 import { seedGroups } from "../helpers/seed-groups";
 import { tokenFor } from "../helpers/tokens";
+import { SHARDED } from "../helpers/shards";
 
 // Sizes, not timings: D1's own rows_read / rows_written (from the request log line, which sums
 // every result's meta) for the storage goals in BENCHMARKS.md. They hold whatever the machine.
@@ -14,7 +15,8 @@ beforeAll(async () => {
 });
 
 describe("storage at the floor — rows per request", () => {
-  it("a create writes at most 2 rows per member + 10, in one round trip, at any size", async () => {
+  // The cost on one database; test/shards/costs.test.ts measures requests on three.
+  it.skipIf(SHARDED)("a create writes at most 2 rows per member + 10, in one round trip, at any size", async () => {
     const token = await tokenFor([ORG]);
     for (const members of [3, 1000, 5000]) {
       const { res, usage } = await callWithUsage("POST", "/segment_groups", { token, json: groupWithMembers(members) });
@@ -59,7 +61,8 @@ describe("storage at the floor — list pages", () => {
     );
   });
 
-  it("a page of 100 whole groups reads at most 3 rows per group; a summary page 2", async () => {
+  // The cost on one database; test/shards/costs.test.ts measures requests on three.
+  it.skipIf(SHARDED)("a page of 100 whole groups reads at most 3 rows per group; a summary page 2", async () => {
     const { res, usage } = await callWithUsage("GET", `/segment_groups?organization_id=${organization}&limit=100`, {
       token: await tokenFor([organization]),
     });

@@ -1,6 +1,6 @@
-import { env } from "cloudflare:workers";
 import { vi } from "vitest";
 import { call, type ApiResponse, type CallOptions } from "./api";
+import { allRows } from "./shards";
 
 /** A key no other test uses (tests of one file share the database). */
 export const newKey = () => `key-${crypto.randomUUID()}`;
@@ -26,6 +26,7 @@ export async function callWithD1Usage(method: string, path: string, options: Cal
 
 /** The stored idempotency keys of a subject, without their snapshots. */
 export async function idempotencyKeysOf(subject: string) {
-  const rows = await env.DB.prepare("SELECT route, key, status, expires_at FROM idempotency_keys WHERE subject = ? ORDER BY route, key").bind(subject).all();
-  return rows.results;
+  // On every shard: each key lives on the shard of the organization it wrote for.
+  const rows = await allRows<{ route: string; key: string }>("SELECT route, key, status, expires_at FROM idempotency_keys WHERE subject = ?", subject);
+  return rows.sort((a, b) => (a.route === b.route ? (a.key < b.key ? -1 : 1) : a.route < b.route ? -1 : 1));
 }

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:workers";
+import { allRows, shardOf } from "./shards";
 
 /**
  * Adds `count` copies of a group's first event to the feed, as `organization`'s, in one
@@ -6,11 +6,13 @@ import { env } from "cloudflare:workers";
  * per event. The copies are `updated` events of the same group.
  */
 export async function copyEvents(groupId: string, count: number, organization: number): Promise<void> {
-  const template = await env.DB.prepare("SELECT group_id, version, changed_at, changed_by, data FROM segment_group_changes WHERE group_id = ? ORDER BY position LIMIT 1")
-    .bind(groupId)
-    .first<Record<string, string>>();
+  // The group's events are on its organization's shard (all of them under npm run test:shards).
+  const [template] = await allRows<Record<string, string>>(
+    "SELECT group_id, version, changed_at, changed_by, data FROM segment_group_changes WHERE position = (SELECT min(position) FROM segment_group_changes WHERE group_id = ?1)",
+    groupId,
+  );
   if (!template) throw new Error(`no event of group ${groupId}`);
-  await env.DB.prepare(
+  await (await shardOf(organization)).prepare(
     `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
      INSERT INTO segment_group_changes (organization_id, group_id, change, version, changed_at, changed_by, data)
      SELECT ?2, ?3, 'updated', ?4, ?5, ?6, ?7 FROM n`,

@@ -6,6 +6,7 @@ import { SCHEDULED_JOBS } from "../../src/scheduled/jobs";
 import { call, describeResponse, errorsOf } from "../helpers/api";
 import { seedCatalog, validGroup } from "../helpers/fixtures";
 import { tokenFor } from "../helpers/tokens";
+import { testShards } from "../helpers/shards";
 
 beforeAll(seedCatalog);
 
@@ -66,7 +67,7 @@ describe("purging expired tombstones (Cron Trigger)", () => {
     const gone = (await call("POST", "/segment_groups", { token, json: groupFor(org, "gone") })).body.data.id;
     await call("DELETE", `/segment_groups/${gone}`, { token });
     // Tombstones are purged oldest position first, so earlier tests' younger ones must age too.
-    await env.DB.prepare("UPDATE segment_group_changes SET changed_at = ?1 WHERE change = 'deleted'").bind(new Date(Date.now() - 40 * DAY).toISOString()).run();
+    for (const shard of testShards()) await shard.prepare("UPDATE segment_group_changes SET changed_at = ?1 WHERE change = 'deleted'").bind(new Date(Date.now() - 40 * DAY).toISOString()).run();
     await call("POST", "/segment_groups", { token, json: groupFor(org, "newest") });
     // A cursor issued after the purge, and one past the purged tombstone, stay good.
     await runCron(new Date());

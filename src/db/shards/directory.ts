@@ -96,3 +96,17 @@ export async function findPlacements(directory: Database, organizationIds: reado
   for (const { organization_id, shard, state } of rows) found.set(organization_id, remember(organization_id, { shard, state }, now));
   return found;
 }
+
+const MOVES = `SELECT coalesce((SELECT max(id) FROM organization_moves), 0) AS last,
+  CASE WHEN ?1 IS NULL THEN 0 ELSE EXISTS (SELECT 1 FROM organization_moves AS m WHERE m.id > ?1
+    AND EXISTS (SELECT 1 FROM json_each(?2) WHERE value = m.organization_id)) END AS moved`;
+
+/**
+ * The number of the last move (a cursor issued now holds it), and whether one of
+ * `organizationIds` moved after move `since` (its cursor's). ONE query, one B-tree seek when
+ * nothing moved since.
+ */
+export async function movesSince(directory: Database, organizationIds: readonly number[], since: number | null): Promise<{ last: number; moved: boolean }> {
+  const row = await directory.first<{ last: number; moved: number }>(directory.statement(MOVES, since, jsonParam(organizationIds)));
+  return { last: row?.last ?? 0, moved: row?.moved === 1 };
+}

@@ -86,6 +86,8 @@ export async function advanceMove(shards: MoveShards, organizationId: number, to
       row.shard,
       at,
     ),
+    // Numbered: cursors that hold an earlier number and cover it expire (directory.ts, movesSince).
+    directory.statement("INSERT INTO organization_moves (organization_id, from_shard, to_shard, moved_at) VALUES (?1, ?3, ?2, ?4)", organizationId, to, row.shard, at),
   ]);
   return { phase: "cleaning", retryAfterSeconds: Math.ceil(waitMs / 1000), copied };
 }

@@ -12,7 +12,9 @@ import { encodeCursor, NOT_THIS_LISTING, pageMetaSchema } from "../../pagination
 import { ApiError } from "../../errors";
 import { isSharded } from "../../db/shards/bindings";
 import { shardsOf } from "../../db/shards/route";
-import { placementDigest, shardedFeedCursor } from "./sharded-feed";
+import { directoryDatabase } from "../../db/context";
+import { movesSince } from "../../db/shards/directory";
+import { shardedFeedCursor } from "./sharded-feed";
 import { isShardedListCursor, readShardedPage } from "./sharded-list";
 import { success } from "../../responses";
 import { validate } from "../../validation/validate";
@@ -81,14 +83,15 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
     // One digest of the organizations listed binds both the listing's cursor and its changes_cursor.
     const scope = await feedScope(query.organization_id, filters.organizationIds);
     if (isSharded(c.env)) {
-      // Where the organizations live binds the cursor too: a shard's place means nothing on another.
       const parts = await shardsOf(c, filters.organizationIds);
-      const placements = await placementDigest(parts);
-      const issuedFor = await listingIssuedFor(filters, query.segment, `${scope.organizations}.${placements}`);
+      const issuedFor = await listingIssuedFor(filters, query.segment, scope.organizations);
       if (query.cursor !== undefined && !isShardedListCursor(query.cursor)) throw ApiError.of("invalid_value", NOT_THIS_LISTING, "cursor");
-      const page = await readShardedPage(c, parts, filters, { limit: query.limit, view, segment: query.segment, cursor: query.cursor, issuedFor });
+      // A move renumbers an organization's rows on its new shard: a cursor from before it expires.
+      const moves = await movesSince(directoryDatabase(c), filters.organizationIds, query.cursor?.[5] ?? null);
+      if (moves.moved) throw ApiError.of("invalid_value", "was issued before one of these organizations moved to another database; start again without it", "cursor");
+      const page = await readShardedPage(c, parts, filters, { limit: query.limit, view, segment: query.segment, cursor: query.cursor, issuedFor, lastMove: moves.last });
       const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
-      const meta = { next_cursor: page.nextCursor, has_more: page.nextCursor !== null, changes_cursor: shardedFeedCursor(page.heads, scope, placements) };
+      const meta = { next_cursor: page.nextCursor, has_more: page.nextCursor !== null, changes_cursor: shardedFeedCursor(page.heads, scope, moves.last) };
       return success(c, (page.rows as SegmentGroupRow[]).map(toItem), 200, { "Cache-Control": "private, no-cache" }, meta);
     }
     const cursor = query.cursor;

@@ -6,19 +6,21 @@ import { MAX_DATA_PER_PAGE, readChanges, type ChangeRow, type FeedState } from "
 import { PRIMARY_SHARD } from "../../db/shards/bindings";
 import type { ShardPart } from "../../db/shards/route";
 import { ApiError } from "../../errors";
-import { encodeCursor, issuedForDigest, organizationSet } from "../../pagination";
+import { encodeCursor } from "../../pagination";
 import type { FeedCursor, FeedScope } from "./changes-schemas";
 
 /**
  * The change feed over several shards (src/db/shards/). Each shard numbers its own events, so a
- * cursor holds a position per shard (and the purge mark each was read at), plus a digest of
- * where the organizations were placed: a cursor from before one of them moved answers 410
- * `cursor_expired`, never a skipped event. A page merges the shards' next events oldest first
+ * cursor holds a position per shard (and the purge mark each was read at), plus the number of
+ * the last move of an organization between shards (src/db/shards/move.ts): a cursor from before
+ * one of its organizations moved answers 410 `cursor_expired`, never a skipped or repeated
+ * event. A shard the cursor does not name held none of its organizations when it was issued
+ * (one placed since, on its first write): all its events are new, read from the start. A page merges the shards' next events oldest first
  * by `changed_at`, never reordering one shard's events, so each organization's events stay in
  * commit order and each is seen once.
  */
 export type ShardPositions = Record<string, [position: number, purgedThrough: number]>;
-export type ShardedFeedCursor = [positions: ShardPositions, sharded: 0, organizations: string, filtered: 0 | 1, placements: string];
+export type ShardedFeedCursor = [positions: ShardPositions, sharded: 0, organizations: string, filtered: 0 | 1, lastMove: number];
 
 const position = z.int().check(z.minimum(0));
 export const shardedFeedCursorSchema = z.tuple([
@@ -26,7 +28,7 @@ export const shardedFeedCursorSchema = z.tuple([
   z.literal(0),
   z.string(),
   z.union([z.literal(0), z.literal(1)]),
-  z.string(),
+  position,
 ]);
 
 /** Whether a feed cursor holds one position per shard (else it was issued with DB alone). */
@@ -34,16 +36,17 @@ export function isShardedFeedCursor(cursor: FeedCursor | ShardedFeedCursor): cur
   return typeof cursor[0] === "object";
 }
 
-/** Where the organizations of a request live, as a digest: a cursor is bound to it. */
-export function placementDigest(parts: readonly ShardPart[]): Promise<string> {
-  return issuedForDigest(parts.map((part) => [part.shard, organizationSet(part.organizationIds)]));
+export function shardedFeedCursor(positions: ShardPositions, scope: FeedScope, lastMove: number): string {
+  return encodeCursor([positions, 0, scope.organizations, scope.filtered, lastMove] satisfies ShardedFeedCursor);
 }
 
-export function shardedFeedCursor(positions: ShardPositions, scope: FeedScope, placements: string): string {
-  return encodeCursor([positions, 0, scope.organizations, scope.filtered, placements] satisfies ShardedFeedCursor);
+/** The move number a cursor was issued at: a cursor issued with DB alone predates every move. */
+export function lastMoveOf(cursor: FeedCursor | ShardedFeedCursor | undefined): number | null {
+  if (cursor === undefined) return null;
+  return isShardedFeedCursor(cursor) ? cursor[4] : 0;
 }
 
-function moved(): ApiError {
+function movedSince(): ApiError {
   return ApiError.of(
     "cursor_expired",
     "An organization of this cursor moved to another database since it was issued. Reload the groups with GET /segment_groups, " +
@@ -53,17 +56,13 @@ function moved(): ApiError {
 }
 
 /**
- * The positions a cursor gives each shard of `parts`; 410 when the organizations were placed
- * otherwise when it was issued. A cursor issued with DB alone names DB's position: it still
- * holds while every organization lives on DB.
+ * The positions a cursor gives each shard; 410 when one of its organizations moved since it was
+ * issued (`moved`: src/db/shards/directory.ts, movesSince). A cursor issued with DB alone names
+ * DB's position, where every organization lived then.
  */
-export function positionsOf(cursor: FeedCursor | ShardedFeedCursor, parts: readonly ShardPart[], placements: string): ShardPositions {
-  if (isShardedFeedCursor(cursor)) {
-    if (cursor[4] !== placements) throw moved();
-    return cursor[0];
-  }
-  if (parts.some((part) => part.shard !== PRIMARY_SHARD)) throw moved();
-  return { [PRIMARY_SHARD]: [cursor[0], cursor[1]] };
+export function positionsOf(cursor: FeedCursor | ShardedFeedCursor, moved: boolean): ShardPositions {
+  if (moved) throw movedSince();
+  return isShardedFeedCursor(cursor) ? cursor[0] : { [PRIMARY_SHARD]: [cursor[0], cursor[1]] };
 }
 
 export interface ShardedEvent {

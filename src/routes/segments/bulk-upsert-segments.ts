@@ -76,7 +76,9 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     await actFor(c, [...new Set(items.flatMap((item) => (item.organization_id == null ? [] : [item.organization_id])))]);
 
     const segments = items.map((item) => ({ segmentType: item.segment_type, segmentId: item.segment_id, name: item.name, organizationId: item.organization_id ?? null }));
-    const write = (db: Database) => upsertSegments(db, segments, now.toISOString(), c.get("storageLimits").segmentsPerOrganization, claim);
+    // The copies of global items on other shards (src/db/shards/) carry no Idempotency-Key: the answer is the first shard's.
+    const write = (db: Database, copies?: CatalogSegment[]) =>
+      upsertSegments(db, copies ?? segments, now.toISOString(), c.get("storageLimits").segmentsPerOrganization, copies ? null : claim);
     const result = isSharded(c.env) ? await upsertOnShards(c, segments, write) : await write(database(c));
     switch (result.outcome) {
       case "refused":
@@ -124,27 +126,23 @@ function refusedItems(items: BulkItem[], refused: Extract<BulkUpsertOutcome, { o
 }
 
 /**
- * Over shards each batch stays all or nothing on its own database: a request's items are the
- * global catalog's (written on DB, then, if DB stored them, on every other shard, which keeps
- * copies) or organizations' that live on one shard. Items that would need two databases to
- * agree are refused (docs/storage.md, "Shards").
+ * Over shards each batch stays all or nothing on its own database. The items of organizations
+ * must live on one shard; that shard's batch holds every item (global ones too) and is the
+ * answer, so a refusal there writes nothing anywhere. Global items are then written on every
+ * other shard (DB first), which keep copies. Items of organizations on two shards are refused
+ * (docs/storage.md, "Shards"): send them as two requests.
  */
-async function upsertOnShards(c: Context<AppEnv>, segments: CatalogSegment[], write: (db: Database) => Promise<BulkUpsertOutcome>): Promise<BulkUpsertOutcome> {
+async function upsertOnShards(c: Context<AppEnv>, segments: CatalogSegment[], write: (db: Database, items?: CatalogSegment[]) => Promise<BulkUpsertOutcome>): Promise<BulkUpsertOutcome> {
   const owners = [...new Set(segments.flatMap((s) => (s.organizationId === null ? [] : [s.organizationId])))];
-  if (owners.length === 0) {
-    const [primary, ...others] = everyShard(c);
-    const outcome = await write(primary!.db);
-    if (outcome.outcome === "stored") for (const { db } of others) await write(db);
-    return outcome;
-  }
   // Every owner is placed (the write may be the first of some), then all must share one shard.
-  const databases = new Set(await Promise.all(owners.map((owner) => organizationDatabaseToWrite(c, owner))));
-  if (databases.size > 1 || segments.some((s) => s.organizationId === null)) {
-    throw ApiError.of(
-      "invalid_value",
-      "holds items of organizations that live in different databases, or global and private items together; send them in separate requests",
-      "items",
-    );
+  const databases = [...new Set(await Promise.all(owners.map((owner) => organizationDatabaseToWrite(c, owner))))];
+  if (databases.length > 1) {
+    throw ApiError.of("invalid_value", "holds items of organizations that live in different databases; send each database's organizations in a separate request", "items");
   }
-  return write([...databases][0]!);
+  const all = everyShard(c);
+  const first = databases[0] ?? all[0]!.db;
+  const outcome = await write(first);
+  const globals = segments.filter((s) => s.organizationId === null);
+  if (outcome.outcome === "stored" && globals.length > 0) for (const { db } of all) if (db !== first) await write(db, globals);
+  return outcome;
 }
