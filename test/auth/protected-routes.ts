@@ -142,6 +142,9 @@ export const PROTECTED_ROUTES: Record<string, Omit<ProtectedRoute, "method">> = 
   "PUT /reach/universe": { path: "/reach/universe", permission: "write:catalog", ...SKETCH },
   "GET /reach/universe": { path: () => withSketch("/reach/universe"), permission: "read:segments" },
   "DELETE /reach/universe": { path: () => withSketch("/reach/universe"), permission: "write:catalog" },
+  // The operators' routes name any organization (they are no tenant's): a placement, a move.
+  "GET /admin/organizations/{organization_id}": { path: `/admin/organizations/${ORG}`, permission: "manage:shards" },
+  "POST /admin/organizations/{organization_id}/move": { path: `/admin/organizations/${ORG}/move`, permission: "manage:shards", json: { shard: "DB" } },
   "GET /segment_groups/{id}/reach": {
     path: async () => withGroupSketches(await newGroupPath("/reach")),
     permission: "read:segment_groups",
