@@ -1,18 +1,10 @@
 -- Shards (src/db/shards/, docs/storage.md "Shards"). Every shard applies every migration.
--- organization_shards: the directory, which shard each organization lives on; organization_moves: every
--- move, numbered (cursors expire on one); both read and written in DB only.
+-- organization_shards: the directory, which shard each organization lives on (and how many moves it made:
+-- cursors bind that); read and written in DB only.
 -- segment_retirements: global segments a catalog admin's delete has retired while it checks every
 -- shard; the member visibility rule (src/db/segments/integrity.ts, visibleSegmentSql) now skips them,
 -- so its two triggers are rebuilt, and then the canonical-document triggers, which must stay the newest
 -- (SQLite fires the newest first: a bad document aborts even when a member is missing).
-CREATE TABLE `organization_moves` (
-	`id` integer PRIMARY KEY NOT NULL,
-	`organization_id` integer NOT NULL,
-	`from_shard` text NOT NULL,
-	`to_shard` text NOT NULL,
-	`moved_at` text NOT NULL
-);
---> statement-breakpoint
 CREATE TABLE `organization_shards` (
 	`organization_id` integer PRIMARY KEY NOT NULL,
 	`shard` text NOT NULL,
@@ -21,6 +13,7 @@ CREATE TABLE `organization_shards` (
 	`previous_shard` text,
 	`placed_at` text NOT NULL,
 	`changed_at` text NOT NULL,
+	`moves` integer DEFAULT 0 NOT NULL,
 	CONSTRAINT "organization_shards_state_check" CHECK("organization_shards"."state" IN ('active', 'moving'))
 );
 --> statement-breakpoint

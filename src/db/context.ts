@@ -61,7 +61,8 @@ export function directoryDatabase(c: Context<AppEnv>): Database {
   if (!db) {
     requestDatabases(c);
     const write = c.req.method !== "GET" && c.req.method !== "HEAD";
-    const bookmark = clientBookmarks(c)?.get(PRIMARY_SHARD);
+    // A write ignores the client's bookmark: a failure then is never the client's to fix.
+    const bookmark = write ? undefined : clientBookmarks(c)?.get(PRIMARY_SHARD);
     const session = shardBinding(c.env, PRIMARY_SHARD).withSession(write ? "first-primary" : (bookmark ?? "first-unconstrained"));
     db = new Database(session, c.get("d1Usage"), c.get("requestId"), (err) => (bookmark !== undefined && isBookmarkRejection(err) ? invalidBookmark() : undefined));
     c.set("directory", db);

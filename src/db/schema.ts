@@ -327,6 +327,8 @@ export const organizationShards = sqliteTable(
     placedAt: text("placed_at").notNull(),
     // When `state`, `shard` or `previous_shard` last changed: a move waits out the isolates' cached placements from then.
     changedAt: text("changed_at").notNull(),
+    // How many moves it has made: feed and reverse lookup cursors bind it (a new shard numbers rows anew).
+    moves: integer("moves").notNull().default(0),
   },
   (t) => [
     // Placement counts organizations per shard.
@@ -334,19 +336,6 @@ export const organizationShards = sqliteTable(
     check("organization_shards_state_check", sql`${t.state} IN ('active', 'moving')`),
   ],
 );
-
-/**
- * Every move of an organization between shards, numbered (src/db/shards/move.ts): a feed or
- * reverse lookup cursor holds the last number it saw, and one of its organizations moved since
- * makes it expire (the new shard numbers rows anew). In DB only.
- */
-export const organizationMoves = sqliteTable("organization_moves", {
-  id: integer("id").primaryKey(),
-  organizationId: integer("organization_id").notNull(),
-  fromShard: text("from_shard").notNull(),
-  toShard: text("to_shard").notNull(),
-  movedAt: text("moved_at").notNull(),
-});
 
 /**
  * Global segments a catalog admin's delete has retired on this shard while it checks every

@@ -11,9 +11,9 @@ beforeAll(seedCatalog);
 
 const LOCAL_BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
 
-describe("D1 sessions and x-d1-bookmark", () => {
-  // D1\'s own bookmark, as with DB alone; test/shards/reads.test.ts checks the bookmark of several shards.
-  it.skipIf(SHARDED)("starts writes at the primary and reads at the client's bookmark, else anywhere", async () => {
+// One database's sessions, faked on DB alone; test/shards/reads.test.ts checks the bookmarks of several shards.
+describe.skipIf(SHARDED)("D1 sessions and x-d1-bookmark", () => {
+  it("starts writes at the primary and reads at the client's bookmark, else anywhere", async () => {
     const token = await tokenFor([ORG]);
     const { db, sessions } = countingD1(env.DB);
     const created = await call("POST", "/segment_groups", { token, json: validGroup(), env: { DB: db }, headers: { "x-d1-bookmark": "00000000-00000001-00000000-00000000000000000000000000000000" } });
@@ -31,8 +31,7 @@ describe("D1 sessions and x-d1-bookmark", () => {
     expect(sessions).toEqual(["first-primary", bookmark, "first-unconstrained"]);
   });
 
-  // D1\'s own bookmark, as with DB alone; test/shards/reads.test.ts checks the bookmark of several shards.
-  it.skipIf(SHARDED)("returns the bookmark on errors once the request reached the database, and not before", async () => {
+  it("returns the bookmark on errors once the request reached the database, and not before", async () => {
     const token = await tokenFor([ORG]);
     const missing = await call("GET", "/segment_groups/01890a5d-ac96-774b-bcce-b302099a8057", { token });
     expect(missing.status).toBe(404);

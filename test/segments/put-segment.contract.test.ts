@@ -6,7 +6,7 @@ import { seedSegments, snapshotTables } from "../helpers/db";
 import { ORG, OTHER_ORG } from "../helpers/fixtures";
 import { mintToken, tokenFor } from "../helpers/tokens";
 import { TENANT_PERMISSIONS } from "../../src/auth/permissions";
-import { SHARDED } from "../helpers/shards";
+import { allRows, SHARDED } from "../helpers/shards";
 
 const put = async (path: string, json: unknown, token?: string) =>
   call("PUT", path, { token: token ?? (await tokenFor([ORG])), json });
@@ -69,8 +69,9 @@ describe("PUT /segments/{segment_type}/{segment_id}", () => {
     const mine = await put("/segments/3P/5005", { name: "Mine", organization_id: ORG });
     expect(mine.status, describeResponse(mine)).toBe(201);
     expect(mine.body.data).toMatchObject({ name: "Mine", organization_id: ORG });
-    const rows = await env.DB.prepare("SELECT name, organization_id FROM segments WHERE segment_type = '3P' AND segment_id = 5005 ORDER BY organization_id").all();
-    expect(rows.results).toEqual([
+    // Each on its owner's shard (npm run test:shards).
+    const rows = await allRows<{ organization_id: number }>("SELECT name, organization_id FROM segments WHERE segment_type = '3P' AND segment_id = 5005");
+    expect(rows.sort((a, b) => a.organization_id - b.organization_id)).toEqual([
       { name: "Mine", organization_id: ORG },
       { name: "Theirs", organization_id: OTHER_ORG },
     ]);

@@ -15,6 +15,8 @@ import { PRIMARY_SHARD } from "./bindings";
 export interface Placement {
   shard: string;
   state: "active" | "moving";
+  /** How many moves it made: a cursor over its rows is bound to it (route.ts, movesDigest). */
+  moves: number;
 }
 
 /** How long an isolate trusts a placement it read; a move waits this long between its steps. */
@@ -23,7 +25,7 @@ export const PLACEMENT_CACHE_ENTRIES = 10_000;
 
 const cache = new LeastRecentlyUsedMap<number, { placement: Placement; until: number }>(PLACEMENT_CACHE_ENTRIES);
 
-const READ = "SELECT shard, state FROM organization_shards WHERE organization_id = ?1";
+const READ = "SELECT shard, state, moves FROM organization_shards WHERE organization_id = ?1";
 // ?1 organization, ?2 the shard names (JSON, binding order), ?3 now. Idempotent: a placement
 // made meanwhile by another request stands (ON CONFLICT), and the batch reads back the one that did.
 const PLACE = `INSERT INTO organization_shards (organization_id, shard, state, placed_at, changed_at)
@@ -80,7 +82,7 @@ export function organizationMoving(): ApiError {
   );
 }
 
-const READ_MANY = "SELECT organization_id, shard, state FROM organization_shards WHERE organization_id IN (SELECT value FROM json_each(?1))";
+const READ_MANY = "SELECT organization_id, shard, state, moves FROM organization_shards WHERE organization_id IN (SELECT value FROM json_each(?1))";
 
 /** The placements of `organizationIds` that have one: ONE query for those not remembered, none when all are. */
 export async function findPlacements(directory: Database, organizationIds: readonly number[], now = Date.now()): Promise<Map<number, Placement>> {
@@ -93,20 +95,6 @@ export async function findPlacements(directory: Database, organizationIds: reado
   }
   if (unknown.length === 0) return found;
   const rows = await directory.all<Placement & { organization_id: number }>(directory.statement(READ_MANY, jsonParam(unknown)));
-  for (const { organization_id, shard, state } of rows) found.set(organization_id, remember(organization_id, { shard, state }, now));
+  for (const { organization_id, shard, state, moves } of rows) found.set(organization_id, remember(organization_id, { shard, state, moves }, now));
   return found;
-}
-
-const MOVES = `SELECT coalesce((SELECT max(id) FROM organization_moves), 0) AS last,
-  CASE WHEN ?1 IS NULL THEN 0 ELSE EXISTS (SELECT 1 FROM organization_moves AS m WHERE m.id > ?1
-    AND EXISTS (SELECT 1 FROM json_each(?2) WHERE value = m.organization_id)) END AS moved`;
-
-/**
- * The number of the last move (a cursor issued now holds it), and whether one of
- * `organizationIds` moved after move `since` (its cursor's). ONE query, one B-tree seek when
- * nothing moved since.
- */
-export async function movesSince(directory: Database, organizationIds: readonly number[], since: number | null): Promise<{ last: number; moved: boolean }> {
-  const row = await directory.first<{ last: number; moved: number }>(directory.statement(MOVES, since, jsonParam(organizationIds)));
-  return { last: row?.last ?? 0, moved: row?.moved === 1 };
 }

@@ -80,14 +80,12 @@ export async function advanceMove(shards: MoveShards, organizationId: number, to
   const copied = await copyOrganizationRows(shards.shard(row.shard), target, organizationId);
   await directory.batch([
     directory.statement(
-      "UPDATE organization_shards SET shard = ?2, state = 'active', moving_to = NULL, previous_shard = ?3, changed_at = ?4 WHERE organization_id = ?1 AND state = 'moving'",
+      "UPDATE organization_shards SET shard = ?2, state = 'active', moving_to = NULL, previous_shard = ?3, changed_at = ?4, moves = moves + 1 WHERE organization_id = ?1 AND state = 'moving'",
       organizationId,
       to,
       row.shard,
       at,
     ),
-    // Numbered: cursors that hold an earlier number and cover it expire (directory.ts, movesSince).
-    directory.statement("INSERT INTO organization_moves (organization_id, from_shard, to_shard, moved_at) VALUES (?1, ?3, ?2, ?4)", organizationId, to, row.shard, at),
   ]);
   return { phase: "cleaning", retryAfterSeconds: Math.ceil(waitMs / 1000), copied };
 }

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { directoryDatabase as directory, shardDatabase } from "../context";
 import type { Database } from "../database";
+import { issuedForDigest } from "../../pagination";
 import type { ReadAtLeast } from "../session";
 import { isSharded, PRIMARY_SHARD, shardNames } from "./bindings";
 import { findPlacements, organizationMoving, placeOrganization, type Placement } from "./directory";
@@ -34,6 +35,8 @@ export interface ShardPart {
   organizationIds: number[];
   /** Those among them being moved: their writes answer 503. */
   moving: number[];
+  /** Those among them that moved here from another shard, with how many moves each made. */
+  moved: [organizationId: number, moves: number][];
 }
 
 /**
@@ -43,15 +46,16 @@ export interface ShardPart {
 export async function shardsOf(c: Context<AppEnv>, organizationIds: Iterable<number>): Promise<ShardPart[]> {
   const ids = [...organizationIds];
   const shards = shardNames(c.env);
-  if (shards.length === 1) return [{ shard: PRIMARY_SHARD, organizationIds: ids, moving: [] }];
+  if (shards.length === 1) return [{ shard: PRIMARY_SHARD, organizationIds: ids, moving: [], moved: [] }];
   const placements = await findPlacements(directory(c), ids);
   const parts = new Map<string, ShardPart>();
   for (const id of ids) {
-    const placement: Placement = placements.get(id) ?? { shard: PRIMARY_SHARD, state: "active" };
+    const placement: Placement = placements.get(id) ?? { shard: PRIMARY_SHARD, state: "active", moves: 0 };
     let part = parts.get(placement.shard);
-    if (!part) parts.set(placement.shard, (part = { shard: placement.shard, organizationIds: [], moving: [] }));
+    if (!part) parts.set(placement.shard, (part = { shard: placement.shard, organizationIds: [], moving: [], moved: [] }));
     part.organizationIds.push(id);
     if (placement.state === "moving") part.moving.push(id);
+    if (placement.moves > 0) part.moved.push([id, placement.moves]);
   }
   return shards.filter((s) => parts.has(s)).map((s) => parts.get(s)!);
 }
@@ -95,4 +99,15 @@ export async function writeOnShards<T>(
 /** Every shard's database, in binding order: the global catalog's writes reach them all. */
 export function everyShard(c: Context<AppEnv>): { shard: string; db: Database }[] {
   return shardNames(c.env).map((shard) => ({ shard, db: shardDatabase(c, shard) }));
+}
+
+/**
+ * What the organizations' moves are, as a cursor holds it: "" while none has moved (an
+ * organization's first placement is no move), else a digest of each moved one's count. A move
+ * renumbers an organization's events and index keys on its new shard, so a feed or reverse
+ * lookup cursor issued under another value expires. Free: placements are cached.
+ */
+export async function movesDigest(parts: readonly ShardPart[]): Promise<string> {
+  const moved = parts.flatMap((part) => part.moved).sort(([a], [b]) => a - b);
+  return moved.length === 0 ? "" : issuedForDigest(moved);
 }

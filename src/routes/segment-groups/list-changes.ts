@@ -12,10 +12,8 @@ import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { NOT_THIS_LISTING } from "../../pagination";
 import { isSharded } from "../../db/shards/bindings";
-import { shardsOf } from "../../db/shards/route";
-import { directoryDatabase } from "../../db/context";
-import { movesSince } from "../../db/shards/directory";
-import { isShardedFeedCursor, lastMoveOf, positionsOf, readShardedChanges, shardedFeedCursor, type ShardedFeedCursor } from "./sharded-feed";
+import { movesDigest, shardsOf } from "../../db/shards/route";
+import { isShardedFeedCursor, positionsOf, readShardedChanges, shardedFeedCursor, type ShardedFeedCursor } from "./sharded-feed";
 import { type FeedCursor, type FeedScope, assertFeedScope, changesMetaSchema, feedCursor, feedScope, listChangesQuerySchema, segmentGroupChangeSchema } from "./changes-schemas";
 
 /**
@@ -82,10 +80,10 @@ export const listChanges = new Hono<AppEnv>().get(
 // The feed over the shards the organizations live on (src/routes/segment-groups/sharded-feed.ts).
 async function listShardedChanges(c: Context<AppEnv>, organizationIds: number[], scope: FeedScope, after: FeedCursor | ShardedFeedCursor | undefined, limit: number) {
   const parts = await shardsOf(c, organizationIds);
-  const moves = await movesSince(directoryDatabase(c), organizationIds, lastMoveOf(after));
-  const { events, next, hasMore } = await readShardedChanges(c, parts, after === undefined ? undefined : positionsOf(after, moves.moved), limit);
-  const data = events.map(({ row, positions }) => toChange(row, shardedFeedCursor(positions, scope, moves.last)));
-  return success(c, data, 200, { "Cache-Control": "private, no-cache" }, { next_cursor: shardedFeedCursor(next, scope, moves.last), has_more: hasMore });
+  const moves = await movesDigest(parts);
+  const { events, next, hasMore } = await readShardedChanges(c, parts, after === undefined ? undefined : positionsOf(after, moves), limit);
+  const data = events.map(({ row, positions }) => toChange(row, shardedFeedCursor(positions, scope, moves)));
+  return success(c, data, 200, { "Cache-Control": "private, no-cache" }, { next_cursor: shardedFeedCursor(next, scope, moves), has_more: hasMore });
 }
 
 function toChange(row: ChangeRow, cursor: string) {

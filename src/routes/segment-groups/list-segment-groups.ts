@@ -11,9 +11,7 @@ import { describeRoute } from "../../openapi/describe-route";
 import { encodeCursor, NOT_THIS_LISTING, pageMetaSchema } from "../../pagination";
 import { ApiError } from "../../errors";
 import { isSharded } from "../../db/shards/bindings";
-import { shardsOf } from "../../db/shards/route";
-import { directoryDatabase } from "../../db/context";
-import { movesSince } from "../../db/shards/directory";
+import { movesDigest, shardsOf } from "../../db/shards/route";
 import { shardedFeedCursor } from "./sharded-feed";
 import { isShardedListCursor, readShardedPage } from "./sharded-list";
 import { success } from "../../responses";
@@ -87,11 +85,11 @@ export const listSegmentGroups = new Hono<AppEnv>().get(
       const issuedFor = await listingIssuedFor(filters, query.segment, scope.organizations);
       if (query.cursor !== undefined && !isShardedListCursor(query.cursor)) throw ApiError.of("invalid_value", NOT_THIS_LISTING, "cursor");
       // A move renumbers an organization's rows on its new shard: a cursor from before it expires.
-      const moves = await movesSince(directoryDatabase(c), filters.organizationIds, query.cursor?.[5] ?? null);
-      if (moves.moved) throw ApiError.of("invalid_value", "was issued before one of these organizations moved to another database; start again without it", "cursor");
-      const page = await readShardedPage(c, parts, filters, { limit: query.limit, view, segment: query.segment, cursor: query.cursor, issuedFor, lastMove: moves.last });
+      const moves = await movesDigest(parts);
+      if (query.cursor !== undefined && query.cursor[5] !== moves) throw ApiError.of("invalid_value", "was issued before one of these organizations moved to another database; start again without it", "cursor");
+      const page = await readShardedPage(c, parts, filters, { limit: query.limit, view, segment: query.segment, cursor: query.cursor, issuedFor, moves });
       const toItem = (row: SegmentGroupRow) => (view === "full" ? toSegmentGroup(row) : toSegmentGroupSummary(row));
-      const meta = { next_cursor: page.nextCursor, has_more: page.nextCursor !== null, changes_cursor: shardedFeedCursor(page.heads, scope, moves.last) };
+      const meta = { next_cursor: page.nextCursor, has_more: page.nextCursor !== null, changes_cursor: shardedFeedCursor(page.heads, scope, moves) };
       return success(c, (page.rows as SegmentGroupRow[]).map(toItem), 200, { "Cache-Control": "private, no-cache" }, meta);
     }
     const cursor = query.cursor;

@@ -11,16 +11,15 @@ import type { FeedCursor, FeedScope } from "./changes-schemas";
 
 /**
  * The change feed over several shards (src/db/shards/). Each shard numbers its own events, so a
- * cursor holds a position per shard (and the purge mark each was read at), plus the number of
- * the last move of an organization between shards (src/db/shards/move.ts): a cursor from before
- * one of its organizations moved answers 410 `cursor_expired`, never a skipped or repeated
- * event. A shard the cursor does not name held none of its organizations when it was issued
+ * cursor holds a position per shard (and the purge mark each was read at), plus what its
+ * organizations' moves between shards were (src/db/shards/route.ts, movesDigest): a cursor from
+ * before one of them moved answers 410 `cursor_expired`, never a skipped or repeated event. A shard the cursor does not name held none of its organizations when it was issued
  * (one placed since, on its first write): all its events are new, read from the start. A page merges the shards' next events oldest first
  * by `changed_at`, never reordering one shard's events, so each organization's events stay in
  * commit order and each is seen once.
  */
 export type ShardPositions = Record<string, [position: number, purgedThrough: number]>;
-export type ShardedFeedCursor = [positions: ShardPositions, sharded: 0, organizations: string, filtered: 0 | 1, lastMove: number];
+export type ShardedFeedCursor = [positions: ShardPositions, sharded: 0, organizations: string, filtered: 0 | 1, moves: string];
 
 const position = z.int().check(z.minimum(0));
 export const shardedFeedCursorSchema = z.tuple([
@@ -28,7 +27,7 @@ export const shardedFeedCursorSchema = z.tuple([
   z.literal(0),
   z.string(),
   z.union([z.literal(0), z.literal(1)]),
-  position,
+  z.string(),
 ]);
 
 /** Whether a feed cursor holds one position per shard (else it was issued with DB alone). */
@@ -36,14 +35,8 @@ export function isShardedFeedCursor(cursor: FeedCursor | ShardedFeedCursor): cur
   return typeof cursor[0] === "object";
 }
 
-export function shardedFeedCursor(positions: ShardPositions, scope: FeedScope, lastMove: number): string {
-  return encodeCursor([positions, 0, scope.organizations, scope.filtered, lastMove] satisfies ShardedFeedCursor);
-}
-
-/** The move number a cursor was issued at: a cursor issued with DB alone predates every move. */
-export function lastMoveOf(cursor: FeedCursor | ShardedFeedCursor | undefined): number | null {
-  if (cursor === undefined) return null;
-  return isShardedFeedCursor(cursor) ? cursor[4] : 0;
+export function shardedFeedCursor(positions: ShardPositions, scope: FeedScope, moves: string): string {
+  return encodeCursor([positions, 0, scope.organizations, scope.filtered, moves] satisfies ShardedFeedCursor);
 }
 
 function movedSince(): ApiError {
@@ -56,12 +49,12 @@ function movedSince(): ApiError {
 }
 
 /**
- * The positions a cursor gives each shard; 410 when one of its organizations moved since it was
- * issued (`moved`: src/db/shards/directory.ts, movesSince). A cursor issued with DB alone names
- * DB's position, where every organization lived then.
+ * The positions a cursor gives each shard; 410 when its organizations' moves (`moves`,
+ * movesDigest) are not what they were when it was issued. A cursor issued with DB alone names
+ * DB's position, where every organization lived then, none moved.
  */
-export function positionsOf(cursor: FeedCursor | ShardedFeedCursor, moved: boolean): ShardPositions {
-  if (moved) throw movedSince();
+export function positionsOf(cursor: FeedCursor | ShardedFeedCursor, moves: string): ShardPositions {
+  if ((isShardedFeedCursor(cursor) ? cursor[4] : "") !== moves) throw movedSince();
   return isShardedFeedCursor(cursor) ? cursor[0] : { [PRIMARY_SHARD]: [cursor[0], cursor[1]] };
 }
 

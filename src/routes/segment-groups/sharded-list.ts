@@ -25,7 +25,7 @@ export type ShardedListCursor = [
   issuedFor: string,
   positions: ShardPositions,
   bookmark: string,
-  lastMove: number,
+  moves: string,
 ];
 
 const position = z.int().check(z.minimum(0));
@@ -35,7 +35,7 @@ export const shardedListCursorSchema = z.tuple([
   z.string(),
   z.record(z.string(), z.tuple([position, position])),
   z.string().check(z.regex(CURSOR_BOOKMARK)),
-  position,
+  z.string(),
 ]);
 
 export function isShardedListCursor(cursor: unknown): cursor is ShardedListCursor {
@@ -55,7 +55,7 @@ export async function readShardedPage(
   c: Context<AppEnv>,
   parts: readonly ShardPart[],
   filters: SegmentGroupFilters,
-  page: { limit: number; view: ListView; segment?: SegmentReference; cursor?: ShardedListCursor; issuedFor: string; lastMove: number },
+  page: { limit: number; view: ListView; segment?: SegmentReference; cursor?: ShardedListCursor; issuedFor: string; moves: string },
 ): Promise<{ rows: Row[]; nextCursor: string | null; heads: ShardPositions }> {
   const readAtLeast = shardedReadAtLeast(page.cursor, page.issuedFor);
   const weight = (row: Row) => (page.view === "full" ? row.member_count : 0);
@@ -73,7 +73,7 @@ export async function readShardedPage(
     const rows = cut(candidates, page.limit, weight);
     const more = rows.length < candidates.length || pages.some((p) => p.hasMore);
     const last = rows.at(-1);
-    const next = more && last ? encodeCursor(["shards", [last.created_at, last.id], page.issuedFor, heads, responseBookmarks(c), page.lastMove] satisfies ShardedListCursor) : null;
+    const next = more && last ? encodeCursor(["shards", [last.created_at, last.id], page.issuedFor, heads, responseBookmarks(c), page.moves] satisfies ShardedListCursor) : null;
     return { rows, nextCursor: next, heads };
   }
   if (place !== undefined && Array.isArray(place)) throw ApiError.of("invalid_value", "is not a cursor from this listing; start again without it", "cursor");
@@ -115,7 +115,7 @@ export async function readShardedPage(
     else resume[p.shard] = taken[i] === 0 ? (p.before ?? Number.MAX_SAFE_INTEGER) : p.keys[taken[i]! - 1]!;
   }
   const more = Object.values(resume).some((before) => before !== null);
-  const next = more ? encodeCursor(["shards", resume, page.issuedFor, heads, responseBookmarks(c), page.lastMove] satisfies ShardedListCursor) : null;
+  const next = more ? encodeCursor(["shards", resume, page.issuedFor, heads, responseBookmarks(c), page.moves] satisfies ShardedListCursor) : null;
   return { rows, nextCursor: next, heads };
 }
 
