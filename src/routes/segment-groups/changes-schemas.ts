@@ -1,5 +1,6 @@
 // Namespace import: lets the bundler drop the parts of zod we never use.
 import * as z from "zod/mini";
+import type { FeedState } from "../../db/segment-groups/changes";
 import { ApiError } from "../../errors";
 import { cursorParam, encodeCursor, issuedForDigest, limitParamOf, organizationSet } from "../../pagination";
 import { positiveIdParam } from "../../validation/integer-param";
@@ -50,6 +51,21 @@ export function assertFeedScope(cursor: FeedCursor | ShardedFeedCursor, scope: F
       "then resume the feed with after = the meta.changes_cursor of the list's first page.",
     "after",
   );
+}
+
+/**
+ * 410 when a purge since the cursor was issued deleted an event after its position `from`
+ * (`state.purgedSince`: src/db/segment-groups/purge-log.ts).
+ */
+export function assertNotPurged(state: FeedState, from: number): void {
+  if (state.purgedSince !== null && from < state.purgedSince) {
+    throw ApiError.of(
+      "cursor_expired",
+      "Events after this cursor have been purged (deletions are kept for 30 days, older versions as docs/api.md says). Reload the groups with GET /segment_groups, " +
+        "then resume the feed with after = the meta.changes_cursor of the list's first page.",
+      "after",
+    );
+  }
 }
 
 const position = z.int().check(z.minimum(0));

@@ -14,7 +14,7 @@ import { NOT_THIS_LISTING } from "../../pagination";
 import { isSharded } from "../../db/shards/bindings";
 import { movesDigest, shardsOf } from "../../db/shards/route";
 import { isShardedFeedCursor, positionsOf, readShardedChanges, shardedFeedCursor, type ShardedFeedCursor } from "./sharded-feed";
-import { type FeedCursor, type FeedScope, assertFeedScope, changesMetaSchema, feedCursor, feedScope, listChangesQuerySchema, segmentGroupChangeSchema } from "./changes-schemas";
+import { type FeedCursor, type FeedScope, assertFeedScope, assertNotPurged, changesMetaSchema, feedCursor, feedScope, listChangesQuerySchema, segmentGroupChangeSchema } from "./changes-schemas";
 
 /**
  * GET /segment_groups/changes: every create, PATCH and DELETE of the caller's groups in commit
@@ -57,15 +57,7 @@ export const listChanges = new Hono<AppEnv>().get(
     const [afterPosition, issuedPurgedThrough] = query.after ?? [0, 0];
     const issuedMark = query.after === undefined ? null : issuedPurgedThrough;
     const { rows, hasMore, state } = await readChanges(database(c), { organizationIds, after: afterPosition, limit: query.limit, issuedMark });
-    // A purge since the cursor was issued deleted an event after its position (purge-log.ts).
-    if (state.purgedSince !== null && afterPosition < state.purgedSince) {
-      throw ApiError.of(
-        "cursor_expired",
-        "Events after this cursor have been purged (deletions are kept for 30 days, older versions as docs/api.md says). Reload the groups with GET /segment_groups, " +
-          "then resume the feed with after = the meta.changes_cursor of the list's first page.",
-        "after",
-      );
-    }
+    assertNotPurged(state, afterPosition);
 
     // A replica behind the one that issued `after` must not move the cursor backwards.
     const purgedThrough = Math.max(state.purgedThrough, issuedPurgedThrough);

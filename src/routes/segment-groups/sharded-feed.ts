@@ -7,7 +7,8 @@ import { PRIMARY_SHARD } from "../../db/shards/bindings";
 import type { ShardPart } from "../../db/shards/route";
 import { ApiError } from "../../errors";
 import { encodeCursor } from "../../pagination";
-import type { FeedCursor, FeedScope } from "./changes-schemas";
+import { mergePages, withinBudget } from "../../pagination/merge-pages";
+import { assertNotPurged, type FeedCursor, type FeedScope } from "./changes-schemas";
 
 /**
  * The change feed over several shards (src/db/shards/). Each shard numbers its own events, so a
@@ -85,44 +86,25 @@ export async function readShardedChanges(
   const positions: ShardPositions = Object.fromEntries(
     pages.map((p) => [p.shard, [p.from, Math.max(p.state.purgedThrough, p.issuedMark)] as [number, number]]),
   );
-  const next = pages.map(() => 0);
-  const events: ShardedEvent[] = [];
-  let bytes = 0;
-  for (;;) {
-    // The shard whose next event is oldest (ties: binding order); each shard's own order is kept.
-    let pick = -1;
-    for (const [i, page] of pages.entries()) {
-      const row = page.rows[next[i]!];
-      if (row && (pick < 0 || row.changed_at < pages[pick]!.rows[next[pick]!]!.changed_at)) pick = i;
-    }
-    if (pick < 0 || events.length === limit) break;
-    const row = pages[pick]!.rows[next[pick]!]!;
-    const size = row.data?.length ?? 0;
-    if (events.length > 0 && bytes + size > MAX_DATA_PER_PAGE) break;
-    bytes += size;
-    next[pick]! += 1;
-    positions[pages[pick]!.shard] = [row.position, positions[pages[pick]!.shard]![1]];
-    events.push({ row, positions: { ...positions } });
-  }
-  const hasMore = pages.some((page, i) => page.hasMore || next[i]! < page.rows.length);
+  // The oldest next event first (ties: binding order), within the page's bytes of copies.
+  const merged = mergePages(
+    pages.map((page) => page.rows),
+    (a, b) => a.changed_at < b.changed_at,
+    limit,
+    withinBudget((row) => row.data?.length ?? 0, MAX_DATA_PER_PAGE),
+  );
+  const events = merged.rows.map(({ row, page }) => {
+    positions[pages[page]!.shard] = [row.position, positions[pages[page]!.shard]![1]];
+    return { row, positions: { ...positions } };
+  });
+  const hasMore = pages.some((page, i) => page.hasMore || merged.taken[i]! < page.rows.length);
   // A shard read to its end in this snapshot resumes from its head.
-  for (const page of pages) {
-    if (!page.hasMore && next[pages.indexOf(page)] === page.rows.length) {
+  for (const [i, page] of pages.entries()) {
+    if (!page.hasMore && merged.taken[i] === page.rows.length) {
       positions[page.shard] = [Math.max(positions[page.shard]![0], page.state.head), positions[page.shard]![1]];
     }
   }
   return { events, next: positions, hasMore };
-}
-
-function assertNotPurged(state: FeedState, from: number): void {
-  if (state.purgedSince !== null && from < state.purgedSince) {
-    throw ApiError.of(
-      "cursor_expired",
-      "Events after this cursor have been purged (deletions are kept for 30 days, older versions as docs/api.md says). Reload the groups with GET /segment_groups, " +
-        "then resume the feed with after = the meta.changes_cursor of the list's first page.",
-      "after",
-    );
-  }
 }
 
 /** The feed's positions at a list page's snapshot: each shard's head. */

@@ -10,6 +10,7 @@ import type { ShardPart } from "../../db/shards/route";
 import { CURSOR_BOOKMARK } from "../../db/session";
 import { ApiError } from "../../errors";
 import { assertIssuedFor, encodeCursor } from "../../pagination";
+import { mergePages, withinBudget } from "../../pagination/merge-pages";
 import { headsOf, type ShardPositions } from "./sharded-feed";
 
 /**
@@ -58,7 +59,7 @@ export async function readShardedPage(
   page: { limit: number; view: ListView; segment?: SegmentReference; cursor?: ShardedListCursor; issuedFor: string; moves: string },
 ): Promise<{ rows: Row[]; nextCursor: string | null; heads: ShardPositions }> {
   const readAtLeast = shardedReadAtLeast(page.cursor, page.issuedFor);
-  const weight = (row: Row) => (page.view === "full" ? row.member_count : 0);
+  const budget = withinBudget((row: Row) => (page.view === "full" ? row.member_count : 0), MAX_MEMBERS_PER_PAGE);
   const place = page.cursor?.[1];
   if (page.segment === undefined) {
     if (place !== undefined && !Array.isArray(place)) throw ApiError.of("invalid_value", "is not a cursor from this listing; start again without it", "cursor");
@@ -69,9 +70,11 @@ export async function readShardedPage(
       })),
     );
     const heads = checkedHeads(pages, page.cursor);
-    const candidates = pages.flatMap((p) => p.rows).sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? 1 : -1) : a.created_at < b.created_at ? 1 : -1));
-    const rows = cut(candidates, page.limit, weight);
-    const more = rows.length < candidates.length || pages.some((p) => p.hasMore);
+    // Newest first (ties by id), as each shard's page is.
+    const newer = (a: Row, b: Row) => a.created_at > b.created_at || (a.created_at === b.created_at && a.id > b.id);
+    const merged = mergePages(pages.map((p) => p.rows), newer, page.limit, budget);
+    const rows = merged.rows.map((r) => r.row);
+    const more = pages.some((p, i) => p.hasMore || merged.taken[i]! < p.rows.length);
     const last = rows.at(-1);
     const next = more && last ? encodeCursor(["shards", [last.created_at, last.id], page.issuedFor, heads, responseBookmarks(c), page.moves] satisfies ShardedListCursor) : null;
     return { rows, nextCursor: next, heads };
@@ -92,23 +95,9 @@ export async function readShardedPage(
     }),
   );
   const heads = checkedHeads(pages, page.cursor);
-  // Newest first across shards, each shard's own order kept.
-  const taken = pages.map(() => 0);
-  const rows: Row[] = [];
-  let total = 0;
-  for (;;) {
-    let pick = -1;
-    for (const [i, p] of pages.entries()) {
-      const row = p.rows[taken[i]!];
-      if (row && (pick < 0 || row.created_at > pages[pick]!.rows[taken[pick]!]!.created_at)) pick = i;
-    }
-    if (pick < 0 || rows.length === page.limit) break;
-    const row = pages[pick]!.rows[taken[pick]!]!;
-    if (rows.length > 0 && total + weight(row) > MAX_MEMBERS_PER_PAGE) break;
-    total += weight(row);
-    rows.push(row);
-    taken[pick]! += 1;
-  }
+  // Newest first across shards, each shard's own (index key) order kept.
+  const { taken, rows: merged } = mergePages(pages.map((p) => p.rows), (a, b) => a.created_at > b.created_at, page.limit, budget);
+  const rows = merged.map((r) => r.row);
   const resume: Record<string, number | null> = {};
   for (const [i, p] of pages.entries()) {
     if (taken[i] === p.rows.length) resume[p.shard] = p.before === null ? null : p.nextBefore;
@@ -117,18 +106,6 @@ export async function readShardedPage(
   const more = Object.values(resume).some((before) => before !== null);
   const next = more ? encodeCursor(["shards", resume, page.issuedFor, heads, responseBookmarks(c), page.moves] satisfies ShardedListCursor) : null;
   return { rows, nextCursor: next, heads };
-}
-
-// The newest first, up to `limit`, stopping before the one that would pass the member budget (the first always fits).
-function cut(candidates: Row[], limit: number, weight: (row: Row) => number): Row[] {
-  const rows: Row[] = [];
-  let total = 0;
-  for (const row of candidates) {
-    if (rows.length === limit || (rows.length > 0 && total + weight(row) > MAX_MEMBERS_PER_PAGE)) break;
-    total += weight(row);
-    rows.push(row);
-  }
-  return rows;
 }
 
 // Each shard's feed head at its page's snapshot; 503 when a replica is behind the previous page's.
