@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { ROOT } from "./processes.ts";
 import { benchmarksMarkdown } from "./report.ts";
 import { createRatios, readStoredRuns, storedRunJson, type BenchRun, type Measurement } from "./results.ts";
+import { readShardsRun } from "./shards-report.ts";
 import type { Target } from "./servers.ts";
 
 function measurement(scenario: string, target: Target, requestsPerSecond: number, platformCalls?: boolean): Measurement {
@@ -61,7 +62,7 @@ test("BENCHMARKS.md is the report of the stored runs, and each run is stored as 
     assert.equal(readFileSync(join(dir, `${run.label}.json`), "utf8"), storedRunJson(run), `bench/results/${run.label}.json: rewrite it with storedRunJson`);
   }
   assert.equal(readdirSync(dir).length, runs.length, "bench/results/ holds only <label>.json runs");
-  assert.equal(readFileSync(join(ROOT, "BENCHMARKS.md"), "utf8"), benchmarksMarkdown(runs), "BENCHMARKS.md is stale: npm run bench -- --report");
+  assert.equal(readFileSync(join(ROOT, "BENCHMARKS.md"), "utf8"), benchmarksMarkdown(runs, readShardsRun(ROOT)), "BENCHMARKS.md is stale: npm run bench -- --report");
 });
 
 test("a stored run reads back as the run", () => {

@@ -2,6 +2,7 @@
 import { SCENARIOS, subjectsOf, subjectTitle } from "./workload.ts";
 import { describeCpu } from "./process-cpu.ts";
 import { createRatios, measurementOf, type BenchRun, type Measurement, type Ratio } from "./results.ts";
+import { shardsTable, SHARDS_FILES, type ShardsRun } from "./shards-report.ts";
 
 // Rows of the ratios with the twins paying the API's platform calls: labelled apart from the
 // goals themselves; runs stored before that mode show n/a.
@@ -37,7 +38,8 @@ function goals(runs: BenchRun[], header: (first: string) => string[]): string[] 
   return ["## Goals", "", ...header("goal"), ...goalRows.map(([name, of]) => row(name, runs.map(of)))];
 }
 
-export function benchmarksMarkdown(runs: BenchRun[]): string {
+/** `shards`: the stored run of `npm run bench:shards`, its own section at the end. */
+export function benchmarksMarkdown(runs: BenchRun[], shards?: ShardsRun): string {
   const header = (first: string) => [`| ${first} | ${runs.map(runTitle).join(" | ")} |`, `| --- | ${runs.map(() => "---:").join(" | ")} |`];
   const out: string[] = [
     "# Benchmarks",
@@ -95,6 +97,7 @@ export function benchmarksMarkdown(runs: BenchRun[]): string {
     }
   }
   out.push("", PAGES_BOUNDED, "", METHOD, "", MANY_ORGANIZATIONS, "", REVERSE_LOOKUP);
+  if (shards) out.push("", ...shardsSection(shards));
   return `${out.join("\n")}\n`;
 }
 
@@ -130,6 +133,19 @@ function row(name: string, cells: string[]): string {
 
 function runTitle(run: BenchRun): string {
   return `${run.label} (${run.commit})`;
+}
+
+function shardsSection(run: ShardsRun): string[] {
+  return [
+    "## One database against three shards",
+    "",
+    `Written by \`npm run bench:shards -- --write\` (bench/shards.ts) from \`${SHARDS_FILES.run}\`, not by \`npm run bench\`: the API`,
+    "under two `wrangler dev` at once, one with `DB` alone and one with `DB`, `DB_2`, `DB_3`, loaded with the same",
+    "requests in turns. docs/scaling.md, \"What a request costs on three shards\", shows the same run beside the",
+    "round trips the tests assert.",
+    "",
+    ...shardsTable(run),
+  ];
 }
 
 // Measured by the tests, not by a load run: kept as written whenever the report is rewritten.

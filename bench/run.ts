@@ -23,6 +23,7 @@ import { cpuPerRequest, describeCpu, groupCpu, type ServerCpu } from "./process-
 import { ROOT, sleep } from "./processes.ts";
 import { benchmarksMarkdown, consoleSummary } from "./report.ts";
 import { readStoredRuns, storedRunJson, type BenchRun, type Measurement } from "./results.ts";
+import { readShardsRun } from "./shards-report.ts";
 import { seedCatalog, seedGroups } from "./seed.ts";
 import { startServers, stopServers, type Servers } from "./servers.ts";
 import type { D1Usage } from "./twins/wire.ts";
@@ -200,8 +201,8 @@ async function store(run: BenchRun): Promise<void> {
   await writeReport();
 }
 
-/** BENCHMARKS.md from every stored run. */
+/** BENCHMARKS.md from every stored run (and the stored run of `npm run bench:shards`). */
 async function writeReport(): Promise<void> {
-  await writeFile(join(ROOT, "BENCHMARKS.md"), benchmarksMarkdown(readStoredRuns(RESULTS_DIR)));
+  await writeFile(join(ROOT, "BENCHMARKS.md"), benchmarksMarkdown(readStoredRuns(RESULTS_DIR), readShardsRun(ROOT)));
   console.log("bench: rewrote BENCHMARKS.md");
 }

@@ -116,7 +116,7 @@ export async function stopServers(): Promise<void> {
   issuer = stateDir = undefined;
 }
 
-async function waitHealthy(url: string, started: Started, output: () => string): Promise<void> {
+export async function waitHealthy(url: string, started: Started, output: () => string): Promise<void> {
   let exited = false;
   void started.exited.then(() => (exited = true));
   const deadline = Date.now() + READY_TIMEOUT_MS;
