@@ -84,6 +84,8 @@ describe.runIf(SHARDED)("shards: moving an organization", () => {
     // Too early to copy: still draining.
     expect((await move()).body.data.phase).toBe("draining");
 
+    const versionsPage = await call("GET", `/segment_groups/${reads.groupId}/versions?limit=1`, { token });
+    expect(versionsPage.body.meta.has_more).toBe(true);
     await passTime();
     const copied = await move();
     expect(copied.status, describeResponse(copied)).toBe(202);
@@ -91,6 +93,9 @@ describe.runIf(SHARDED)("shards: moving an organization", () => {
     expect(copied.body.data.copied).toMatchObject({ segments: before.segments, segment_sketches: before.segment_sketches, segment_groups: before.segment_groups, segment_group_changes: before.segment_group_changes, idempotency_keys: before.idempotency_keys });
     expect(await placement()).toEqual({ shard: to, state: "active", previous_shard: from });
     expect(await readAll()).toEqual((reads as { answers: unknown }).answers);
+    // A versions cursor from before the move is refused (the new shard numbered the history anew).
+    const staleVersions = await call("GET", `/segment_groups/${reads.groupId}/versions?limit=1&cursor=${versionsPage.body.meta.next_cursor}`, { token });
+    expect(errorsOf(staleVersions)).toEqual([{ code: "invalid_value", field: "cursor" }]);
     // A feed cursor from before the move expires; the list's changes_cursor starts again.
     const stale = await call("GET", `/segment_groups/changes?organization_id=${ORG}&after=${feedCursor}`, { token });
     expect(stale.status, describeResponse(stale)).toBe(410);
