@@ -7,10 +7,8 @@ import type { ReadAtLeast } from "../session";
 import { isSharded, PRIMARY_SHARD, shardNames } from "./bindings";
 import { findPlacements, organizationMoving, placeOrganization, type Placement } from "./directory";
 
-/**
- * How a route reaches the shard(s) its organizations live on. With `DB` alone each function
- * answers `DB` without reading the directory, so the API does exactly what it did before shards.
- */
+// How a route reaches the shard(s) its organizations live on. With `DB` alone each function
+// answers `DB` without reading the directory, so the API does exactly what it did before shards.
 
 /**
  * The database of the shard `organizationId` lives on, to write: it is placed on its first
