@@ -2,11 +2,12 @@
 // breakdown printed with it. Pure (numbers in, lines out), so the tests run it in workerd.
 
 /**
- * The production Worker's budget: what wrangler reports as "gzip". 72 KiB since the catalog
- * owners, quotas and usage, the bounded pages and the reach routes with their Theta sketch
- * codec (about 67 KiB together); it was 60 KiB before them.
+ * The production Worker's budget: what wrangler reports as "gzip". 80 KiB since shards (the
+ * directory, per-shard sessions and bookmarks, merged pages, the global catalog's protocol and
+ * the move with its two operator routes: about 8.3 KiB, 75.6 KiB in all); 72 KiB before, since
+ * the catalog owners, quotas and usage, the bounded pages and the reach routes; 60 KiB before them.
  */
-export const GZIP_BUDGET_BYTES = 72 * 1024;
+export const GZIP_BUDGET_BYTES = 80 * 1024;
 
 /** The part of esbuild's metafile (`wrangler deploy --metafile`) the breakdown reads. */
 export interface Metafile {
