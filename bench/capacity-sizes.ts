@@ -2,9 +2,11 @@
 // b-tree page, by table and index) and the page count, through Debian's `sqlite3` CLI on the
 // file miniflare keeps under --persist-to (an ordinary SQLite file in WAL mode).
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { unitCost, type Snapshot, type UnitCost } from "./capacity-model.ts";
 
 /** The tables whose rows a snapshot counts (the ones a group's writes add rows to). */
@@ -42,9 +44,13 @@ function query<Row>(file: string, sql: string): Row[] {
   return out === "" ? [] : (JSON.parse(out) as Row[]);
 }
 
-/** The directory's table as the sharding design defines it (organization_shards, in DB). */
-const DIRECTORY_TABLE = `CREATE TABLE organization_shards (organization_id INTEGER PRIMARY KEY, shard TEXT NOT NULL,
-  state TEXT NOT NULL DEFAULT 'active', placed_at TEXT NOT NULL)`;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** The directory's table and index exactly as migrations/0012 creates them (organization_shards, in DB). */
+function directoryTable(): string {
+  const migration = readFileSync(join(ROOT, "migrations", "0012_shards.sql"), "utf8").split("--> statement-breakpoint");
+  return migration.filter((statement) => /CREATE (TABLE|INDEX) `organization_shards/.test(statement)).map((statement) => statement.replace(/^(--[^\n]*\n)+/gm, "").trim()).join(";\n");
+}
 
 /**
  * Bytes per directory row: `count` placements, then `count` more, in a scratch SQLite file
@@ -56,9 +62,9 @@ export async function directoryRowCost(count: number): Promise<UnitCost> {
     const file = join(dir, "directory.sqlite");
     const place = (from: number) =>
       `WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${from + count - 1})
-       INSERT INTO organization_shards (organization_id, shard, placed_at)
-       SELECT 100000 + i, CASE i % 8 WHEN 0 THEN 'DB' ELSE 'DB_' || (i % 8 + 1) END, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM n`;
-    execFileSync("sqlite3", [file, `${DIRECTORY_TABLE}; ${place(0)};`]);
+       INSERT INTO organization_shards (organization_id, shard, placed_at, changed_at)
+       SELECT 100000 + i, CASE i % 8 WHEN 0 THEN 'DB' ELSE 'DB_' || (i % 8 + 1) END, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM n`;
+    execFileSync("sqlite3", [file, `${directoryTable()}; ${place(0)};`]);
     const first = directorySnapshot(file);
     execFileSync("sqlite3", [file, `${place(count)};`]);
     return unitCost(first, directorySnapshot(file), count);
@@ -70,7 +76,7 @@ export async function directoryRowCost(count: number): Promise<UnitCost> {
 function directorySnapshot(file: string): Snapshot {
   const [row] = query<{ bytes: number; n: number; file_bytes: number }>(
     file,
-    `SELECT (SELECT SUM(pgsize) FROM dbstat WHERE name = 'organization_shards') AS bytes, (SELECT count(*) FROM organization_shards) AS n,
+    `SELECT (SELECT SUM(pgsize) FROM dbstat WHERE name IN ('organization_shards', 'organization_shards_shard_idx')) AS bytes, (SELECT count(*) FROM organization_shards) AS n,
        (SELECT p.page_count * s.page_size FROM pragma_page_count AS p, pragma_page_size AS s) AS file_bytes`,
   );
   return { tables: { organization_shards: { table: row!.bytes, indexes: 0 } }, fileBytes: row!.file_bytes, rows: { organization_shards: row!.n } };
