@@ -83,3 +83,8 @@ export function priorAnswerOutcome<Snapshot>(rows: unknown[] | undefined, claim:
   if (prior.fingerprint !== claim.fingerprint) return { outcome: "key_reused" };
   return { outcome: "replayed", status: prior.status, snapshot: JSON.parse(prior.snapshot) as Snapshot };
 }
+
+/** The answer stored under the claim's key in this database, alone (one statement): for a key another shard may hold (src/idempotency/on-shards.ts). */
+export async function priorAnswer<Snapshot>(db: Database, claim: IdempotencyClaim): Promise<PriorAnswerOutcome<Snapshot> | undefined> {
+  return priorAnswerOutcome<Snapshot>(await db.all(priorAnswerStatement(db, claim)), claim);
+}

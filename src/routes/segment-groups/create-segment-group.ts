@@ -17,6 +17,7 @@ import { validate } from "../../validation/validate";
 import { quotaExceeded, quotaExceededMetaSchema } from "../../errors/quota-exceeded";
 import { dryRunQuerySchema, isDryRun, segmentGroupDraftSchema } from "./dry-run";
 import { CREATE_GROUP_EXAMPLE, createSegmentGroupSchema, segmentGroupSchema } from "./schemas";
+import { priorAnswerOnOtherShards } from "../../idempotency/on-shards";
 import { segmentsNotFound } from "./segment-subgroups";
 
 /**
@@ -83,7 +84,11 @@ export const createSegmentGroup = new Hono<AppEnv>().post(
       const { id: _, ...wouldBeStored } = toSegmentGroup(draft.group);
       return success(c, wouldBeStored, 200);
     }
-    const outcome = await insertSegmentGroup(await organizationDatabaseToWrite(c, input.organization_id), newGroup, claim);
+    const db = await organizationDatabaseToWrite(c, input.organization_id);
+    const elsewhere = await priorAnswerOnOtherShards<SegmentGroupRow>(c, claim, db);
+    if (elsewhere?.outcome === "key_reused") throw idempotencyKeyReused();
+    if (elsewhere?.outcome === "replayed") return created(c, elsewhere.snapshot, elsewhere.status as 201, true);
+    const outcome = await insertSegmentGroup(db, newGroup, claim);
     switch (outcome.outcome) {
       case "segments_not_found":
         throw segmentsNotFound(input.segment_subgroup, outcome.missingMembers);

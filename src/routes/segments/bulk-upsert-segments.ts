@@ -19,6 +19,8 @@ import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { keySpaceConflictDetail } from "./key-spaces";
 import { bulkUpsertMetaSchema, bulkUpsertSegmentsSchema, segmentSchema } from "./schemas";
+import type { IdempotencyClaim } from "../../db/idempotency/keys";
+import { priorAnswerOnOtherShards } from "../../idempotency/on-shards";
 import { quotaExceeded, quotaExceededMetaSchema } from "../../errors/quota-exceeded";
 
 type BulkItem = z.infer<typeof bulkUpsertSegmentsSchema>["items"][number];
@@ -79,7 +81,7 @@ export const bulkUpsertSegments = new Hono<AppEnv>().post(
     // The copies of global items on other shards (src/db/shards/) carry no Idempotency-Key: the answer is the first shard's.
     const write = (db: Database, copies?: CatalogSegment[]) =>
       upsertSegments(db, copies ?? segments, now.toISOString(), c.get("storageLimits").segmentsPerOrganization, copies ? null : claim);
-    const result = isSharded(c.env) ? await upsertOnShards(c, segments, write) : await write(database(c));
+    const result = isSharded(c.env) ? await upsertOnShards(c, segments, write, claim) : await write(database(c));
     switch (result.outcome) {
       case "refused":
         throw refusedItems(items, result);
@@ -132,7 +134,12 @@ function refusedItems(items: BulkItem[], refused: Extract<BulkUpsertOutcome, { o
  * other shard (DB first), which keep copies. Items of organizations on two shards are refused
  * (docs/storage.md, "Shards"): send them as two requests.
  */
-async function upsertOnShards(c: Context<AppEnv>, segments: CatalogSegment[], write: (db: Database, items?: CatalogSegment[]) => Promise<BulkUpsertOutcome>): Promise<BulkUpsertOutcome> {
+async function upsertOnShards(
+  c: Context<AppEnv>,
+  segments: CatalogSegment[],
+  write: (db: Database, items?: CatalogSegment[]) => Promise<BulkUpsertOutcome>,
+  claim: IdempotencyClaim | null,
+): Promise<BulkUpsertOutcome> {
   const owners = [...new Set(segments.flatMap((s) => (s.organizationId === null ? [] : [s.organizationId])))];
   // Every owner is placed (the write may be the first of some), then all must share one shard.
   const databases = [...new Set(await Promise.all(owners.map((owner) => organizationDatabaseToWrite(c, owner))))];
@@ -141,6 +148,8 @@ async function upsertOnShards(c: Context<AppEnv>, segments: CatalogSegment[], wr
   }
   const all = everyShard(c);
   const first = databases[0] ?? all[0]!.db;
+  const elsewhere = await priorAnswerOnOtherShards<StoredSegmentRow[]>(c, claim, first);
+  if (elsewhere) return elsewhere;
   const outcome = await write(first);
   const globals = segments.filter((s) => s.organizationId === null);
   if (outcome.outcome === "stored" && globals.length > 0) for (const { db } of all) if (db !== first) await write(db, globals);
