@@ -42,10 +42,13 @@ describe("shard bookmarks", () => {
     expect(decodeBookmarks(`sg-${"DB2-1-a-".repeat(400)}`.slice(0, -1), THREE)).toBeUndefined();
   });
 
-  it("stay within the documented bound: SHARD_BOOKMARK_BYTES per shard", () => {
+  it("stay within the documented bound, 2 + 296 characters per shard, and are read back at that length", () => {
+    expect(SHARD_BOOKMARK_BYTES).toBe(296);
     const longest = "f".repeat(256);
-    const text = encodeBookmarks(new Map(THREE.map((s) => [s, longest])), THREE);
-    expect(text.length).toBeLessThanOrEqual(3 + SHARD_BOOKMARK_BYTES * THREE.length);
-    expect(decodeBookmarks(text, THREE)?.size).toBe(3);
+    const shards = ["DB", `DB_${"A".repeat(32)}`, `DB_${"B".repeat(32)}`];
+    const text = encodeBookmarks(new Map(shards.map((s) => [s, longest])), shards);
+    expect(text.length).toBe(2 + 296 * 2 + (1 + 2 + 1 + 3 + 1 + 256));
+    expect(decodeBookmarks(text, shards)?.size).toBe(3);
+    expect(decodeBookmarks(`${text}0`, shards)).toBeUndefined();
   });
 });

@@ -14,8 +14,8 @@ export type Bookmarks = ReadonlyMap<string, string>;
 const PREFIX = "sg";
 /** D1's own bookmarks: hyphenated hex; at most this long as the API accepts them. */
 export const D1_BOOKMARK = /^[A-Za-z0-9-]{1,256}$/;
-/** The longest entry of one shard: `-`, a 33-character shard name, `-`, a 3-digit length, `-`, 256 characters. */
-export const SHARD_BOOKMARK_BYTES = 1 + 33 + 1 + 3 + 1 + 256;
+/** The longest entry of one shard: `-`, a shard name of up to 34 characters (`DB` and 32), `-`, a 3-digit length, `-`, 256 characters. */
+export const SHARD_BOOKMARK_BYTES = 1 + 34 + 1 + 3 + 1 + 256;
 
 const tokenOf = (shard: string) => shard.replace("_", "");
 
@@ -29,7 +29,7 @@ export function encodeBookmarks(bookmarks: Bookmarks, shards: readonly string[])
 /** The bookmark of each shard `text` names, or undefined when the API cannot have issued it. */
 export function decodeBookmarks(text: string, shards: readonly string[]): Map<string, string> | undefined {
   if (D1_BOOKMARK.test(text) && !text.startsWith(`${PREFIX}-`)) return new Map([[PRIMARY_SHARD, text]]);
-  if (shards.length === 1 || text.length > PREFIX.length + 1 + SHARD_BOOKMARK_BYTES * shards.length) return undefined;
+  if (shards.length === 1 || text.length > PREFIX.length + SHARD_BOOKMARK_BYTES * shards.length) return undefined;
   const byToken = new Map(shards.map((s) => [tokenOf(s), s]));
   const bookmarks = new Map<string, string>();
   let at = PREFIX.length + 1;
