@@ -77,13 +77,23 @@ function bookmarksOf(c: Context<AppEnv>, text: string, refused: () => Error): Ma
   return bookmarks;
 }
 
-// The client's x-d1-bookmark, decoded once per request; 400 for anything the API did not issue.
-function clientBookmarks(c: Context<AppEnv>): Map<string, string> | undefined {
+// The client's x-d1-bookmark decoded, once per request: undefined without one, null for one the API did not issue.
+const decodedHeaders = new WeakMap<Request, Map<string, string> | null | undefined>();
+function decodedClientBookmarks(c: Context<AppEnv>): Map<string, string> | null | undefined {
+  if (decodedHeaders.has(c.req.raw)) return decodedHeaders.get(c.req.raw);
   const header = c.req.header(BOOKMARK_HEADER);
-  if (header === undefined) return undefined;
-  return bookmarksOf(c, header, () =>
-    invalidBookmark("must be a bookmark from an earlier response's x-d1-bookmark header: letters, digits and -, as docs/api.md describes"),
-  );
+  const decoded = header === undefined ? undefined : (decodeBookmarks(header, shardNames(c.env)) ?? null);
+  decodedHeaders.set(c.req.raw, decoded);
+  return decoded;
+}
+
+// The client's bookmarks; 400 for a header the API did not issue.
+function clientBookmarks(c: Context<AppEnv>): Map<string, string> | undefined {
+  const decoded = decodedClientBookmarks(c);
+  if (decoded === null) {
+    throw invalidBookmark("must be a bookmark from an earlier response's x-d1-bookmark header: letters, digits and -, as docs/api.md describes");
+  }
+  return decoded;
 }
 
 /**
@@ -95,10 +105,7 @@ export function responseBookmarks(c: Context<AppEnv>): string {
   const shards = shardNames(c.env);
   const bookmarks = new Map<string, string>();
   const sessions = c.get("d1Sessions");
-  if (shards.length > 1) {
-    const client = c.req.header(BOOKMARK_HEADER);
-    for (const [shard, bookmark] of (client === undefined ? undefined : decodeBookmarks(client, shards)) ?? []) bookmarks.set(shard, bookmark);
-  }
+  if (shards.length > 1) for (const [shard, bookmark] of decodedClientBookmarks(c) ?? []) bookmarks.set(shard, bookmark);
   for (const [shard, session] of sessions ?? []) {
     const bookmark = session.getBookmark();
     if (bookmark) bookmarks.set(shard, bookmark);

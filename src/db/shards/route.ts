@@ -68,7 +68,15 @@ export async function findOnShards<T>(
   organizationIds: Iterable<number>,
   read: (db: Database, organizationIds: number[]) => Promise<T | undefined>,
 ): Promise<T | undefined> {
-  const parts = await shardsOf(c, organizationIds);
+  return findOnParts(c, await shardsOf(c, organizationIds), read);
+}
+
+/** findOnShards over organizations the route has already placed (shardsOf). */
+export async function findOnParts<T>(
+  c: Context<AppEnv>,
+  parts: readonly ShardPart[],
+  read: (db: Database, organizationIds: number[]) => Promise<T | undefined>,
+): Promise<T | undefined> {
   const answers = await Promise.all(parts.map((part) => read(shardDatabase(c, part.shard), part.organizationIds)));
   return answers.find((answer) => answer !== undefined);
 }
@@ -97,6 +105,22 @@ export async function writeOnShards<T>(
 /** Every shard's database, in binding order: the global catalog's writes reach them all. */
 export function everyShard(c: Context<AppEnv>): { shard: string; db: Database }[] {
   return shardNames(c.env).map((shard) => ({ shard, db: shardDatabase(c, shard) }));
+}
+
+/**
+ * A write of the global catalog's copies (a sketch, the universe, global items): on `first`
+ * (DB unless given), whose answer is the request's; then, only if `stored` accepts it, the same
+ * write on every other shard, one after the other. With DB alone, the one write.
+ */
+export async function writeFirstThenCopies<Outcome>(
+  c: Context<AppEnv>,
+  write: (db: Database, copy: boolean) => Promise<Outcome>,
+  stored: (outcome: Outcome) => boolean,
+  first: Database = shardDatabase(c, PRIMARY_SHARD),
+): Promise<Outcome> {
+  const outcome = await write(first, false);
+  if (stored(outcome)) for (const { db } of everyShard(c)) if (db !== first) await write(db, true);
+  return outcome;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Database } from "../database";
 import { findSegment } from "../segments/select";
 import type { SegmentKey } from "../segments/row";
 import { isSharded, PRIMARY_SHARD } from "./bindings";
-import { everyShard, organizationDatabaseToWrite, shardsOf } from "./route";
+import { organizationDatabaseToWrite, shardsOf, writeFirstThenCopies } from "./route";
 
 /**
  * Where the segment a key names for the caller lives, over shards: a global segment has a copy
@@ -56,10 +56,7 @@ export async function writeWhereSegmentLives<Outcome extends { outcome: string }
   const place = await placeOfSegment(c, key, request.callerOrganizationIds, request.organizationId);
   if (place.found === "none" || place.found === "ambiguous") return refusal(place.found);
   if (place.found === "private") return write(await organizationDatabaseToWrite(c, place.target.organizationId), place.target);
-  const [primary, ...others] = everyShard(c);
-  const outcome = await write(primary!.db, place.target);
-  if (stored(outcome)) for (const { db } of others) await write(db, place.target);
-  return outcome;
+  return writeFirstThenCopies(c, (db) => write(db, place.target), stored);
 }
 
 /** Reads a segment-keyed resource where the segment lives (a global one: DB's copy). */

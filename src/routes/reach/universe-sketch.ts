@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
 import { database } from "../../db/context";
-import { everyShard } from "../../db/shards/route";
+import { writeFirstThenCopies } from "../../db/shards/route";
 import { bytesFromHex, toSketchMetadata } from "../../db/sketches/row";
 import { deleteUniverseSketch, findUniverseSketch, putUniverseSketch } from "../../db/sketches/universe";
 import { describeRoute } from "../../openapi/describe-route";
@@ -35,9 +35,7 @@ export const putUniverseSketchRoute = new Hono<AppEnv>().put(
     const { lg_k } = c.req.valid("query");
     const sketch = uploadedSketch(c.get("sketchBody"), lg_k, new Date().toISOString());
     // Every shard holds the universe, as it holds the global catalog: reach is computed on an organization's own shard.
-    const [primary, ...others] = everyShard(c);
-    const result = await putUniverseSketch(primary!.db, sketch);
-    for (const { db } of others) await putUniverseSketch(db, sketch);
+    const result = await writeFirstThenCopies(c, (db) => putUniverseSketch(db, sketch), () => true);
     const data = toSketchMetadata(result.sketch);
     return result.created ? success(c, data, 201) : success(c, data, 200);
   },
@@ -83,9 +81,7 @@ export const deleteUniverseSketchRoute = new Hono<AppEnv>().delete(
   requireAuth,
   requirePermission("write:catalog"),
   async function deleteUniverseSketchHandler(c) {
-    const [primary, ...others] = everyShard(c);
-    if (!(await deleteUniverseSketch(primary!.db))) throw sketchNotFound("The universe");
-    for (const { db } of others) await deleteUniverseSketch(db);
+    if (!(await writeFirstThenCopies(c, deleteUniverseSketch, (deleted) => deleted))) throw sketchNotFound("The universe");
     return c.body(null, 204);
   },
 );

@@ -28,7 +28,8 @@ export const listCursorParam = cursorParam(
   z.union([z.tuple([z.string(), z.string(), z.string(), position, bookmark]), z.tuple([z.int(), z.string(), position, bookmark]), shardedListCursorSchema]),
 );
 
-function isOneDatabaseSegmentCursor(cursor: ListCursor): cursor is SegmentCursor {
+/** The reverse lookup's cursor, as a deployment of DB alone issues it (the place is one index key). */
+export function isOneDatabaseSegmentCursor(cursor: ListCursor): cursor is SegmentCursor {
   return typeof cursor[0] === "number";
 }
 

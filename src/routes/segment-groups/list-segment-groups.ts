@@ -18,7 +18,7 @@ import { success } from "../../responses";
 import { validate } from "../../validation/validate";
 import { listSegmentGroupsQuerySchema } from "./list-query";
 import { feedCursor, feedScope } from "./changes-schemas";
-import { type ListCursor, assertNotOlderThan, isSegmentCursor, listCursorOf, listingIssuedFor, readAtLeastFor } from "./list-cursor";
+import { type ListCursor, assertNotOlderThan, isOneDatabaseSegmentCursor, isSegmentCursor, listCursorOf, listingIssuedFor, readAtLeastFor } from "./list-cursor";
 import { segmentGroupSchema, segmentGroupSummarySchema } from "./schemas";
 
 /**
@@ -38,7 +38,7 @@ async function readPage(db: Database, filters: SegmentGroupFilters, query: { cur
     const next: { after: SegmentGroupRow } | null = hasMore && last !== undefined ? { after: last } : null;
     return { rows: rows as SegmentGroupRow[], next, feed };
   }
-  const before = cursor !== undefined && typeof cursor[0] === "number" ? cursor[0] : undefined;
+  const before = cursor !== undefined && isOneDatabaseSegmentCursor(cursor) ? cursor[0] : undefined;
   const { rows, nextBefore, feed } = await listSegmentGroupsUsingSegment(db, filters, query.segment, { limit, before, view });
   const next: { below: number } | null = nextBefore === null ? null : { below: nextBefore };
   return { rows: rows as SegmentGroupRow[], next, feed };

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { requireAuth, requirePermission } from "../../auth";
-import { findOnShards, movesDigest, shardsOf } from "../../db/shards/route";
+import { findOnParts, movesDigest, shardsOf } from "../../db/shards/route";
 import type { ChangeRow } from "../../db/segment-groups/changes";
 import { fromGroupSnapshot } from "../../db/segment-groups/row";
 import { listVersions as listStoredVersions } from "../../db/segment-groups/versions";
@@ -61,10 +61,11 @@ export const listVersions = new Hono<AppEnv>().get(
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
     // A move renumbers a group's history on its new shard (src/db/shards/move.ts): its organizations' moves bind the cursor too.
-    const moves = await movesDigest(await shardsOf(c, c.get("caller").organizationIds));
+    const parts = await shardsOf(c, c.get("caller").organizationIds);
+    const moves = await movesDigest(parts);
     const issuedFor = await issuedForDigest(moves === "" ? [id] : [id, moves]);
     if (query.cursor !== undefined) assertIssuedFor(query.cursor[1], issuedFor, "cursor");
-    const result = await findOnShards(c, c.get("caller").organizationIds, async (db, organizationIds) => {
+    const result = await findOnParts(c, parts, async (db, organizationIds) => {
       const answer = await listStoredVersions(db, { groupId: id, organizationIds, before: query.cursor?.[0], limit: query.limit });
       return answer.outcome === "not_found" ? undefined : answer;
     });

@@ -3,11 +3,11 @@ import type { Caller } from "../../auth";
 import * as z from "zod/mini";
 import type { AppEnv } from "../../app-env";
 import { actFor, insufficientPermissions, requireAuthNamingOrganizations, requirePermission } from "../../auth";
-import { database } from "../../db/context";
+import { database, shardDatabase } from "../../db/context";
 import type { Database } from "../../db/database";
 import type { CatalogSegment } from "../../db/segments/row";
-import { isSharded } from "../../db/shards/bindings";
-import { everyShard, organizationDatabaseToWrite } from "../../db/shards/route";
+import { isSharded, PRIMARY_SHARD } from "../../db/shards/bindings";
+import { organizationDatabaseToWrite, writeFirstThenCopies } from "../../db/shards/route";
 import { upsertSegments, type BulkUpsertOutcome, type StoredSegmentRow } from "../../db/segments/bulk-upsert";
 import { toSegment } from "../../db/segments/row";
 import { ApiError, type ErrorDetail } from "../../errors";
@@ -146,12 +146,9 @@ async function upsertOnShards(
   if (databases.length > 1) {
     throw ApiError.of("invalid_value", "holds items of organizations that live in different databases; send each database's organizations in a separate request", "items");
   }
-  const all = everyShard(c);
-  const first = databases[0] ?? all[0]!.db;
+  const first = databases[0] ?? shardDatabase(c, PRIMARY_SHARD);
   const elsewhere = await priorAnswerOnOtherShards<StoredSegmentRow[]>(c, claim, first);
   if (elsewhere) return elsewhere;
-  const outcome = await write(first);
   const globals = segments.filter((s) => s.organizationId === null);
-  if (outcome.outcome === "stored" && globals.length > 0) for (const { db } of all) if (db !== first) await write(db, globals);
-  return outcome;
+  return writeFirstThenCopies(c, (db, copy) => write(db, copy ? globals : undefined), (outcome) => outcome.outcome === "stored" && globals.length > 0, first);
 }
